@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code cainjekt} command: dispatches to the subcommands of DESIGN section 9. */
+@Command(
+    name = "cainjekt",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionCommand.Provider.class,
+    description = "Injects enterprise CAs into opted-in containers through containerd's NRI.",
+    subcommands = {VersionCommand.class})
+public final class Main implements Runnable {
+
+  /** Exit code for success. */
+  public static final int EXIT_OK = 0;
+
+  /** Exit code for a runtime failure. */
+  public static final int EXIT_FAILURE = 1;
+
+  /** Exit code for bad usage or configuration. */
+  public static final int EXIT_USAGE = 2;
+
+  @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+  }
+
+  /** Builds the command line with our exit-code mapping; tests use it without exiting. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Main())
+        .setExitCodeExceptionMapper(e -> EXIT_FAILURE)
+        .setParameterExceptionHandler(
+            (e, args) -> {
+              CommandLine cmd = e.getCommandLine();
+              cmd.getErr().println("cainjekt: " + e.getMessage());
+              cmd.getErr().println("try '" + cmd.getCommandSpec().qualifiedName() + " --help'");
+              return EXIT_USAGE;
+            });
+  }
+
+  /** Process entry point. */
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+}

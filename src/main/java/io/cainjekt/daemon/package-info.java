@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Composition root: validated configuration records, component lifecycle, and the handlers that
+ * turn NRI events into policy decisions and injection work. Fail-open versus fail-closed is decided
+ * here only (DESIGN section 6).
+ */
+package io.cainjekt.daemon;

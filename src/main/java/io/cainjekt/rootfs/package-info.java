@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * The only door into a container root: paths are resolved component by component with symlinks
+ * interpreted inside the root, reads are size-capped, writes are atomic and only ever replace
+ * regular files. Implements DESIGN section 6; thread-safe.
+ */
+package io.cainjekt.rootfs;
