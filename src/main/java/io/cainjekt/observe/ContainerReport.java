@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.observe;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One injected container as /containers lists it and {@code cainjekt inspect} prints it. The daemon
+ * builds these from its in-memory view; nothing here reads a container root.
+ *
+ * @param id full container id
+ * @param namespace pod namespace
+ * @param pod pod name
+ * @param container container name
+ * @param state how far injection got
+ * @param distro detected os-release ID, or "none"; empty before StartContainer
+ * @param filesWritten container paths written (trust stores, anchors), in order
+ * @param runtimes language runtimes detected (java, node, python, go, ruby, ...)
+ * @param bundle name of the configured CA bundle injected
+ * @param caSha256 SHA-256 of the injected CA set (hex), identifying the bundle version
+ * @param outdated true when the configured bundle changed since this container was injected
+ * @param errors human-readable errors of a failed or partial injection
+ */
+public record ContainerReport(
+    String id,
+    String namespace,
+    String pod,
+    String container,
+    State state,
+    String distro,
+    List<String> filesWritten,
+    List<String> runtimes,
+    String bundle,
+    String caSha256,
+    boolean outdated,
+    List<String> errors) {
+
+  /** How far injection got for one container. */
+  public enum State {
+    /** CreateContainer staged the directory and env; StartContainer has not run yet. */
+    STAGED,
+    /** StartContainer wrote the trust stores. */
+    INJECTED,
+    /** Injection failed; the container runs with the staged defaults (fail-open). */
+    FAILED
+  }
+
+  /** Validates and copies. */
+  public ContainerReport {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(state, "state");
+    filesWritten = List.copyOf(filesWritten);
+    runtimes = List.copyOf(runtimes);
+    errors = List.copyOf(errors);
+  }
+
+  /** The first 12 characters of the id, as {@code crictl ps} shows it. */
+  public String shortId() {
+    return id.length() <= 12 ? id : id.substring(0, 12);
+  }
+}

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.observe;
+
+import java.util.Locale;
+
+/**
+ * Input refused at a trust boundary: the {@code kind} label of {@code
+ * cainjekt_rejected_inputs_total}.
+ */
+public enum RejectedInput {
+  /** A mux or ttrpc frame that broke the protocol (bad header, bad stream id). */
+  BAD_FRAME,
+  /** A ttrpc message over the 4 MiB limit. */
+  OVERSIZED_MESSAGE,
+  /** A CA bundle that does not parse or holds anything but certificates (e.g. a private key). */
+  BAD_BUNDLE,
+  /** A CA certificate that is expired or not a CA; kept or dropped by configuration. */
+  BAD_CERTIFICATE,
+  /** An annotation under the prefix with an invalid value or a near-miss key. */
+  BAD_ANNOTATION,
+  /** A container path that would escape the container root. */
+  ROOTFS_ESCAPE;
+
+  /** The label value: the constant in lower snake case, e.g. {@code bad_bundle}. */
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ContainerReportCodecTest {
+
+  static ContainerReport sample(String id, boolean outdated) {
+    return new ContainerReport(
+        id,
+        "team-a",
+        "web-7d9f",
+        "app",
+        ContainerReport.State.INJECTED,
+        "debian",
+        List.of("/etc/ssl/certs/ca-certificates.crt", "/usr/local/share/ca-certificates/x.crt"),
+        List.of("java", "python"),
+        "default",
+        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        outdated,
+        List.of());
+  }
+
+  @Test
+  void reportsSurviveEncodeAndDecode() throws IOException {
+    List<ContainerReport> reports = List.of(sample("0123456789abcdef", false), sample("ff", true));
+    assertThat(ContainerReportCodec.decode(ContainerReportCodec.encode(reports)))
+        .isEqualTo(reports);
+  }
+
+  @Test
+  void theDocumentUsesTheDocumentedFieldNames() {
+    String json =
+        new String(
+            ContainerReportCodec.encode(List.of(sample("0123456789abcdef", true))),
+            StandardCharsets.UTF_8);
+    assertThat(json)
+        .contains("\"containers\"")
+        .contains("\"id\" : \"0123456789abcdef\"")
+        .contains("\"state\" : \"INJECTED\"")
+        .contains("\"filesWritten\"")
+        .contains("\"caSha256\"")
+        .contains("\"outdated\" : true");
+  }
+
+  @Test
+  void unknownFieldsFromANewerPluginAreIgnored() throws IOException {
+    String json =
+        """
+        {"containers":[{"id":"abc","state":"STAGED","filesWritten":[],"runtimes":[],"errors":[],
+         "futureField":42}], "other": true}
+        """;
+    assertThat(ContainerReportCodec.decode(json.getBytes(StandardCharsets.UTF_8)))
+        .singleElement()
+        .satisfies(c -> assertThat(c.state()).isEqualTo(ContainerReport.State.STAGED));
+  }
+
+  @Test
+  void garbageIsAnIoExceptionNotACrash() {
+    assertThatThrownBy(() -> ContainerReportCodec.decode("<html>".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void shortIdIsTwelveCharacters() {
+    assertThat(sample("0123456789abcdef", false).shortId()).isEqualTo("0123456789ab");
+    assertThat(sample("abc", false).shortId()).isEqualTo("abc");
+  }
+}
