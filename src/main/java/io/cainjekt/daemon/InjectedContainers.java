@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.daemon;
+
+import io.cainjekt.observe.ContainerReport;
+import io.cainjekt.trust.Fingerprint;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The in-memory view of opted-in containers: what was staged, what StartContainer found, which
+ * bundle version each holds. Rebuilt from the runtime's Synchronize after a restart. Thread-safe.
+ */
+final class InjectedContainers {
+
+  /** One opted-in container. */
+  record Entry(
+      String id,
+      String namespace,
+      String pod,
+      String container,
+      String bundle,
+      Fingerprint caHash,
+      ContainerReport.State state,
+      Optional<ContainerRoots.Root> root,
+      Map<String, String> env,
+      Set<String> volumeMountPaths,
+      String distro,
+      List<String> filesWritten,
+      List<String> runtimes,
+      List<String> errors) {
+
+    Entry {
+      Objects.requireNonNull(id, "id");
+      env = Map.copyOf(env);
+      volumeMountPaths = Set.copyOf(volumeMountPaths);
+      filesWritten = List.copyOf(filesWritten);
+      runtimes = List.copyOf(runtimes);
+      errors = List.copyOf(errors);
+    }
+
+    Entry withState(
+        ContainerReport.State newState,
+        Fingerprint hash,
+        String newDistro,
+        List<String> files,
+        List<String> foundRuntimes,
+        List<String> newErrors) {
+      return new Entry(
+          id,
+          namespace,
+          pod,
+          container,
+          bundle,
+          hash,
+          newState,
+          root,
+          env,
+          volumeMountPaths,
+          newDistro,
+          files,
+          foundRuntimes,
+          newErrors);
+    }
+
+    Entry withRoot(ContainerRoots.Root newRoot) {
+      return new Entry(
+          id,
+          namespace,
+          pod,
+          container,
+          bundle,
+          caHash,
+          state,
+          Optional.of(newRoot),
+          env,
+          volumeMountPaths,
+          distro,
+          filesWritten,
+          runtimes,
+          errors);
+    }
+  }
+
+  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+  void put(Entry entry) {
+    entries.put(entry.id(), entry);
+  }
+
+  Optional<Entry> get(String id) {
+    return Optional.ofNullable(entries.get(id));
+  }
+
+  /** Applies {@code change} to the entry of {@code id}, if there is one. */
+  void update(String id, Function<Entry, Entry> change) {
+    entries.computeIfPresent(id, (k, e) -> change.apply(e));
+  }
+
+  void remove(String id) {
+    entries.remove(id);
+  }
+
+  /** Forgets every container not in {@code live}. */
+  void retainOnly(Set<String> live) {
+    entries.keySet().retainAll(live);
+  }
+
+  Collection<Entry> all() {
+    return List.copyOf(entries.values());
+  }
+
+  /** Entries whose bundle is {@code bundle} and whose CA hash is not {@code current}. */
+  List<Entry> outdated(String bundle, Fingerprint current) {
+    return entries.values().stream()
+        .filter(e -> e.bundle().equals(bundle) && !e.caHash().equals(current))
+        .toList();
+  }
+
+  /** The /containers view; {@code currentHash} gives each bundle's current version. */
+  List<ContainerReport> reports(Function<String, Optional<Fingerprint>> currentHash) {
+    return entries.values().stream()
+        .sorted(Comparator.comparing(Entry::namespace).thenComparing(Entry::pod))
+        .map(e -> report(e, currentHash.apply(e.bundle())))
+        .toList();
+  }
+
+  private static ContainerReport report(Entry e, Optional<Fingerprint> current) {
+    boolean outdated = current.map(h -> !h.equals(e.caHash())).orElse(false);
+    return new ContainerReport(
+        e.id(),
+        e.namespace(),
+        e.pod(),
+        e.container(),
+        e.state(),
+        e.distro(),
+        e.filesWritten(),
+        e.runtimes(),
+        e.bundle(),
+        e.caHash().hex(),
+        outdated,
+        e.errors());
+  }
+}

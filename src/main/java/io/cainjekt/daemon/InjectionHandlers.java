@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.daemon;
+
+import io.cainjekt.inject.EnvMerge;
+import io.cainjekt.inject.EnvMerger;
+import io.cainjekt.inject.InjectionReport;
+import io.cainjekt.inject.InjectionRequest;
+import io.cainjekt.inject.Pipeline;
+import io.cainjekt.inject.ProcessorFilter;
+import io.cainjekt.inject.Staging;
+import io.cainjekt.k8s.NamespaceLabels;
+import io.cainjekt.nri.Adjustment;
+import io.cainjekt.nri.ContainerInfo;
+import io.cainjekt.nri.Mount;
+import io.cainjekt.nri.PodInfo;
+import io.cainjekt.nri.SyncSnapshot;
+import io.cainjekt.observe.ContainerReport;
+import io.cainjekt.observe.ErrorPhase;
+import io.cainjekt.observe.LatencyEvent;
+import io.cainjekt.observe.Metrics;
+import io.cainjekt.policy.Decision;
+import io.cainjekt.policy.OptInPolicy;
+import io.cainjekt.policy.PolicyInput;
+import io.cainjekt.rootfs.RootFs;
+import io.cainjekt.trust.LoadedBundle;
+import io.cainjekt.trust.TrustBundles;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns NRI events into policy decisions and injection work. CreateContainer stages safe defaults
+ * and answers the mount, environment and annotation of DESIGN section 4; StartContainer runs the
+ * pipeline on the container root and refills the staged files; RemoveContainer releases them;
+ * Synchronize rebuilds the view after a restart; a bundle change re-injects running containers.
+ * Fail-open versus fail-closed is decided here and nowhere else. Thread-safe: work on one container
+ * is serialized by a per-container lock.
+ */
+final class InjectionHandlers {
+
+  private static final Logger log = LoggerFactory.getLogger(InjectionHandlers.class);
+
+  /** Mount options of the staged directory: read-only, not propagated back to the host. */
+  static final List<String> MOUNT_OPTIONS = List.of("rbind", "ro", "rprivate");
+
+  private final Services services;
+  private final InjectedContainers containers = new InjectedContainers();
+  private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+  /** Everything the handlers use; built by {@code Daemon}. */
+  record Services(
+      OptInPolicy policy,
+      String annotationPrefix,
+      Optional<NamespaceLabels> namespaces,
+      TrustBundles bundles,
+      Staging staging,
+      StagedDefaults defaults,
+      EnvMerger env,
+      Pipeline pipeline,
+      ContainerRoots roots,
+      FailPolicy failPolicy,
+      Metrics metrics,
+      PodWarnings warnings) {}
+
+  InjectionHandlers(Services services) {
+    this.services = services;
+  }
+
+  /** The containers this plugin injected, for /containers and {@code cainjekt inspect}. */
+  List<ContainerReport> reports() {
+    return containers.reports(
+        name -> services.bundles().get(name).map(b -> b.bundle().contentHash()));
+  }
+
+  /** CreateContainer: decide, stage the defaults, answer the adjustment. */
+  Adjustment createContainer(PodInfo pod, ContainerInfo c) throws InjectionFailedException {
+    long start = System.nanoTime();
+    Decision decision = decide(pod, c);
+    if (!decision.inject()) {
+      services.metrics().skipped(decision.reason().label());
+      logDecision("inject: skipped", pod, c, decision);
+      return Adjustment.none();
+    }
+    try {
+      LoadedBundle bundle = services.bundles().get(decision.bundle().orElseThrow()).orElseThrow();
+      Adjustment adjustment = withLock(c.id(), () -> stage(pod, c, bundle));
+      services.metrics().nriRequest(LatencyEvent.CREATE_CONTAINER, since(start));
+      logDecision("inject: staged", pod, c, decision);
+      return adjustment;
+    } catch (Exception e) {
+      fail(ErrorPhase.CREATE_CONTAINER, pod, c, "stage /etc/cainjekt", e);
+      return Adjustment.none();
+    }
+  }
+
+  private Decision decide(PodInfo pod, ContainerInfo c) {
+    Optional<Map<String, String>> nsLabels =
+        services.namespaces().isPresent()
+            ? services.namespaces().get().labels(pod.namespace())
+            : Optional.of(Map.of());
+    Decision decision =
+        services
+            .policy()
+            .decide(new PolicyInput(pod.annotations(), pod.labels(), nsLabels, c.name()));
+    for (String warning : decision.warnings()) {
+      log.atWarn()
+          .setMessage("policy: suspicious annotation or label")
+          .addKeyValue("namespace", pod.namespace())
+          .addKeyValue("pod", pod.name())
+          .addKeyValue("container", c.name())
+          .addKeyValue("warning", warning)
+          .log();
+    }
+    return decision;
+  }
+
+  private Adjustment stage(PodInfo pod, ContainerInfo c, LoadedBundle bundle) throws IOException {
+    var dir = services.staging().prepare(c.id(), services.defaults().files(bundle));
+    EnvMerge env = services.env().merge(c.env());
+    Set<String> volumes = c.mounts().stream().map(Mount::destination).collect(Collectors.toSet());
+    containers.put(
+        new InjectedContainers.Entry(
+            c.id(),
+            pod.namespace(),
+            pod.name(),
+            c.name(),
+            bundle.name(),
+            bundle.bundle().contentHash(),
+            ContainerReport.State.STAGED,
+            Optional.empty(),
+            EnvMerger.effectiveEnv(c.env()),
+            volumes,
+            "",
+            List.of(),
+            List.of(),
+            List.of()));
+    return new Adjustment(
+        List.of(new Mount(EnvMerger.MOUNT_PATH, "bind", dir.toString(), MOUNT_OPTIONS)),
+        env.toSet(),
+        Map.of(
+            services.annotationPrefix() + "/injected",
+            "bundle=" + bundle.name() + " ca-sha256=" + bundle.bundle().contentHash().shortHex()));
+  }
+
+  /** StartContainer: run the pipeline on the container root, refill the staged files. */
+  void startContainer(PodInfo pod, ContainerInfo c) throws InjectionFailedException {
+    if (containers.get(c.id()).isEmpty()) {
+      return;
+    }
+    long start = System.nanoTime();
+    try {
+      InjectionReport report = withLock(c.id(), () -> inject(c.id(), c.pid()));
+      services.metrics().nriRequest(LatencyEvent.START_CONTAINER, since(start));
+      logInjected(pod, c, report, since(start));
+      if (report.anyFailed()) {
+        fail(ErrorPhase.START_CONTAINER, pod, c, failures(report), null);
+      }
+    } catch (InjectionFailedException e) {
+      throw e;
+    } catch (Exception e) {
+      containers.update(
+          c.id(),
+          en ->
+              en.withState(
+                  ContainerReport.State.FAILED,
+                  en.caHash(),
+                  en.distro(),
+                  en.filesWritten(),
+                  en.runtimes(),
+                  List.of(String.valueOf(e.getMessage()))));
+      fail(ErrorPhase.START_CONTAINER, pod, c, "inject into the container root", e);
+    }
+  }
+
+  /**
+   * Runs the pipeline for a staged container with the current version of its bundle and stores the
+   * result. Caller holds the container's lock.
+   */
+  private InjectionReport inject(String id, int pid) throws IOException {
+    InjectedContainers.Entry entry = containers.get(id).orElseThrow();
+    LoadedBundle bundle =
+        services
+            .bundles()
+            .get(entry.bundle())
+            .orElseThrow(() -> new IOException("bundle " + entry.bundle() + " is gone"));
+    ContainerRoots.Root root =
+        entry.root().isPresent()
+            ? entry.root().get()
+            : services
+                .roots()
+                .find(id, pid)
+                .orElseThrow(
+                    () ->
+                        new IOException(
+                            "no root found for container " + id + " (pid " + pid + ")"));
+    InjectionReport report =
+        services
+            .pipeline()
+            .run(
+                new InjectionRequest(
+                    RootFs.open(root.hostPath()),
+                    bundle.bundle(),
+                    entry.env(),
+                    entry.volumeMountPaths(),
+                    ProcessorFilter.ALL,
+                    false));
+    services.staging().replace(id, report.files());
+    List<String> runtimes = Reports.runtimes(report);
+    containers.update(
+        id,
+        e ->
+            e.withRoot(root)
+                .withState(
+                    report.anyFailed()
+                        ? ContainerReport.State.FAILED
+                        : ContainerReport.State.INJECTED,
+                    bundle.bundle().contentHash(),
+                    report.distro().orElse("none"),
+                    Reports.changedPaths(report),
+                    runtimes,
+                    Reports.errors(report)));
+    services.metrics().injected(report.distro().orElse("none"));
+    services.metrics().distroDetected(report.distro().orElse("none"));
+    runtimes.forEach(services.metrics()::runtimeDetected);
+    return report;
+  }
+
+  /** RemoveContainer: forget the container and release its staged files. */
+  void removeContainer(PodInfo pod, ContainerInfo c) {
+    if (containers.get(c.id()).isEmpty() && !services.staging().containerIds().contains(c.id())) {
+      return;
+    }
+    try {
+      withLock(
+          c.id(),
+          () -> {
+            containers.remove(c.id());
+            services.staging().release(c.id());
+            return null;
+          });
+      log.atInfo()
+          .setMessage("inject: released")
+          .addKeyValue("namespace", pod.namespace())
+          .addKeyValue("pod", pod.name())
+          .addKeyValue("container", c.name())
+          .addKeyValue("container_id", c.shortId())
+          .log();
+    } catch (Exception e) {
+      services.metrics().error(ErrorPhase.REMOVE_CONTAINER);
+      log.atWarn()
+          .setMessage("inject: release failed")
+          .addKeyValue("container_id", c.shortId())
+          .setCause(e)
+          .log();
+    } finally {
+      locks.remove(c.id());
+      updateGauges();
+    }
+  }
+
+  /**
+   * Synchronize: the runtime's full state after (re)connecting. Staged directories of containers
+   * the runtime still reports are kept and their entries rebuilt from our annotation; everything
+   * else is an orphan and removed. Containers holding an outdated bundle are re-injected.
+   */
+  void synchronize(SyncSnapshot snapshot) throws IOException {
+    Map<String, PodInfo> pods =
+        snapshot.pods().stream().collect(Collectors.toMap(PodInfo::id, p -> p, (a, b) -> a));
+    Set<String> live = new HashSet<>();
+    for (ContainerInfo c : snapshot.containers()) {
+      live.add(c.id());
+      PodInfo pod = pods.get(c.podSandboxId());
+      if (pod != null && containers.get(c.id()).isEmpty()) {
+        Resync.restore(c, pod, services, containers);
+      }
+    }
+    services.staging().retainOnly(live);
+    containers.retainOnly(live);
+    locks.keySet().retainAll(live);
+    log.atInfo()
+        .setMessage("inject: synchronized")
+        .addKeyValue("containers", live.size())
+        .addKeyValue("injected", containers.all().size())
+        .log();
+    for (LoadedBundle b :
+        services.bundles().names().stream()
+            .flatMap(n -> services.bundles().get(n).stream())
+            .toList()) {
+      rotate(b);
+    }
+  }
+
+  /**
+   * A bundle changed: every running container injected with an older version gets the new one, in
+   * its staged files and, where it was written, its OS trust store.
+   */
+  void rotate(LoadedBundle bundle) {
+    for (InjectedContainers.Entry e :
+        containers.outdated(bundle.name(), bundle.bundle().contentHash())) {
+      try {
+        withLock(
+            e.id(),
+            () -> {
+              if (e.state() == ContainerReport.State.STAGED && e.root().isEmpty()) {
+                services.staging().replace(e.id(), services.defaults().files(bundle));
+                containers.update(
+                    e.id(),
+                    en ->
+                        en.withState(
+                            en.state(),
+                            bundle.bundle().contentHash(),
+                            en.distro(),
+                            en.filesWritten(),
+                            en.runtimes(),
+                            en.errors()));
+              } else {
+                inject(e.id(), 0);
+              }
+              return null;
+            });
+        log.atInfo()
+            .setMessage("inject: rotated")
+            .addKeyValue("namespace", e.namespace())
+            .addKeyValue("pod", e.pod())
+            .addKeyValue("container", e.container())
+            .addKeyValue("bundle", bundle.name())
+            .addKeyValue("ca_sha256", bundle.bundle().contentHash().shortHex())
+            .log();
+      } catch (Exception ex) {
+        services.metrics().error(ErrorPhase.STAGING);
+        log.atWarn()
+            .setMessage("inject: rotation failed")
+            .addKeyValue("namespace", e.namespace())
+            .addKeyValue("pod", e.pod())
+            .addKeyValue("container_id", e.id())
+            .setCause(ex)
+            .log();
+      }
+    }
+    updateGauges();
+  }
+
+  /** Refreshes the gauges derived from the view (injected, outdated, staged bytes). */
+  void updateGauges() {
+    List<ContainerReport> reports = reports();
+    int outdated = (int) reports.stream().filter(ContainerReport::outdated).count();
+    services.metrics().containers(reports.size(), outdated);
+    services.metrics().stagedBytes(services.staging().stagedBytes());
+  }
+
+  private void fail(ErrorPhase phase, PodInfo pod, ContainerInfo c, String what, Exception cause)
+      throws InjectionFailedException {
+    services.metrics().error(phase);
+    String message = what + (cause == null ? "" : ": " + cause.getMessage());
+    services.warnings().warn(pod, "CAInjectionFailed", "container " + c.name() + ": " + message);
+    var line =
+        log.atWarn()
+            .setMessage("inject: failed")
+            .addKeyValue("phase", phase.name())
+            .addKeyValue("namespace", pod.namespace())
+            .addKeyValue("pod", pod.name())
+            .addKeyValue("container", c.name())
+            .addKeyValue("container_id", c.shortId())
+            .addKeyValue("fail_policy", services.failPolicy().name())
+            .addKeyValue("error", message);
+    (cause == null ? line : line.setCause(cause)).log();
+    if (services.failPolicy() == FailPolicy.CLOSED) {
+      throw new InjectionFailedException(
+          "cainjekt: container "
+              + c.name()
+              + " in pod "
+              + pod.namespace()
+              + "/"
+              + pod.name()
+              + ": "
+              + message
+              + " (fail policy closed)",
+          cause);
+    }
+  }
+
+  private static String failures(InjectionReport report) {
+    return String.join("; ", Reports.errors(report));
+  }
+
+  private void logDecision(String message, PodInfo pod, ContainerInfo c, Decision decision) {
+    log.atInfo()
+        .setMessage(message)
+        .addKeyValue("namespace", pod.namespace())
+        .addKeyValue("pod", pod.name())
+        .addKeyValue("container", c.name())
+        .addKeyValue("container_id", c.shortId())
+        .addKeyValue("reason", decision.reason().label())
+        .addKeyValue("source", decision.source())
+        .log();
+  }
+
+  private void logInjected(PodInfo pod, ContainerInfo c, InjectionReport r, Duration took) {
+    log.atInfo()
+        .setMessage("inject: injected")
+        .addKeyValue("namespace", pod.namespace())
+        .addKeyValue("pod", pod.name())
+        .addKeyValue("container", c.name())
+        .addKeyValue("container_id", c.shortId())
+        .addKeyValue("distro", r.distro().orElse("none"))
+        .addKeyValue("failed", r.anyFailed())
+        .addKeyValue("ms", took.toNanos() / 1e6)
+        .log();
+  }
+
+  /** Work under the container's lock. */
+  private <T> T withLock(String id, LockedWork<T> work) throws Exception {
+    ReentrantLock lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
+    lock.lock();
+    try {
+      return work.run();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @FunctionalInterface
+  private interface LockedWork<T> {
+    T run() throws Exception;
+  }
+
+  private static Duration since(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+}
