@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     description = "Injects enterprise CAs into opted-in containers through containerd's NRI.",
-    subcommands = {VersionCommand.class, InspectCommand.class})
+    subcommands = {VersionCommand.class, InjectCommand.class, InspectCommand.class})
 public final class Main implements Runnable {
 
   /** Exit code for success. */

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.inject;
+
+import io.cainjekt.rootfs.ResolvedPath;
+import io.cainjekt.rootfs.RootFs;
+import io.cainjekt.trust.PemBundle;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Per-run state shared by the processors of one pipeline run: the request, what was found (distro,
+ * image bundle, JDK seed, runtimes) and every change made. All changes to the root go through
+ * {@link #write}, {@link #symlink} and {@link #createDirectories}, which do nothing but record the
+ * change in a dry run. Confined to the thread running the pipeline.
+ */
+public final class InjectionContext {
+
+  /** Read cap for trust bundles and keystores in a root (DESIGN section 6). */
+  public static final long MAX_BUNDLE_BYTES = 16 << 20;
+
+  /** Mode of new files we create in a root: {@code rw-r--r--}. */
+  public static final Set<PosixFilePermission> FILE_MODE =
+      PosixFilePermissions.fromString("rw-r--r--");
+
+  /**
+   * The image's own OS bundle, as it was before injection.
+   *
+   * @param containerPath where it was read
+   * @param content its bytes
+   */
+  public record ImageBundle(String containerPath, byte[] content) {}
+
+  /**
+   * The certificates of the image JDK's cacerts that seed truststore.p12.
+   *
+   * @param containerPath the cacerts file they were read from
+   * @param certificates the trusted certificates it holds
+   */
+  public record JavaSeed(String containerPath, List<X509Certificate> certificates) {
+    public JavaSeed {
+      certificates = List.copyOf(certificates);
+    }
+  }
+
+  /**
+   * A language runtime found in the image.
+   *
+   * @param name e.g. "java", "python"
+   * @param containerPath where it was found
+   * @param detail version or how it trusts CAs
+   */
+  public record Runtime(String name, String containerPath, String detail) {}
+
+  /**
+   * A distro family decision.
+   *
+   * @param osRelease the parsed os-release, if the image has one
+   * @param family the family of the Distro table chosen
+   */
+  public record DistroMatch(Optional<OsRelease> osRelease, String family) {}
+
+  private final InjectionRequest request;
+  private Optional<DistroMatch> distro = Optional.empty();
+  private Optional<ImageBundle> imageBundle = Optional.empty();
+  private Optional<JavaSeed> javaSeed = Optional.empty();
+  private final List<Runtime> runtimes = new ArrayList<>();
+  private final List<String> changes = new ArrayList<>();
+  private final Set<String> volumeSkipped = new TreeSet<>();
+  private final List<String> notes = new ArrayList<>();
+
+  InjectionContext(InjectionRequest request) {
+    this.request = Objects.requireNonNull(request, "request");
+  }
+
+  public RootFs root() {
+    return request.root();
+  }
+
+  public PemBundle cas() {
+    return request.cas();
+  }
+
+  public Map<String, String> containerEnv() {
+    return request.containerEnv();
+  }
+
+  public boolean dryRun() {
+    return request.dryRun();
+  }
+
+  /**
+   * True when the path, as asked or after resolving symlinks inside the root, lies on a volume
+   * mount; the path is then recorded as skipped for status.json.
+   */
+  public boolean onVolume(String containerPath) throws IOException {
+    if (!underVolume(containerPath) && !underVolume(realPath(containerPath))) {
+      return false;
+    }
+    volumeSkipped.add(containerPath);
+    return true;
+  }
+
+  /** The container path after resolving every symlink inside the root. */
+  public String realPath(String containerPath) throws IOException {
+    ResolvedPath resolved = root().resolve(containerPath);
+    Path relative = root().hostRoot().relativize(resolved.hostPath());
+    return "/" + relative.toString();
+  }
+
+  private boolean underVolume(String path) {
+    for (String v : request.volumeMountPaths()) {
+      String mount = v.endsWith("/") && v.length() > 1 ? v.substring(0, v.length() - 1) : v;
+      if (path.equals(mount) || path.startsWith(mount.equals("/") ? "/" : mount + "/")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Atomically replaces or creates a file (nothing but the record in a dry run). */
+  public void write(String containerPath, byte[] content) throws IOException {
+    if (!dryRun()) {
+      root().writeAtomically(containerPath, content, FILE_MODE);
+    }
+    changes.add(containerPath);
+  }
+
+  /** Creates or replaces a symlink (nothing but the record in a dry run). */
+  public void symlink(String containerPath, String target) throws IOException {
+    if (!dryRun()) {
+      root().symlink(containerPath, target);
+    }
+    changes.add(containerPath);
+  }
+
+  /** Creates a directory and its parents when missing (nothing in a dry run). */
+  public void createDirectories(String containerPath) throws IOException {
+    if (!dryRun() && !root().isDirectory(containerPath)) {
+      root().createDirectories(containerPath);
+    }
+  }
+
+  public void distro(DistroMatch match) {
+    this.distro = Optional.of(match);
+  }
+
+  public Optional<DistroMatch> distro() {
+    return distro;
+  }
+
+  public void imageBundle(ImageBundle bundle) {
+    this.imageBundle = Optional.of(bundle);
+  }
+
+  public Optional<ImageBundle> imageBundle() {
+    return imageBundle;
+  }
+
+  public void javaSeed(JavaSeed seed) {
+    this.javaSeed = Optional.of(seed);
+  }
+
+  public Optional<JavaSeed> javaSeed() {
+    return javaSeed;
+  }
+
+  public void runtime(Runtime runtime) {
+    runtimes.add(runtime);
+  }
+
+  public List<Runtime> runtimes() {
+    return List.copyOf(runtimes);
+  }
+
+  /** Container paths changed so far (or that a dry run would change), in order. */
+  public List<String> changes() {
+    return List.copyOf(changes);
+  }
+
+  /** Number of changes so far; processors slice {@link #changes()} with it. */
+  public int changeCount() {
+    return changes.size();
+  }
+
+  /** Trust-store paths left alone because a volume is mounted there, sorted. */
+  public List<String> volumeSkipped() {
+    return List.copyOf(volumeSkipped);
+  }
+
+  /** Adds a remark for status.json (e.g. "image has no OS bundle"). */
+  public void note(String note) {
+    notes.add(note);
+  }
+
+  public List<String> notes() {
+    return List.copyOf(notes);
+  }
+}

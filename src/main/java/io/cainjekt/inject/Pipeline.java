@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.inject;
+
+import io.cainjekt.inject.InjectionContext.ImageBundle;
+import io.cainjekt.inject.os.OsStoreProcessor;
+import io.cainjekt.inject.runtime.JavaRuntimeProcessor;
+import io.cainjekt.inject.runtime.LanguageRuntimeProcessor;
+import io.cainjekt.trust.BundleMerger;
+import io.cainjekt.trust.PemBundle;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the processors over one container root and assembles the files staged at {@code
+ * /etc/cainjekt} (DESIGN sections 4-5). Never throws for a bad image: each processor's exception
+ * becomes a {@link Outcome.Failed} naming the processor and container path, and the remaining
+ * processors still run. Never writes the staged files itself; the caller stores {@link
+ * InjectionReport#files()}. Thread-safe: each run has its own {@link InjectionContext}.
+ */
+public final class Pipeline {
+
+  private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+
+  /** Result id for the assembly of truststore.p12 when it cannot use its seed. */
+  public static final String TRUSTSTORE_STEP = "truststore";
+
+  private final List<Processor> processors;
+
+  /** A pipeline of these processors, run by ascending priority (then id). Ids must be unique. */
+  public Pipeline(List<Processor> processors) {
+    var ids = new HashSet<String>();
+    for (Processor p : processors) {
+      if (!ids.add(p.id())) {
+        throw new IllegalArgumentException("duplicate processor id " + p.id());
+      }
+    }
+    this.processors =
+        processors.stream()
+            .sorted(Comparator.comparingInt(Processor::priority).thenComparing(Processor::id))
+            .toList();
+  }
+
+  /** The OS store, Java and the other language runtimes. */
+  public static Pipeline standard() {
+    return new Pipeline(
+        Stream.concat(
+                Stream.of(new OsStoreProcessor(), new JavaRuntimeProcessor()),
+                LanguageRuntimeProcessor.all().stream())
+            .toList());
+  }
+
+  /** The processors in run order. */
+  public List<Processor> processors() {
+    return processors;
+  }
+
+  public InjectionReport run(InjectionRequest request) {
+    InjectionContext context = new InjectionContext(request);
+    List<ProcessorResult> results = new ArrayList<>();
+    for (Processor p : processors) {
+      results.add(new ProcessorResult(p.id(), runOne(p, context, request.filter())));
+    }
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    byte[] caBundle = caBundle(context);
+    files.put(InjectionReport.CA_BUNDLE, caBundle);
+    files.put(InjectionReport.CUSTOM_CA, request.cas().toPem());
+    TruststoreAssembly truststore = TruststoreAssembly.build(context, results);
+    files.put(InjectionReport.TRUSTSTORE, truststore.pkcs12());
+    var summary =
+        new StatusDocument.FileSummary(
+            PemBundle.parseLenient(InjectionReport.CA_BUNDLE, caBundle).size(),
+            truststore.certificates(),
+            truststore.seed());
+    files.put(InjectionReport.STATUS, StatusDocument.json(context, results, summary));
+    Optional<String> distro =
+        context
+            .distro()
+            .flatMap(InjectionContext.DistroMatch::osRelease)
+            .map(OsRelease::id)
+            .filter(id -> !id.isEmpty());
+    return new InjectionReport(distro, results, files);
+  }
+
+  private static Outcome runOne(Processor p, InjectionContext context, ProcessorFilter filter) {
+    try {
+      Detection detection = p.detect(context);
+      if (!detection.found()) {
+        return new Outcome.Skipped(detection.detail());
+      }
+      if (!filter.allows(p.id())) {
+        return new Outcome.Skipped("excluded by processor filter (" + detection.detail() + ")");
+      }
+      return Objects.requireNonNull(p.apply(context), "outcome");
+    } catch (Exception e) { // boundary: one processor's failure never stops the pipeline
+      String path = e instanceof InjectionException ie ? ie.containerPath() : "";
+      String message = Objects.toString(e.getMessage(), e.getClass().getSimpleName());
+      log.atWarn()
+          .setMessage("inject: processor failed")
+          .addKeyValue("processor", p.id())
+          .addKeyValue("path", path)
+          .setCause(e)
+          .log();
+      return new Outcome.Failed(path, message);
+    }
+  }
+
+  /** The image's own OS bundle (deduplicated) plus the injected CAs; CAs only without one. */
+  private static byte[] caBundle(InjectionContext context) {
+    Optional<ImageBundle> image = context.imageBundle();
+    if (image.isPresent()) {
+      PemBundle own = PemBundle.parseLenient(image.get().containerPath(), image.get().content());
+      if (own.size() > 0) {
+        return BundleMerger.merge(InjectionReport.CA_BUNDLE, own.toPem(), context.cas()).content();
+      }
+      context.note(
+          "image bundle "
+              + image.get().containerPath()
+              + " holds no certificate: "
+              + InjectionReport.CA_BUNDLE
+              + " holds the injected CAs only");
+    } else {
+      context.note(
+          "image has no OS bundle: " + InjectionReport.CA_BUNDLE + " holds the injected CAs only");
+    }
+    return context.cas().toPem();
+  }
+}

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.inject.os;
+
+import io.cainjekt.inject.CertificateSet;
+import io.cainjekt.inject.Detection;
+import io.cainjekt.inject.InjectionContext;
+import io.cainjekt.inject.InjectionContext.DistroMatch;
+import io.cainjekt.inject.InjectionContext.ImageBundle;
+import io.cainjekt.inject.InjectionException;
+import io.cainjekt.inject.OsRelease;
+import io.cainjekt.inject.Outcome;
+import io.cainjekt.inject.Processor;
+import io.cainjekt.rootfs.RootFs;
+import io.cainjekt.trust.BundleMerger;
+import io.cainjekt.trust.CaCertificate;
+import io.cainjekt.trust.TrustStoreBuilder;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The OS trust store of every family of the {@link Distro} table (DESIGN section 5): merges the CAs
+ * into the bundle files, adds one anchor file per CA, adds OpenSSL hash links, and adds the CAs to
+ * the distro's extracted Java keystores. Reads everything first and writes only when every read
+ * succeeded. Thread-safe (stateless).
+ */
+public final class OsStoreProcessor implements Processor {
+
+  /** Public processor id. */
+  public static final String ID = "os-store";
+
+  private static final String JDK_CACERTS_SUFFIX = "/lib/security/cacerts";
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public int priority() {
+    return 100;
+  }
+
+  @Override
+  public Detection detect(InjectionContext context) throws IOException {
+    Optional<OsRelease> osRelease = readOsRelease(context.root());
+    Distro distro = Distro.detect(osRelease);
+    context.distro(new DistroMatch(osRelease, distro.family()));
+    for (String path :
+        Stream.concat(distro.bundleFiles().stream(), Distro.KNOWN_BUNDLES.stream())
+            .distinct()
+            .toList()) {
+      Optional<byte[]> content = readIfPresent(context, path);
+      if (content.isPresent()) {
+        context.imageBundle(new ImageBundle(path, content.get()));
+        break;
+      }
+    }
+    String id = osRelease.map(OsRelease::id).filter(s -> !s.isEmpty()).orElse("none");
+    return Detection.found(distro.family() + " family (os-release ID " + id + ")");
+  }
+
+  @Override
+  public Outcome apply(InjectionContext context) throws IOException {
+    Distro distro = family(context);
+    OsStorePlan plan = new OsStorePlan();
+    int bundles = planBundles(context, distro, plan);
+    if (distro.anchorDir().isPresent()) {
+      planAnchors(context, distro.anchorDir().get(), plan);
+    }
+    if (distro.hashedDir().isPresent()) {
+      new HashedDirectory(context, distro.hashedDir().get()).plan(plan);
+    }
+    planJavaStores(context, distro, plan);
+    int before = context.changeCount();
+    plan.apply(context);
+    List<String> changed = context.changes().subList(before, context.changeCount());
+    if (bundles == 0) {
+      context.note("no OS bundle found in the image (" + distro.family() + " family)");
+    }
+    String detail =
+        distro.family()
+            + ": "
+            + (changed.isEmpty()
+                ? "all " + context.cas().size() + " CAs already present"
+                : changed.size() + " paths changed for " + context.cas().size() + " CAs");
+    return new Outcome.Applied(detail, changed);
+  }
+
+  private static Distro family(InjectionContext context) {
+    String family = context.distro().map(DistroMatch::family).orElse(Distro.GENERIC.family());
+    return Distro.TABLE.stream()
+        .filter(d -> d.family().equals(family))
+        .findFirst()
+        .orElse(Distro.GENERIC);
+  }
+
+  /** Plans the bundle merges; returns how many distinct bundle files exist. */
+  private static int planBundles(InjectionContext context, Distro distro, OsStorePlan plan)
+      throws IOException {
+    Set<Path> seen = new HashSet<>();
+    for (String path : distro.bundleFiles()) {
+      Optional<byte[]> content = readIfPresent(context, path);
+      if (content.isEmpty()
+          || !seen.add(context.root().resolve(path).hostPath())
+          || context.onVolume(path)) {
+        continue;
+      }
+      BundleMerger.Merge merge = BundleMerger.merge(path, content.get(), context.cas());
+      if (merge.changed()) {
+        plan.file(context.realPath(path), merge.content());
+      }
+    }
+    return seen.size();
+  }
+
+  private static void planAnchors(InjectionContext context, String dir, OsStorePlan plan)
+      throws IOException {
+    if (context.onVolume(dir)) {
+      return;
+    }
+    plan.directory(dir);
+    for (CaCertificate ca : context.cas().certificates()) {
+      String path = dir + "/cainjekt-" + ca.fingerprint().hex() + ".crt";
+      byte[] pem = OsStorePlan.pem(ca.der());
+      Optional<byte[]> existing = readIfPresent(context, path);
+      if (existing.isEmpty() || !Arrays.equals(existing.get(), pem)) {
+        plan.file(path, pem);
+      }
+    }
+  }
+
+  private static void planJavaStores(InjectionContext context, Distro distro, OsStorePlan plan)
+      throws IOException {
+    for (String path : distro.javaStores()) {
+      Optional<byte[]> content = readIfPresent(context, path);
+      if (content.isEmpty() || context.onVolume(path)) {
+        continue;
+      }
+      String real = context.realPath(path);
+      if (real.endsWith(JDK_CACERTS_SUFFIX)) {
+        context.note("left " + path + " alone: it resolves to a JDK's own cacerts " + real);
+        continue;
+      }
+      CertificateSet certificates = new CertificateSet();
+      certificates.addAll(TrustStoreBuilder.readKeyStore(path, content.get()));
+      int before = certificates.size();
+      context.cas().certificates().forEach(ca -> certificates.add(ca.certificate()));
+      if (certificates.size() > before) {
+        plan.file(real, TrustStoreBuilder.pkcs12(certificates.list()));
+      }
+    }
+  }
+
+  /** The file's bytes when it exists (capped); a non-regular file there is an error. */
+  static Optional<byte[]> readIfPresent(InjectionContext context, String path) throws IOException {
+    try {
+      return context.root().readIfExists(path, InjectionContext.MAX_BUNDLE_BYTES);
+    } catch (IOException e) {
+      throw new InjectionException(path, "read trust store", e);
+    }
+  }
+
+  private static Optional<OsRelease> readOsRelease(RootFs root) throws IOException {
+    for (String path : OsRelease.PATHS) {
+      try {
+        Optional<byte[]> content = root.readIfExists(path, OsRelease.MAX_BYTES);
+        if (content.isPresent()) {
+          return Optional.of(OsRelease.parse(content.get()));
+        }
+      } catch (IOException e) {
+        throw new InjectionException(path, "read os-release", e);
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.inject.runtime;
+
+import io.cainjekt.inject.Detection;
+import io.cainjekt.inject.InjectionContext;
+import io.cainjekt.inject.InjectionContext.JavaSeed;
+import io.cainjekt.inject.InjectionException;
+import io.cainjekt.inject.Outcome;
+import io.cainjekt.inject.Processor;
+import io.cainjekt.trust.TrustStoreBuilder;
+import java.io.IOException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+/**
+ * Java: finds the image's JDKs and reads the cacerts of the first one (JAVA_HOME wins) to seed
+ * truststore.p12, which the pipeline completes with the injected CAs. Reads only: a JDK's cacerts
+ * is never modified (the distro's extracted keystore that it may link to is the OS store's job).
+ * When no JDK or no readable cacerts exists, the pipeline seeds from the OS bundle instead.
+ * Thread-safe (stateless).
+ */
+public final class JavaRuntimeProcessor implements Processor {
+
+  /** Public processor id. */
+  public static final String ID = "runtime-java";
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public int priority() {
+    return 200;
+  }
+
+  @Override
+  public Detection detect(InjectionContext context) throws IOException {
+    List<Jdk> jdks = JdkLocator.locate(context.root(), context.containerEnv());
+    for (Jdk jdk : jdks) {
+      String detail =
+          "JDK "
+              + (jdk.version().isEmpty() ? "(unknown version)" : jdk.version())
+              + jdk.cacerts().map(c -> ", cacerts " + c).orElse(", no cacerts");
+      context.runtime(new InjectionContext.Runtime("java", jdk.home(), detail));
+    }
+    return jdks.isEmpty()
+        ? Detection.absent("no JDK found")
+        : Detection.found(jdks.size() + " JDK(s), first " + jdks.getFirst().home());
+  }
+
+  @Override
+  public Outcome apply(InjectionContext context) throws IOException {
+    List<Jdk> jdks = JdkLocator.locate(context.root(), context.containerEnv());
+    for (Jdk jdk : jdks) {
+      if (jdk.cacerts().isEmpty()) {
+        continue;
+      }
+      String path = jdk.cacerts().get();
+      List<X509Certificate> certificates;
+      try {
+        byte[] keystore = context.root().read(path, InjectionContext.MAX_BUNDLE_BYTES);
+        certificates = TrustStoreBuilder.readKeyStore(path, keystore);
+      } catch (IOException e) {
+        throw new InjectionException(path, "read JDK cacerts", e);
+      }
+      context.javaSeed(new JavaSeed(path, certificates));
+      return new Outcome.Applied(
+          "truststore.p12 seeded from " + path + " (" + certificates.size() + " certificates)",
+          List.of());
+    }
+    return new Outcome.Skipped(
+        "no JDK has a cacerts file: truststore.p12 seeded from the OS bundle");
+  }
+}

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.inject;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cainjekt.inject.os.Distro;
+import io.cainjekt.inject.os.DistroRoots;
+import io.cainjekt.inject.os.OsStoreProcessor;
+import io.cainjekt.inject.runtime.JavaRuntimeProcessor;
+import io.cainjekt.rootfs.RootFs;
+import io.cainjekt.trust.PemBundle;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PipelineTest {
+
+  @TempDir Path tmp;
+
+  static PemBundle cas() throws IOException {
+    return PemBundle.parseStrict("corp-ca.pem", Pki.bytes("corp-ca.pem"));
+  }
+
+  static InjectionReport run(Path root, ProcessorFilter filter, Map<String, String> env)
+      throws IOException {
+    return Pipeline.standard()
+        .run(new InjectionRequest(RootFs.open(root), cas(), env, Set.of(), filter, false));
+  }
+
+  static String status(InjectionReport report) {
+    return new String(report.files().get(InjectionReport.STATUS), StandardCharsets.UTF_8);
+  }
+
+  /** A Debian root with a JDK whose cacerts links to the distro's extracted store. */
+  Path debianWithJdk() throws IOException {
+    Path root = DistroRoots.build(tmp, Distro.TABLE.getFirst());
+    String home = "/usr/lib/jvm/java-17-openjdk-amd64";
+    DistroRoots.write(root, home + "/bin/java", new byte[] {0x7f, 'E', 'L', 'F'});
+    DistroRoots.write(root, home + "/release", "JAVA_VERSION=\"17.0.13\"\n".getBytes());
+    DistroRoots.link(root, home + "/lib/security/cacerts", "/etc/ssl/certs/java/cacerts");
+    DistroRoots.write(root, "/usr/bin/python3", new byte[] {1});
+    DistroRoots.write(
+        root, "/usr/lib/python3/dist-packages/certifi/cacert.pem", Pki.bytes("public-root-2.pem"));
+    DistroRoots.write(
+        root,
+        "/usr/lib/python3.11/site-packages/certifi/cacert.pem",
+        Pki.bytes("public-root-2.pem"));
+    return root;
+  }
+
+  @Test
+  void producesTheFourFilesInOrder() throws IOException {
+    InjectionReport report = run(debianWithJdk(), ProcessorFilter.ALL, Map.of());
+    assertThat(report.files().keySet())
+        .containsExactly("ca-bundle.pem", "custom-ca.pem", "truststore.p12", "status.json");
+    assertThat(report.anyFailed()).isFalse();
+    assertThat(report.distro()).contains("debian");
+  }
+
+  @Test
+  void caBundleIsTheImageBundlePlusTheCasDeduplicated() throws IOException {
+    Path root = debianWithJdk();
+    // the image already trusts public-root-1 twice: the staged bundle holds it once
+    DistroRoots.write(
+        root,
+        "/etc/ssl/certs/ca-certificates.crt",
+        (new String(Pki.bytes("image-bundle.pem")) + new String(Pki.bytes("public-root-1.pem")))
+            .getBytes());
+    InjectionReport report = run(root, ProcessorFilter.ALL, Map.of());
+    assertThat(Certificates.pem(report.files().get("ca-bundle.pem")))
+        .containsExactly(
+            Pki.certificate("public-root-1"),
+            Pki.certificate("public-root-2"),
+            Pki.certificate("public-root-3"),
+            Pki.certificate("corp-ca"));
+    assertThat(Certificates.pem(report.files().get("custom-ca.pem")))
+        .containsExactly(Pki.certificate("corp-ca"));
+  }
+
+  @Test
+  void truststoreIsSeededFromTheJdkCacerts() throws IOException {
+    Path root = debianWithJdk();
+    // a JDK cacerts that differs from the OS bundle proves which one seeded the truststore
+    DistroRoots.write(root, "/etc/ssl/certs/java/cacerts", Pki.bytes("cacerts.jks"));
+    DistroRoots.write(root, "/etc/ssl/certs/ca-certificates.crt", Pki.bytes("public-root-3.pem"));
+    InjectionReport report = run(root, ProcessorFilter.ALL, Map.of());
+    assertThat(Certificates.keystore(report.files().get("truststore.p12")))
+        .containsExactlyInAnyOrder(
+            Pki.certificate("public-root-1"),
+            Pki.certificate("public-root-2"),
+            Pki.certificate("public-root-3"),
+            Pki.certificate("corp-ca"));
+    assertThat(status(report))
+        .contains("\"seed\": \"/usr/lib/jvm/java-17-openjdk-amd64/lib/security/cacerts\"");
+  }
+
+  @Test
+  void truststoreFallsBackToTheOsBundleWithoutJdk() throws IOException {
+    Path root = DistroRoots.build(tmp, Distro.TABLE.get(3)); // alpine: no JDK
+    InjectionReport report = run(root, ProcessorFilter.ALL, Map.of());
+    assertThat(Certificates.keystore(report.files().get("truststore.p12")))
+        .hasSize(4)
+        .contains(Pki.certificate("corp-ca"), Pki.certificate("public-root-2"));
+    assertThat(status(report)).contains("\"seed\": \"/etc/ssl/certs/ca-certificates.crt\"");
+  }
+
+  @Test
+  void imageWithoutBundleGetsTheCasOnlyAndANote() throws IOException {
+    Files.createDirectories(tmp.resolve("etc"));
+    InjectionReport report = run(tmp, ProcessorFilter.ALL, Map.of());
+    assertThat(Certificates.pem(report.files().get("ca-bundle.pem")))
+        .containsExactly(Pki.certificate("corp-ca"));
+    assertThat(Certificates.keystore(report.files().get("truststore.p12")))
+        .containsExactly(Pki.certificate("corp-ca"));
+    assertThat(status(report))
+        .contains("image has no OS bundle")
+        .contains("\"family\": \"generic\"");
+    assertThat(report.distro()).isEmpty();
+  }
+
+  @Test
+  void javaHomeFromTheContainerEnvWins() throws IOException {
+    Path root = debianWithJdk();
+    String other = "/opt/custom-jdk";
+    DistroRoots.write(root, other + "/bin/java", new byte[] {1});
+    DistroRoots.write(root, other + "/lib/security/cacerts", Pki.bytes("cacerts.p12"));
+    InjectionReport report = run(root, ProcessorFilter.ALL, Map.of("JAVA_HOME", other + "/"));
+    assertThat(status(report)).contains("\"seed\": \"/opt/custom-jdk/lib/security/cacerts\"");
+  }
+
+  @Test
+  void jdkCacertsIsNeverModified() throws IOException {
+    Path root = debianWithJdk();
+    String home = "/usr/lib/jvm/temurin-21";
+    DistroRoots.write(root, home + "/bin/java", new byte[] {1});
+    DistroRoots.write(root, home + "/lib/security/cacerts", Pki.bytes("cacerts.p12"));
+    var before = TreeSnapshot.of(root.resolve("usr/lib/jvm"));
+    run(root, ProcessorFilter.ALL, Map.of());
+    assertThat(TreeSnapshot.of(root.resolve("usr/lib/jvm"))).isEqualTo(before);
+  }
+
+  @Test
+  void statusListsDistroRuntimesCertifiAndFingerprints() throws IOException {
+    InjectionReport report = run(debianWithJdk(), ProcessorFilter.ALL, Map.of());
+    String hex = cas().certificates().getFirst().fingerprint().hex();
+    assertThat(status(report))
+        .startsWith("{\n  \"schemaVersion\": 1,\n  \"dryRun\": false,")
+        .contains("\"family\": \"debian\"")
+        .contains("\"sha256\": \"" + hex + "\"")
+        .contains("\"name\": \"java\"", "JDK 17.0.13")
+        .contains("\"name\": \"python\"", "/usr/lib/python3.11/site-packages/certifi/cacert.pem")
+        .contains("\"id\": \"runtime-node\",\n      \"outcome\": \"skipped\"")
+        .contains("\"/usr/local/share/ca-certificates/cainjekt-" + hex + ".crt\"")
+        .contains("\"errors\": []");
+  }
+
+  @Test
+  void statusIsIdenticalForIdenticalImages() throws IOException {
+    Path a = DistroRoots.build(Files.createDirectory(tmp.resolve("a")), Distro.TABLE.get(1));
+    Path b = DistroRoots.build(Files.createDirectory(tmp.resolve("b")), Distro.TABLE.get(1));
+    assertThat(run(a, ProcessorFilter.ALL, Map.of()).files().get("status.json"))
+        .isEqualTo(run(b, ProcessorFilter.ALL, Map.of()).files().get("status.json"));
+  }
+
+  @Test
+  void excludedProcessorChangesNothingButStillDetects() throws IOException {
+    Path root = debianWithJdk();
+    var before = TreeSnapshot.of(root);
+    InjectionReport report =
+        run(root, new ProcessorFilter(Set.of(), Set.of(OsStoreProcessor.ID)), Map.of());
+    assertThat(TreeSnapshot.of(root)).isEqualTo(before);
+    assertThat(report.results().getFirst())
+        .isEqualTo(
+            new ProcessorResult(
+                OsStoreProcessor.ID,
+                new Outcome.Skipped(
+                    "excluded by processor filter (debian family (os-release ID debian))")));
+    // the staged bundle still holds the image's roots: detection found them
+    assertThat(Certificates.pem(report.files().get("ca-bundle.pem"))).hasSize(4);
+  }
+
+  @Test
+  void includeFilterRunsOnlyTheNamedProcessors() throws IOException {
+    InjectionReport report =
+        run(
+            debianWithJdk(),
+            new ProcessorFilter(Set.of(JavaRuntimeProcessor.ID), Set.of()),
+            Map.of());
+    assertThat(report.results())
+        .filteredOn(r -> r.outcome() instanceof Outcome.Applied)
+        .extracting(ProcessorResult::processorId)
+        .containsExactly(JavaRuntimeProcessor.ID);
+  }
+
+  @Test
+  void aThrowingProcessorBecomesFailedAndTheOthersStillRun() throws IOException {
+    Processor broken =
+        new Processor() {
+          @Override
+          public String id() {
+            return "broken";
+          }
+
+          @Override
+          public int priority() {
+            return 1;
+          }
+
+          @Override
+          public Detection detect(InjectionContext context) {
+            return Detection.found("always");
+          }
+
+          @Override
+          public Outcome apply(InjectionContext context) throws IOException {
+            throw new InjectionException("/etc/x", "frobnicate", new IOException("boom"));
+          }
+        };
+    InjectionReport report =
+        new Pipeline(List.of(new OsStoreProcessor(), broken))
+            .run(
+                new InjectionRequest(
+                    RootFs.open(debianWithJdk()),
+                    cas(),
+                    Map.of(),
+                    Set.of(),
+                    ProcessorFilter.ALL,
+                    false));
+    assertThat(report.results().getFirst())
+        .isEqualTo(
+            new ProcessorResult("broken", new Outcome.Failed("/etc/x", "frobnicate /etc/x: boom")));
+    assertThat(report.results().get(1).outcome()).isInstanceOf(Outcome.Applied.class);
+    assertThat(status(report)).contains("\"processor\": \"broken\"", "\"path\": \"/etc/x\"");
+  }
+}

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.inject.os;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cainjekt.inject.Certificates;
+import io.cainjekt.inject.InjectionReport;
+import io.cainjekt.inject.InjectionRequest;
+import io.cainjekt.inject.Outcome;
+import io.cainjekt.inject.Pipeline;
+import io.cainjekt.inject.Pki;
+import io.cainjekt.inject.ProcessorFilter;
+import io.cainjekt.inject.TreeSnapshot;
+import io.cainjekt.rootfs.RootFs;
+import io.cainjekt.trust.PemBundle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The OS store processor on a synthetic root of every family of the Distro table. */
+class OsStoreProcessorTest {
+
+  @TempDir Path tmp;
+
+  static Stream<Distro> families() {
+    return Distro.TABLE.stream();
+  }
+
+  static PemBundle corpCa() throws Exception {
+    return PemBundle.parseStrict("corp-ca.pem", Pki.bytes("corp-ca.pem"));
+  }
+
+  static InjectionReport inject(Path root, boolean dryRun) throws Exception {
+    return new Pipeline(List.of(new OsStoreProcessor()))
+        .run(
+            new InjectionRequest(
+                RootFs.open(root), corpCa(), Map.of(), Set.of(), ProcessorFilter.ALL, dryRun));
+  }
+
+  static Outcome.Applied applied(InjectionReport report) {
+    assertThat(report.results()).hasSize(1);
+    assertThat(report.results().getFirst().outcome()).isInstanceOf(Outcome.Applied.class);
+    return (Outcome.Applied) report.results().getFirst().outcome();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("families")
+  void detectsTheFamilyFromOsReleaseId(Distro d) throws Exception {
+    Path root = DistroRoots.build(tmp, d);
+    InjectionReport report = inject(root, true);
+    assertThat(report.distro()).contains(DistroRoots.osReleaseId(d));
+    assertThat(applied(report).detail()).startsWith(d.family() + ":");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("families")
+  void everyBundleKeepsTheImageRootsAndGainsTheCa(Distro d) throws Exception {
+    Path root = DistroRoots.build(tmp, d);
+    applied(inject(root, false));
+    List<X509Certificate> expected = new ArrayList<>();
+    for (String name : DistroRoots.IMAGE_ROOTS) {
+      expected.add(Pki.certificate(name));
+    }
+    expected.add(Pki.certificate("corp-ca"));
+    RootFs rootFs = RootFs.open(root);
+    int checked = 0;
+    for (String bundle : d.bundleFiles()) {
+      if (rootFs.isRegularFile(bundle)) {
+        Path p = rootFs.resolve(bundle).hostPath();
+        assertThat(Certificates.pem(p)).as(bundle).containsExactlyElementsOf(expected);
+        checked++;
+      }
+    }
+    assertThat(checked).isEqualTo(d == Distro.GENERIC ? 1 : d.bundleFiles().size());
+    // the bundle text of the image is kept byte for byte at the start
+    byte[] merged = Files.readAllBytes(root.resolve(d.bundleFiles().getFirst().substring(1)));
+    assertThat(new String(merged)).startsWith(new String(Pki.bytes("image-bundle.pem")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("families")
+  void anchorFileHoldsExactlyTheOneCa(Distro d) throws Exception {
+    Path root = DistroRoots.build(tmp, d);
+    applied(inject(root, false));
+    String hex = corpCa().certificates().getFirst().fingerprint().hex();
+    if (d.anchorDir().isPresent()) {
+      Path anchor = root.resolve(d.anchorDir().get().substring(1) + "/cainjekt-" + hex + ".crt");
+      assertThat(Certificates.pem(anchor)).containsExactly(Pki.certificate("corp-ca"));
+    } else {
+      assertThat(d).isEqualTo(Distro.GENERIC);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("families")
+  void hashLinkTakesTheNextFreeIndexOnCollision(Distro d) throws Exception {
+    Path root = DistroRoots.build(tmp, d);
+    applied(inject(root, false));
+    if (d.hashedDir().isEmpty()) {
+      return;
+    }
+    Path dir = root.resolve(d.hashedDir().get().substring(1));
+    String hash = SubjectHash.of(Pki.certificate("corp-ca"));
+    assertThat(Certificates.pem(dir.resolve(hash + ".0")))
+        .containsExactly(Pki.certificate("corp-ca-2"));
+    Path link = dir.resolve(hash + ".1");
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(Files.readSymbolicLink(link).toString()).startsWith("cainjekt-").endsWith(".pem");
+    assertThat(Certificates.pem(link)).containsExactly(Pki.certificate("corp-ca"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("families")
+  void distroJavaStoreGainsTheCaAndKeepsItsRoots(Distro d) throws Exception {
+    Path root = DistroRoots.build(tmp, d);
+    applied(inject(root, false));
+    for (String store : d.javaStores()) {
+      List<X509Certificate> certs =
+          Certificates.keystore(Files.readAllBytes(root.resolve(store.substring(1))));
+      assertThat(certs)
+          .as(store)
+          .contains(Pki.certificate("corp-ca"))
+          .contains(Pki.certificate("public-root-1"), Pki.certificate("public-root-3"))
+          .hasSize(4);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("families")
+  void secondRunChangesNothing(Distro d) throws Exception {
+    Path root = DistroRoots.build(tmp, d);
+    assertThat(applied(inject(root, false)).changedPaths()).isNotEmpty();
+    Map<String, String> before = TreeSnapshot.of(root);
+    Outcome.Applied again = applied(inject(root, false));
+    assertThat(again.changedPaths()).isEmpty();
+    assertThat(again.detail()).contains("already present");
+    assertThat(TreeSnapshot.of(root)).isEqualTo(before);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("families")
+  void dryRunReportsTheSameChangesAndWritesNothing(Distro d) throws Exception {
+    Path dryRoot = DistroRoots.build(Files.createDirectory(tmp.resolve("dry")), d);
+    Path realRoot = DistroRoots.build(Files.createDirectory(tmp.resolve("real")), d);
+    Map<String, String> before = TreeSnapshot.of(dryRoot);
+    List<String> wouldChange = applied(inject(dryRoot, true)).changedPaths();
+    assertThat(TreeSnapshot.of(dryRoot)).isEqualTo(before);
+    assertThat(applied(inject(realRoot, false)).changedPaths()).isEqualTo(wouldChange);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("families")
+  void volumeMountedTrustStoresAreLeftAloneAndReported(Distro d) throws Exception {
+    Path root = DistroRoots.build(tmp, d);
+    String primary = d.bundleFiles().getFirst();
+    String volume = primary.substring(0, primary.lastIndexOf('/'));
+    Map<String, String> before = TreeSnapshot.of(root.resolve(volume.substring(1)));
+    InjectionReport report =
+        new Pipeline(List.of(new OsStoreProcessor()))
+            .run(
+                new InjectionRequest(
+                    RootFs.open(root),
+                    corpCa(),
+                    Map.of(),
+                    Set.of(volume),
+                    ProcessorFilter.ALL,
+                    false));
+    applied(report);
+    assertThat(TreeSnapshot.of(root.resolve(volume.substring(1)))).isEqualTo(before);
+    assertThat(new String(report.files().get(InjectionReport.STATUS)))
+        .contains("\"volumeSkipped\": [")
+        .contains("\"" + primary + "\"");
+  }
+}
