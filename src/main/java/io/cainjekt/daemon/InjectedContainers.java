@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.daemon;
 
+import io.cainjekt.inject.ProcessorFilter;
 import io.cainjekt.observe.ContainerReport;
 import io.cainjekt.trust.Fingerprint;
 import java.util.Collection;
@@ -31,6 +32,7 @@ final class InjectedContainers {
       Optional<ContainerRoots.Root> root,
       Map<String, String> env,
       Set<String> volumeMountPaths,
+      ProcessorFilter filter,
       String distro,
       List<String> filesWritten,
       List<String> runtimes,
@@ -63,6 +65,7 @@ final class InjectedContainers {
           root,
           env,
           volumeMountPaths,
+          filter,
           newDistro,
           files,
           foundRuntimes,
@@ -81,6 +84,7 @@ final class InjectedContainers {
           Optional.of(newRoot),
           env,
           volumeMountPaths,
+          filter,
           distro,
           filesWritten,
           runtimes,

@@ -92,7 +92,7 @@ final class InjectionHandlers {
     }
     try {
       LoadedBundle bundle = services.bundles().get(decision.bundle().orElseThrow()).orElseThrow();
-      Adjustment adjustment = withLock(c.id(), () -> stage(pod, c, bundle));
+      Adjustment adjustment = withLock(c.id(), () -> stage(pod, c, bundle, decision));
       services.metrics().nriRequest(LatencyEvent.CREATE_CONTAINER, since(start));
       logDecision("inject: staged", pod, c, decision);
       return adjustment;
@@ -123,7 +123,8 @@ final class InjectionHandlers {
     return decision;
   }
 
-  private Adjustment stage(PodInfo pod, ContainerInfo c, LoadedBundle bundle) throws IOException {
+  private Adjustment stage(PodInfo pod, ContainerInfo c, LoadedBundle bundle, Decision decision)
+      throws IOException {
     var dir = services.staging().prepare(c.id(), services.defaults().files(bundle));
     EnvMerge env = services.env().merge(c.env());
     Set<String> volumes = c.mounts().stream().map(Mount::destination).collect(Collectors.toSet());
@@ -139,6 +140,7 @@ final class InjectionHandlers {
             Optional.empty(),
             EnvMerger.effectiveEnv(c.env()),
             volumes,
+            new ProcessorFilter(decision.processors().include(), decision.processors().exclude()),
             "",
             List.of(),
             List.of(),
@@ -211,7 +213,7 @@ final class InjectionHandlers {
                     bundle.bundle(),
                     entry.env(),
                     entry.volumeMountPaths(),
-                    ProcessorFilter.ALL,
+                    entry.filter(),
                     false));
     services.staging().replace(id, report.files());
     List<String> runtimes = Reports.runtimes(report);

@@ -2,6 +2,7 @@
 package io.cainjekt.daemon;
 
 import io.cainjekt.inject.EnvMerger;
+import io.cainjekt.inject.ProcessorFilter;
 import io.cainjekt.inject.Staging;
 import io.cainjekt.nri.ContainerInfo;
 import io.cainjekt.nri.ContainerState;
@@ -70,6 +71,7 @@ final class Resync {
             root,
             EnvMerger.effectiveEnv(c.env()),
             volumes,
+            ProcessorFilter.ALL,
             "",
             List.of(),
             List.of(),

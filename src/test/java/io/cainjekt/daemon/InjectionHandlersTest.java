@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cainjekt.inject.EnvMerger;
+import io.cainjekt.inject.Pipeline;
+import io.cainjekt.inject.Pki;
+import io.cainjekt.inject.Staging;
+import io.cainjekt.inject.os.Distro;
+import io.cainjekt.inject.os.DistroRoots;
+import io.cainjekt.nri.Adjustment;
+import io.cainjekt.nri.ContainerInfo;
+import io.cainjekt.nri.ContainerState;
+import io.cainjekt.nri.PodInfo;
+import io.cainjekt.nri.SyncSnapshot;
+import io.cainjekt.observe.ContainerReport;
+import io.cainjekt.observe.Metrics;
+import io.cainjekt.policy.OptInPolicy;
+import io.cainjekt.policy.PolicyConfig;
+import io.cainjekt.trust.NamedSource;
+import io.cainjekt.trust.TrustBundles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The handlers with real components: policy, trust bundles from a file, the staging store, the
+ * standard pipeline on a synthetic Debian root reached through a fake /proc.
+ */
+class InjectionHandlersTest {
+
+  private static final String ID =
+      "c0ffee00000000000000000000000000000000000000000000000000000000aa";
+  private static final String MOUNT =
+      "/run/ctrd/io.containerd.runtime.v2.task/k8s.io/" + ID + "/rootfs";
+
+  @TempDir Path tmp;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final List<String> events = new ArrayList<>();
+  private Path bundleFile;
+  private Staging staging;
+  private TrustBundles bundles;
+
+  @AfterEach
+  void close() throws Exception {
+    for (AutoCloseable c : closeables.reversed()) {
+      c.close();
+    }
+  }
+
+  private InjectionHandlers handlers(FailPolicy failPolicy) throws IOException {
+    if (bundles == null) {
+      bundleFile = tmp.resolve("bundle/ca.pem");
+      Files.createDirectories(bundleFile.getParent());
+      Files.write(bundleFile, Pki.bytes("corp-ca.pem"));
+      bundles = TrustBundles.open(List.of(new NamedSource("default", bundleFile)), Duration.ZERO);
+      closeables.add(bundles);
+      staging = Staging.open(tmp.resolve("staging"));
+      closeables.add(staging);
+    }
+    byte[] jvmCacerts =
+        Files.readAllBytes(Path.of(System.getProperty("java.home"), "lib/security/cacerts"));
+    return new InjectionHandlers(
+        new InjectionHandlers.Services(
+            new OptInPolicy(PolicyConfig.defaults()),
+            PolicyConfig.DEFAULT_PREFIX,
+            Optional.empty(),
+            bundles,
+            staging,
+            StagedDefaults.fromJvmCacerts(jvmCacerts),
+            new EnvMerger(EnvMerger.defaultVariables()),
+            Pipeline.standard(),
+            new ContainerRoots(tmp.resolve("proc")),
+            failPolicy,
+            new Metrics(),
+            (pod, reason, message) -> events.add(reason + ": " + message)));
+  }
+
+  private static PodInfo pod(Map<String, String> annotations) {
+    return new PodInfo("pod1", "web", "uid-1", "team-a", Map.of(), annotations, "", 0);
+  }
+
+  private static ContainerInfo container(int pid, List<String> env) {
+    return new ContainerInfo(
+        ID,
+        "pod1",
+        "app",
+        ContainerState.CREATED,
+        pid,
+        List.of("sleep"),
+        env,
+        List.of(),
+        Map.of(),
+        Map.of());
+  }
+
+  private static final Map<String, String> OPTED_IN = Map.of("cainjekt.io/enabled", "true");
+
+  /** A Debian root reachable as the runtime's host mount of the container's rootfs. */
+  private Path debianRoot() throws IOException {
+    Path proc = tmp.resolve("proc");
+    Files.createDirectories(proc.resolve("1"));
+    Files.writeString(
+        proc.resolve("1/mountinfo"), "30 1 0:5 / " + MOUNT + " rw - overlay overlay rw\n");
+    Path root = proc.resolve("1/root").resolve(MOUNT.substring(1));
+    Files.createDirectories(root.getParent());
+    Path built = DistroRoots.build(tmp.resolve("image"), Distro.TABLE.getFirst());
+    Files.move(built, root);
+    return root;
+  }
+
+  private String staged(String file) throws IOException {
+    return Files.readString(staging.directory(ID).resolve(file), StandardCharsets.US_ASCII);
+  }
+
+  private static String corpCaPem() {
+    return new String(Pki.bytes("corp-ca.pem"), StandardCharsets.US_ASCII).strip();
+  }
+
+  @Test
+  void optedInContainerGetsTheReadOnlyMountTheEnvironmentAndAnnotation() throws Exception {
+    InjectionHandlers h = handlers(FailPolicy.OPEN);
+
+    Adjustment a = h.createContainer(pod(OPTED_IN), container(0, List.of("PATH=/bin")));
+
+    assertThat(a.mounts())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.destination()).isEqualTo("/etc/cainjekt");
+              assertThat(m.type()).isEqualTo("bind");
+              assertThat(m.options()).contains("ro");
+              assertThat(Path.of(m.source())).isEqualTo(staging.directory(ID));
+            });
+    assertThat(a.env())
+        .containsEntry("SSL_CERT_FILE", "/etc/cainjekt/ca-bundle.pem")
+        .containsEntry("NODE_EXTRA_CA_CERTS", "/etc/cainjekt/custom-ca.pem")
+        .containsKey("JAVA_TOOL_OPTIONS");
+    assertThat(a.annotations()).containsKey("cainjekt.io/injected");
+    assertThat(staged(Staging.CUSTOM_CA)).contains(corpCaPem());
+    assertThat(staged(Staging.CA_BUNDLE)).contains(corpCaPem());
+    assertThat(staging.directory(ID).resolve(Staging.TRUSTSTORE)).isNotEmptyFile();
+    assertThat(h.reports())
+        .singleElement()
+        .extracting(ContainerReport::state)
+        .isEqualTo(ContainerReport.State.STAGED);
+  }
+
+  @Test
+  void containerWithoutOptInIsUntouched() throws Exception {
+    InjectionHandlers h = handlers(FailPolicy.OPEN);
+
+    Adjustment a = h.createContainer(pod(Map.of()), container(0, List.of()));
+
+    assertThat(a.isEmpty()).isTrue();
+    assertThat(staging.containerIds()).isEmpty();
+    assertThat(h.reports()).isEmpty();
+  }
+
+  @Test
+  void explicitOptOutWinsOverTheNamespaceAndStagesNothing() throws Exception {
+    InjectionHandlers h = handlers(FailPolicy.OPEN);
+
+    Adjustment a =
+        h.createContainer(pod(Map.of("cainjekt.io/enabled", "false")), container(0, List.of()));
+
+    assertThat(a.isEmpty()).isTrue();
+    assertThat(staging.containerIds()).isEmpty();
+  }
+
+  @Test
+  void startContainerWritesTheOsStoreAndRefillsTheStagedBundleFromTheImage() throws Exception {
+    Path root = debianRoot();
+    InjectionHandlers h = handlers(FailPolicy.OPEN);
+    h.createContainer(pod(OPTED_IN), container(0, List.of()));
+
+    h.startContainer(pod(OPTED_IN), container(4242, List.of()));
+
+    String osBundle = Files.readString(root.resolve("etc/ssl/certs/ca-certificates.crt"));
+    assertThat(osBundle).contains(corpCaPem());
+    String stagedBundle = staged(Staging.CA_BUNDLE);
+    assertThat(stagedBundle).contains(corpCaPem());
+    assertThat(stagedBundle.split("BEGIN CERTIFICATE", -1)).hasSize(1 + 3 + 1);
+    assertThat(staged(Staging.STATUS)).contains("debian");
+    assertThat(h.reports())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.state()).isEqualTo(ContainerReport.State.INJECTED);
+              assertThat(r.distro()).isEqualTo("debian");
+              assertThat(r.outdated()).isFalse();
+            });
+    assertThat(events).isEmpty();
+  }
+
+  @Test
+  void failOpenLetsTheContainerStartWithTheStagedDefaultsAndReportsTheFailure() throws Exception {
+    InjectionHandlers h = handlers(FailPolicy.OPEN);
+    h.createContainer(pod(OPTED_IN), container(0, List.of()));
+
+    h.startContainer(pod(OPTED_IN), container(999_999, List.of()));
+
+    assertThat(staged(Staging.CA_BUNDLE)).contains(corpCaPem());
+    assertThat(h.reports())
+        .singleElement()
+        .extracting(ContainerReport::state)
+        .isEqualTo(ContainerReport.State.FAILED);
+    assertThat(events).singleElement().asString().contains("CAInjectionFailed");
+  }
+
+  @Test
+  void failClosedReturnsTheErrorToTheRuntime() throws Exception {
+    InjectionHandlers h = handlers(FailPolicy.CLOSED);
+    h.createContainer(pod(OPTED_IN), container(0, List.of()));
+
+    assertThatThrownBy(() -> h.startContainer(pod(OPTED_IN), container(999_999, List.of())))
+        .isInstanceOf(InjectionFailedException.class)
+        .hasMessageContaining("team-a/web")
+        .hasMessageContaining("fail policy closed");
+  }
+
+  @Test
+  void removeContainerReleasesTheStagedDirectory() throws Exception {
+    InjectionHandlers h = handlers(FailPolicy.OPEN);
+    h.createContainer(pod(OPTED_IN), container(0, List.of()));
+
+    h.removeContainer(pod(OPTED_IN), container(0, List.of()));
+
+    assertThat(staging.containerIds()).isEmpty();
+    assertThat(staging.directory(ID)).doesNotExist();
+    assertThat(h.reports()).isEmpty();
+  }
+
+  @Test
+  void afterARestartSynchronizeKeepsLiveContainersAndRemovesOnlyOrphans() throws Exception {
+    debianRoot();
+    InjectionHandlers before = handlers(FailPolicy.OPEN);
+    before.createContainer(pod(OPTED_IN), container(0, List.of()));
+    before.startContainer(pod(OPTED_IN), container(4242, List.of()));
+    staging.prepare("deadbeef", Map.of(Staging.CUSTOM_CA, Pki.bytes("corp-ca.pem")));
+    String bundleBefore = staged(Staging.CA_BUNDLE);
+
+    InjectionHandlers after = handlers(FailPolicy.OPEN);
+    ContainerInfo running =
+        new ContainerInfo(
+            ID,
+            "pod1",
+            "app",
+            ContainerState.RUNNING,
+            4242,
+            List.of(),
+            List.of(),
+            List.of(),
+            Map.of(),
+            Map.of());
+    after.synchronize(new SyncSnapshot(List.of(pod(OPTED_IN)), List.of(running)));
+
+    assertThat(staging.containerIds()).containsExactly(ID);
+    assertThat(staged(Staging.CA_BUNDLE)).isEqualTo(bundleBefore);
+    assertThat(after.reports()).singleElement().satisfies(r -> assertThat(r.outdated()).isFalse());
+  }
+
+  @Test
+  void rotationReplacesStagedFilesAndTheOsStoreOfRunningContainers() throws Exception {
+    Path root = debianRoot();
+    InjectionHandlers h = handlers(FailPolicy.OPEN);
+    bundles.addListener(h::rotate);
+    h.createContainer(pod(OPTED_IN), container(0, List.of()));
+    h.startContainer(pod(OPTED_IN), container(4242, List.of()));
+    String corp2 = new String(Pki.bytes("corp-ca-2.pem"), StandardCharsets.US_ASCII).strip();
+
+    Files.write(bundleFile, Pki.bytes("corp-ca-2.pem"));
+    assertThat(bundles.reload()).isPositive();
+
+    assertThat(staged(Staging.CUSTOM_CA)).contains(corp2).doesNotContain(corpCaPem());
+    assertThat(staged(Staging.CA_BUNDLE)).contains(corp2);
+    assertThat(Files.readString(root.resolve("etc/ssl/certs/ca-certificates.crt"))).contains(corp2);
+    assertThat(h.reports()).singleElement().satisfies(r -> assertThat(r.outdated()).isFalse());
+  }
+}
