@@ -5,10 +5,11 @@ import io.cainjekt.daemon.CaBundleSource;
 import io.cainjekt.daemon.Config;
 import io.cainjekt.daemon.Daemon;
 import io.cainjekt.daemon.FailPolicy;
-import io.cainjekt.daemon.HttpAddress;
 import io.cainjekt.daemon.LogFormat;
 import io.cainjekt.daemon.LogLevel;
 import io.cainjekt.daemon.LogSetup;
+import io.cainjekt.observe.HttpAddress;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,7 +87,12 @@ final class RunCommand implements Callable<Integer> {
     LogSetup.apply(config.logFormat(), config.logLevel());
     Daemon daemon = new Daemon(config);
     Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "cainjekt-shutdown"));
-    daemon.start();
+    try {
+      daemon.start();
+    } catch (IOException e) {
+      spec.commandLine().getErr().println("cainjekt run: " + e.getMessage());
+      return Main.EXIT_FAILURE;
+    }
     daemon.awaitClosed();
     return Main.EXIT_OK;
   }

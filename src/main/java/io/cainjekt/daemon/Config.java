@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.daemon;
 
+import io.cainjekt.observe.HttpAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,11 +1,34 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.daemon;
 
+import io.cainjekt.inject.EnvMerger;
+import io.cainjekt.inject.Pipeline;
+import io.cainjekt.inject.Staging;
 import io.cainjekt.nri.Backoff;
 import io.cainjekt.nri.NriHandlers;
 import io.cainjekt.nri.NriState;
 import io.cainjekt.nri.NriStub;
+import io.cainjekt.observe.ErrorPhase;
+import io.cainjekt.observe.HealthServer;
+import io.cainjekt.observe.Metrics;
+import io.cainjekt.observe.Readiness;
+import io.cainjekt.observe.RejectedInput;
+import io.cainjekt.policy.OptInPolicy;
+import io.cainjekt.policy.PolicyConfig;
+import io.cainjekt.trust.LoadedBundle;
+import io.cainjekt.trust.NamedSource;
+import io.cainjekt.trust.TrustBundleException;
+import io.cainjekt.trust.TrustBundles;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -13,39 +36,42 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The composition root of {@code cainjekt run}: builds the components from {@link Config}, starts
- * them, and closes them in reverse order, once. Thread-safe.
+ * them (bundles, staging, metrics and health server, then the runtime connection last, so nothing
+ * is subscribed before it can answer), and closes them in reverse order, once. Thread-safe.
  */
 public final class Daemon implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Daemon.class);
 
+  /** How often bundle files are re-read besides file-system events. */
+  static final Duration BUNDLE_POLL = Duration.ofSeconds(5);
+
   private final Config config;
-  private final NriStub nri;
-  private final AtomicBoolean started = new AtomicBoolean();
+  private final Metrics metrics = new Metrics();
+  private final Readiness readiness = new Readiness();
+  private final Readiness.Condition connected =
+      readiness.condition(Readiness.RUNTIME_CONNECTED, "not connected to the runtime yet");
+  private final Readiness.Condition synced =
+      readiness.condition(Readiness.RUNTIME_SYNCHRONIZED, "not synchronized with the runtime yet");
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final AtomicBoolean starting = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch done = new CountDownLatch(1);
+  private volatile NriStub nri;
+  private volatile HealthServer http;
 
   public Daemon(Config config) {
-    this(config, EventLogHandlers.create());
-  }
-
-  Daemon(Config config, NriHandlers handlers) {
     this.config = Objects.requireNonNull(config, "config");
-    Config.Nri n = config.nri();
-    this.nri =
-        new NriStub(
-            new NriStub.Options(
-                n.socket(),
-                n.pluginName(),
-                n.pluginIndex(),
-                n.registrationTimeout(),
-                Backoff.DEFAULT),
-            handlers);
   }
 
-  /** Starts every component; returns at once. */
-  public void start() {
-    if (!started.compareAndSet(false, true)) {
+  /**
+   * Starts every component and returns; the runtime connection keeps retrying in the background.
+   *
+   * @throws IOException when a bundle cannot be loaded, the staging directory cannot be used or the
+   *     HTTP address cannot be bound; the message says which
+   */
+  public void start() throws IOException {
+    if (!starting.compareAndSet(false, true)) {
       throw new IllegalStateException("already started");
     }
     log.atInfo()
@@ -55,12 +81,124 @@ public final class Daemon implements AutoCloseable {
         .addKeyValue("ca_bundles", config.caBundles().size())
         .addKeyValue("fail_policy", config.failPolicy())
         .log();
-    nri.start();
+    try {
+      TrustBundles bundles = own(openBundles());
+      Staging staging = own(Staging.open(config.stagingDir()));
+      InjectionHandlers handlers = new InjectionHandlers(services(bundles, staging));
+      bundles.addListener(b -> bundleLoaded(b, handlers));
+      http = own(HealthServer.start(config.httpAddress(), metrics, readiness, handlers::reports));
+      nri = own(new NriStub(nriOptions(), nriHandlers(handlers)));
+      nri.addStateListener(this::runtimeState);
+      handlers.updateGauges();
+      nri.start();
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private TrustBundles openBundles() throws TrustBundleException {
+    var sources =
+        config.caBundles().stream().map(b -> new NamedSource(b.name(), b.path())).toList();
+    TrustBundles bundles;
+    try {
+      bundles = TrustBundles.open(sources, BUNDLE_POLL);
+    } catch (TrustBundleException e) {
+      metrics.rejected(RejectedInput.BAD_BUNDLE);
+      throw e;
+    }
+    bundles.addErrorListener(
+        (name, e) -> {
+          metrics.error(ErrorPhase.BUNDLE_LOAD);
+          metrics.rejected(RejectedInput.BAD_BUNDLE);
+          log.atError()
+              .setMessage("trust: bundle update rejected, keeping the last good one")
+              .addKeyValue("bundle", name)
+              .addKeyValue("error", e.getMessage())
+              .log();
+        });
+    for (String name : bundles.names()) {
+      bundles.get(name).ifPresent(this::recordBundle);
+    }
+    return bundles;
+  }
+
+  private InjectionHandlers.Services services(TrustBundles bundles, Staging staging)
+      throws IOException {
+    Path cacerts = Path.of(System.getProperty("java.home"), "lib", "security", "cacerts");
+    var names = config.caBundles().stream().map(CaBundleSource::name).toList();
+    return new InjectionHandlers.Services(
+        new OptInPolicy(
+            new PolicyConfig(
+                config.annotationPrefix(), PolicyConfig.DEFAULT_EXCLUDED_CONTAINERS, names)),
+        config.annotationPrefix(),
+        Optional.empty(),
+        bundles,
+        staging,
+        StagedDefaults.fromJvmCacerts(Files.readAllBytes(cacerts)),
+        new EnvMerger(EnvMerger.defaultVariables()),
+        Pipeline.standard(),
+        new ContainerRoots(Path.of("/proc")),
+        config.failPolicy(),
+        metrics,
+        PodWarnings.NONE);
+  }
+
+  private NriStub.Options nriOptions() {
+    Config.Nri n = config.nri();
+    return new NriStub.Options(
+        n.socket(), n.pluginName(), n.pluginIndex(), n.registrationTimeout(), Backoff.DEFAULT);
+  }
+
+  private static NriHandlers nriHandlers(InjectionHandlers h) {
+    return NriHandlers.builder()
+        .synchronize(h::synchronize)
+        .createContainer(h::createContainer)
+        .startContainer(h::startContainer)
+        .removeContainer(h::removeContainer)
+        .build();
+  }
+
+  private void bundleLoaded(LoadedBundle bundle, InjectionHandlers handlers) {
+    recordBundle(bundle);
+    log.atInfo()
+        .setMessage("trust: bundle loaded")
+        .addKeyValue("bundle", bundle.name())
+        .addKeyValue("certificates", bundle.bundle().size())
+        .addKeyValue("ca_sha256", bundle.bundle().contentHash().shortHex())
+        .log();
+    handlers.rotate(bundle);
+  }
+
+  private void recordBundle(LoadedBundle b) {
+    metrics.bundleLoaded(
+        b.name(), b.bundle().size(), b.bundle().earliestExpiry().orElse(Instant.EPOCH));
+  }
+
+  private void runtimeState(NriState state) {
+    connected.set(state != NriState.DISCONNECTED, "not connected to the runtime");
+    synced.set(state == NriState.SYNCHRONIZED, "not synchronized with the runtime");
+    metrics.runtimeState(state != NriState.DISCONNECTED, state == NriState.SYNCHRONIZED);
+    if (state == NriState.CONNECTED) {
+      metrics.runtimeConnectionMade();
+    }
+  }
+
+  private <T extends AutoCloseable> T own(T component) {
+    started.push(component);
+    return component;
   }
 
   /** The runtime connection state, for readiness. */
   public NriState nriState() {
-    return nri.state();
+    NriStub stub = nri;
+    return stub == null ? NriState.DISCONNECTED : stub.state();
+  }
+
+  /** Where the metrics and health server listens (its port when 0 was asked for). */
+  public Optional<InetSocketAddress> httpAddress() {
+    HealthServer server = http;
+    return server == null ? Optional.empty() : Optional.of(server.address());
   }
 
   /** Blocks until {@link #close()} ran. */
@@ -75,7 +213,18 @@ public final class Daemon implements AutoCloseable {
       return;
     }
     log.atInfo().setMessage("daemon: stopping").log();
-    nri.close();
+    while (!started.isEmpty()) {
+      AutoCloseable c = started.pop();
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.atWarn()
+            .setMessage("daemon: close failed")
+            .addKeyValue("component", c.getClass())
+            .setCause(e)
+            .log();
+      }
+    }
     done.countDown();
   }
 }
