@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.e2e.inject;
+
+import io.cainjekt.e2e.Containerd;
+import io.cainjekt.e2e.PluginProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code cainjekt run} as its own process against the e2e containerd, with a CA bundle directory
+ * the test controls (for rotation), a private staging directory and a loopback metrics port.
+ */
+final class InjectingPlugin implements AutoCloseable {
+
+  static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+  private final Path bundleDir;
+  private final Path stagingDir;
+  private final int httpPort;
+  private final Path logFile;
+  private final Containerd containerd;
+  private PluginProcess process;
+
+  private InjectingPlugin(Containerd containerd, Path workDir, int httpPort) {
+    this.containerd = containerd;
+    this.bundleDir = workDir.resolve("bundle");
+    this.stagingDir = workDir.resolve("staging");
+    this.logFile = workDir.resolve("plugin.log");
+    this.httpPort = httpPort;
+  }
+
+  /** Starts the plugin with {@code caBundle} as its only bundle and waits for synchronization. */
+  static InjectingPlugin start(Containerd containerd, Path workDir, Path caBundle) {
+    try {
+      Files.createDirectories(workDir.resolve("bundle"));
+      Files.copy(caBundle, workDir.resolve("bundle/ca.pem"));
+      InjectingPlugin plugin = new InjectingPlugin(containerd, workDir, freePort());
+      plugin.restart();
+      return plugin;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** (Re)starts the process and waits until it synchronized with the runtime. */
+  void restart() {
+    stopProcess();
+    process =
+        PluginProcess.start(
+            containerd.nriSocket(),
+            logFile,
+            "--ca-bundle",
+            "corp=" + bundleDir,
+            "--staging-dir",
+            stagingDir.toString(),
+            "--http-address",
+            "127.0.0.1:" + httpPort,
+            "--plugin-index",
+            "50");
+    awaitSynchronized(0);
+  }
+
+  /** Waits for a "synchronized" line after {@code mark} in the plugin's log. */
+  void awaitSynchronized(long mark) {
+    process.log().awaitLineContaining(mark, "nri: synchronized", READY_TIMEOUT);
+  }
+
+  long logMark() {
+    return process.log().mark();
+  }
+
+  PluginProcess process() {
+    return process;
+  }
+
+  Path bundleFile() {
+    return bundleDir.resolve("ca.pem");
+  }
+
+  Path stagingDir() {
+    return stagingDir;
+  }
+
+  /** The Prometheus exposition of the running plugin. */
+  String metrics() {
+    return get("/metrics");
+  }
+
+  /** The /containers JSON of the running plugin. */
+  String containers() {
+    return get("/containers");
+  }
+
+  /** The value of one sample line, e.g. {@code cainjekt_injections_total{distro="debian"}}. */
+  double sample(String series) {
+    Matcher m =
+        Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+-]+)$").matcher(metrics());
+    return m.find() ? Double.parseDouble(m.group(1)) : 0.0;
+  }
+
+  private String get(String path) {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      return http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Kills the process hard (SIGKILL), like an OOM kill or node agent crash. */
+  void kill() {
+    ProcessHandle.of(process.pid())
+        .ifPresent(
+            h -> {
+              h.destroyForcibly();
+              h.onExit().join();
+            });
+  }
+
+  private void stopProcess() {
+    if (process != null) {
+      process.close();
+      process = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    stopProcess();
+  }
+}

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.e2e.inject;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cainjekt.e2e.RunningPod;
+import io.cainjekt.e2e.tls.Client;
+import io.cainjekt.e2e.tls.Pki.Ca;
+import io.cainjekt.e2e.tls.TlsCheck;
+import io.cainjekt.e2e.tls.TlsServers;
+import io.cainjekt.e2e.tls.Verdict;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Runs tls-check inside a container and asserts what each client trusts. */
+final class TrustChecks {
+
+  static final Duration TLS_CHECK_TIMEOUT = Duration.ofMinutes(3);
+
+  private TrustChecks() {}
+
+  /**
+   * Variables that point clients at /etc/cainjekt; unsetting them leaves only the image's OS trust
+   * store, which proves that store itself was rewritten.
+   */
+  static final List<String> WITHOUT_CAINJEKT_ENV =
+      List.of("env", "-u", "SSL_CERT_FILE", "-u", "REQUESTS_CA_BUNDLE");
+
+  /** The verdict of each of {@code clients} for the server whose leaf {@code ca} signed. */
+  static Map<Client, Verdict> verdicts(
+      RunningPod pod, TlsServers servers, Ca ca, Set<Client> clients, List<String> prefix) {
+    List<String> cmd = new ArrayList<>(prefix);
+    cmd.addAll(TlsCheck.command(servers.url(ca), clients));
+    String out = pod.execOk(TLS_CHECK_TIMEOUT, cmd.toArray(String[]::new));
+    return TlsCheck.verdicts(out);
+  }
+
+  /** Asserts that every one of {@code clients} reaches {@code expected} for {@code ca}. */
+  static void assertEvery(
+      RunningPod pod, TlsServers servers, Ca ca, Set<Client> clients, Verdict expected) {
+    assertEvery(pod, servers, ca, clients, expected, List.of());
+  }
+
+  /** The same, with the OS trust store alone (the cainjekt variables unset). */
+  static void assertOsStore(
+      RunningPod pod, TlsServers servers, Ca ca, Set<Client> clients, Verdict expected) {
+    assertEvery(pod, servers, ca, clients, expected, WITHOUT_CAINJEKT_ENV);
+  }
+
+  private static void assertEvery(
+      RunningPod pod,
+      TlsServers servers,
+      Ca ca,
+      Set<Client> clients,
+      Verdict expected,
+      List<String> prefix) {
+    Map<Client, Verdict> verdicts = verdicts(pod, servers, ca, clients, prefix);
+    assertThat(verdicts)
+        .as("verdicts for a %s-signed server in %s %s", ca, pod.pod().name(), prefix)
+        .containsOnlyKeys(clients)
+        .allSatisfy((client, verdict) -> assertThat(verdict).as(client.id()).isEqualTo(expected));
+  }
+}
