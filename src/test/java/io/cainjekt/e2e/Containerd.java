@@ -57,6 +57,11 @@ public final class Containerd implements AutoCloseable {
     return c;
   }
 
+  /** The repository root (the e2e/ scripts and src/test/resources live under it). */
+  public Path basedir() {
+    return basedir;
+  }
+
   /** The CRI client (shared; its {@link CallTimings} accumulate over the whole JVM). */
   public CriClient cri() {
     return cri;
@@ -105,6 +110,17 @@ public final class Containerd implements AutoCloseable {
       args.add("--pin");
     }
     return script("containerd.sh", args.toArray(String[]::new)).strip();
+  }
+
+  /** Imports {@code ociTar} unless {@code reference} is already there; returns the reference. */
+  public String ensureImage(Path ociTar, String reference) {
+    if (!cri.imagePresent(reference)) {
+      String imported = importImage(ociTar, false);
+      if (!imported.equals(reference)) {
+        throw new IllegalStateException(ociTar + " holds " + imported + ", not " + reference);
+      }
+    }
+    return reference;
   }
 
   /** Restarts only the daemon (containers, root and state stay), waits for CRI. */

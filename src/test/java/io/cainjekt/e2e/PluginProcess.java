@@ -52,6 +52,25 @@ public final class PluginProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts the plugin against {@code containerd}'s NRI socket with test settings: CorpCA as the
+   * bundle, staging under target/e2e/staging, HTTP on a free loopback port; then {@code extraArgs}.
+   */
+  public static PluginProcess start(Containerd containerd, Path logFile, String... extraArgs) {
+    Path basedir = containerd.basedir();
+    List<String> args = new ArrayList<>();
+    args.addAll(
+        List.of(
+            "--ca-bundle",
+            basedir.resolve("src/test/resources/pki/corp-ca.crt").toString(),
+            "--staging-dir",
+            basedir.resolve("target/e2e/staging").toString(),
+            "--http-address",
+            "127.0.0.1:0"));
+    args.addAll(List.of(extraArgs));
+    return start(containerd.nriSocket(), logFile, args.toArray(String[]::new));
+  }
+
   /** The jar failsafe points {@code cainjekt.jar} at (target/cainjekt.jar). */
   public static Path jar() {
     String jar = System.getProperty("cainjekt.jar");
