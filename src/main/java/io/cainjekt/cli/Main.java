@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       InjectCommand.class,
       InspectCommand.class,
+      DemoCommand.class,
       VersionCommand.class
     })
 public final class Main implements Runnable {

@@ -48,9 +48,13 @@ final class ContainerRoots {
 
   /** The root of container {@code containerId} whose init process is {@code pid}. */
   Optional<Root> find(String containerId, int pid) throws IOException {
-    Optional<String> mountPoint = hostMountPoint(containerId);
-    if (mountPoint.isPresent()) {
-      Path viaPid1 = procRoot.resolve("1/root").resolve(mountPoint.get().substring(1));
+    Optional<String> own = mountPoint(procRoot.resolve("self/mountinfo"), containerId);
+    if (own.isPresent() && Files.isDirectory(Path.of(own.get()))) {
+      return Optional.of(new Root(Path.of(own.get()), Kind.HOST_MOUNT)); // host mount namespace
+    }
+    Optional<String> host = mountPoint(procRoot.resolve("1/mountinfo"), containerId);
+    if (host.isPresent()) {
+      Path viaPid1 = procRoot.resolve("1/root").resolve(host.get().substring(1));
       if (Files.isDirectory(viaPid1)) {
         return Optional.of(new Root(viaPid1, Kind.HOST_MOUNT));
       }
@@ -64,10 +68,15 @@ final class ContainerRoots {
     return Optional.empty();
   }
 
-  /** The mount point of the container's rootfs in pid 1's mount namespace, if any. */
-  Optional<String> hostMountPoint(String containerId) throws IOException {
+  /**
+   * The mount point of the container's rootfs in the mount namespace whose mountinfo is {@code
+   * mountinfo}, if any. A missing or unreadable mountinfo means none.
+   */
+  static Optional<String> mountPoint(Path mountinfo, String containerId) throws IOException {
+    if (!Files.isReadable(mountinfo)) {
+      return Optional.empty();
+    }
     String suffix = "/" + containerId + "/rootfs";
-    Path mountinfo = procRoot.resolve("1/mountinfo");
     String text;
     try (InputStream in = Files.newInputStream(mountinfo)) {
       text = new String(in.readNBytes((int) MAX_MOUNTINFO_BYTES), StandardCharsets.UTF_8);

@@ -414,6 +414,9 @@ final class InjectionHandlers {
         .addKeyValue("container", c.name())
         .addKeyValue("container_id", c.shortId())
         .addKeyValue("distro", r.distro().orElse("none"))
+        .addKeyValue(
+            "root",
+            containers.get(c.id()).flatMap(InjectedContainers.Entry::root).map(x -> x.kind()))
         .addKeyValue("failed", r.anyFailed())
         .addKeyValue("ms", took.toNanos() / 1e6)
         .log();

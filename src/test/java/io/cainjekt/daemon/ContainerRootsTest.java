@@ -43,6 +43,23 @@ class ContainerRootsTest {
   }
 
   @Test
+  void usesTheRuntimeMountDirectlyWhenThePluginSharesTheHostMountNamespace(@TempDir Path host)
+      throws IOException {
+    Path mp = host.resolve("state/io.containerd.runtime.v2.task/k8s.io/" + ID + "/rootfs");
+    Files.createDirectories(mp);
+    Files.createDirectories(proc.resolve("self"));
+    Files.writeString(
+        proc.resolve("self/mountinfo"), "45 27 0:40 / " + mp + " rw,relatime - overlay o rw\n");
+    mountinfo("/");
+    Files.createDirectories(proc.resolve("4242/root"));
+
+    var root = new ContainerRoots(proc).find(ID, 4242).orElseThrow();
+
+    assertThat(root.kind()).isEqualTo(ContainerRoots.Kind.HOST_MOUNT);
+    assertThat(root.hostPath()).isEqualTo(mp);
+  }
+
+  @Test
   void fallsBackToTheInitProcessRootWhenTheRuntimeMountIsUnknown() throws IOException {
     mountinfo("/", "/var/lib/kubelet/pods/x/volumes/" + ID + "/rootfs");
     Files.createDirectories(proc.resolve("4242/root"));

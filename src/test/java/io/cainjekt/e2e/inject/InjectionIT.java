@@ -3,9 +3,9 @@ package io.cainjekt.e2e.inject;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cainjekt.e2e.ContainerSpec;
 import io.cainjekt.e2e.Containerd;
 import io.cainjekt.e2e.ContainerdExtension;
-import io.cainjekt.e2e.ContainerSpec;
 import io.cainjekt.e2e.PodSpec;
 import io.cainjekt.e2e.RunningPod;
 import io.cainjekt.e2e.tls.Client;
@@ -26,14 +26,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 5's product proof on the real containerd + runc: the plugin runs as its own process,
- * opted-in containers of every distro family trust CorpCA and still FakePublicRoot through real
- * TLS clients, read-only root filesystems included; everything else stays untouched.
+ * opted-in containers of every distro family trust CorpCA and still FakePublicRoot through real TLS
+ * clients, read-only root filesystems included; everything else stays untouched.
  */
 @ExtendWith(ContainerdExtension.class)
 class InjectionIT {
@@ -42,7 +43,9 @@ class InjectionIT {
   private static final Set<Client> ALL = EnumSet.allOf(Client.class);
   private static final Map<String, String> OPT_IN = Map.of("cainjekt.io/enabled", "true");
 
-  @TempDir static Path work;
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  static Path work;
+
   private static Map<String, String> images;
   private static TlsServers servers;
   private static InjectingPlugin plugin;
@@ -92,8 +95,7 @@ class InjectionIT {
       assertThat(pod.execOk(EXEC, "sh", "-c", "echo $SSL_CERT_FILE"))
           .isEqualTo("/etc/cainjekt/ca-bundle.pem\n");
     }
-    assertThat(plugin.sample("cainjekt_injections_total{distro=\"debian\"}"))
-        .isEqualTo(before + 1);
+    assertThat(plugin.sample("cainjekt_injections_total{distro=\"debian\"}")).isEqualTo(before + 1);
   }
 
   @ParameterizedTest
@@ -109,13 +111,21 @@ class InjectionIT {
   }
 
   @Test
-  void optedInContainerWithReadOnlyRootFilesystemGetsTheOsStoreToo() {
-    ContainerSpec spec = ContainerSpec.of("app", images.get("debian-tls")).withReadonlyRootfs(true);
+  void optedInContainerWithReadOnlyRootFilesystemGetsTheOsStoreToo() throws Exception {
+    // like a pod with readOnlyRootFilesystem and an emptyDir at /tmp (tls-check needs mktemp)
+    Path tmp = Files.createDirectories(work.resolve("ro-tmp"));
+    ContainerSpec spec =
+        ContainerSpec.of("app", images.get("debian-tls"))
+            .withReadonlyRootfs(true)
+            .withMount(tmp, "/tmp", false);
     try (RunningPod pod = run("debian-ro", spec, OPT_IN)) {
-      assertThat(pod.exec(EXEC, "touch", "/etc/probe").exitCode()).as("rootfs is read-only")
+      assertThat(pod.exec(EXEC, "touch", "/etc/probe").exitCode())
+          .as("rootfs is read-only")
           .isNotZero();
       TrustChecks.assertEvery(pod, servers, Ca.CORP_CA, ALL, Verdict.TRUSTED);
       TrustChecks.assertEvery(pod, servers, Ca.FAKE_PUBLIC_ROOT, ALL, Verdict.TRUSTED);
+      System.out.println(
+          "read-only rootfs status.json: " + pod.execOk(EXEC, "cat", "/etc/cainjekt/status.json"));
       TrustChecks.assertOsStore(pod, servers, Ca.CORP_CA, Client.OS_LEVEL, Verdict.TRUSTED);
     }
   }
@@ -149,11 +159,13 @@ class InjectionIT {
   private static void assertUntouched(RunningPod pod) throws Exception {
     assertThat(pod.exec(EXEC, "ls", "/etc/cainjekt").exitCode()).isNotZero();
     String env = pod.execOk(EXEC, "env");
-    assertThat(env).doesNotContain("SSL_CERT_FILE", "NODE_EXTRA_CA_CERTS", "JAVA_TOOL_OPTIONS",
-        "REQUESTS_CA_BUNDLE");
+    assertThat(env)
+        .doesNotContain(
+            "SSL_CERT_FILE", "NODE_EXTRA_CA_CERTS", "JAVA_TOOL_OPTIONS", "REQUESTS_CA_BUNDLE");
     String inside = pod.execOk(EXEC, "sha256sum", "/etc/ssl/certs/ca-certificates.crt");
-    byte[] image = Files.readAllBytes(
-        E2eImages.rootfs("debian-tls").resolve("etc/ssl/certs/ca-certificates.crt"));
+    byte[] image =
+        Files.readAllBytes(
+            E2eImages.rootfs("debian-tls").resolve("etc/ssl/certs/ca-certificates.crt"));
     String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(image));
     assertThat(inside).startsWith(expected);
     TrustChecks.assertEvery(pod, servers, Ca.CORP_CA, Client.OS_LEVEL, Verdict.UNTRUSTED);
