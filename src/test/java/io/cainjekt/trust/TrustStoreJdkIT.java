@@ -49,8 +49,11 @@ class TrustStoreJdkIT {
   static void buildStores() throws Exception {
     corp = TestPki.rootCa("Corp Root CA");
     leaf = TestPki.leaf("localhost", corp);
-    List<X509Certificate> roots = new ArrayList<>();
-    for (int i = 0; i < ROOTS - 1; i++) {
+    List<X509Certificate> roots = new ArrayList<>(cacerts(JDK25));
+    while (roots.size() > ROOTS - 1) {
+      roots.removeLast();
+    }
+    for (int i = roots.size(); i < ROOTS - 1; i++) {
       roots.add(TestPki.rootCa("Fake Public Root " + i).certificate());
     }
     storeWithoutCorp =
@@ -151,6 +154,22 @@ class TrustStoreJdkIT {
       String out = probe(jdk, storeWithoutCorp, server.port(), List.of());
       assertThat(out).contains("handshake=failed").contains("PKIX path building failed");
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void readsEachJdksOwnCacerts(Path jdk) throws Exception {
+    List<X509Certificate> certificates = cacerts(jdk);
+    KeyStore reference = KeyStore.getInstance(KeyStore.getDefaultType());
+    try (InputStream in = Files.newInputStream(jdk.resolve("lib/security/cacerts"))) {
+      reference.load(in, "changeit".toCharArray());
+    }
+    assertThat(certificates).hasSize(reference.size()).hasSizeGreaterThan(100);
+  }
+
+  private static List<X509Certificate> cacerts(Path jdk) throws IOException {
+    Path cacerts = jdk.resolve("lib/security/cacerts");
+    return TrustStoreBuilder.readKeyStore(cacerts.toString(), Files.readAllBytes(cacerts));
   }
 
   @Test
