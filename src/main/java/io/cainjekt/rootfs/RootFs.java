@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +32,9 @@ import java.util.Set;
  * O_NOFOLLOW} so a symlink swapped in after resolution fails instead of escaping.
  */
 public final class RootFs {
+
+  private static final Set<PosixFilePermission> DIRECTORY_MODE =
+      PosixFilePermissions.fromString("rwxr-xr-x");
 
   private final Path hostRoot;
 
@@ -188,7 +192,7 @@ public final class RootFs {
     List<String> components = r.components();
     for (int i = r.existing(); i < components.size(); i++) {
       Path host = PathResolver.hostPath(hostRoot, components.subList(0, i + 1));
-      Files.createDirectory(host);
+      Files.createDirectory(host, PosixFilePermissions.asFileAttribute(DIRECTORY_MODE));
     }
     if (FileKind.of(r.hostPath(hostRoot)) != FileKind.DIRECTORY) {
       throw new NotDirectoryException(containerPath);

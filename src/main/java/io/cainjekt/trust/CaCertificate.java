@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One certificate with its DER encoding and fingerprint; equal when the DER is equal.
+ * One certificate with its DER encoding and fingerprint; equal when the DER is equal. Immutable.
  *
  * @param certificate the parsed certificate
  * @param der its DER encoding (copied in and out)

@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * A SHA-256 digest, compared by value.
+ * A SHA-256 digest, compared by value. Immutable.
  *
  * @param sha256 the 32 digest bytes (copied in and out)
  */

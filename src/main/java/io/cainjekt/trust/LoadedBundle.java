@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A named bundle as last loaded successfully.
+ * A named bundle as last loaded successfully. Immutable.
  *
  * @param name the source's name
  * @param bundle its certificates

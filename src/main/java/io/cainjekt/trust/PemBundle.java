@@ -18,7 +18,7 @@ import java.util.Optional;
 /**
  * An immutable, DER-deduplicated set of certificates in input order, with the warnings found while
  * parsing. Injected CAs are parsed strictly ({@link #parseStrict}); an image's own bundle leniently
- * ({@link #parseLenient}).
+ * ({@link #parseLenient}). Thread-safe.
  */
 public final class PemBundle {
 

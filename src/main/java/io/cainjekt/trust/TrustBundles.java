@@ -3,7 +3,9 @@ package io.cainjekt.trust;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -80,9 +82,9 @@ public final class TrustBundles implements AutoCloseable {
 
   /** The configured names in configuration order. */
   public Set<String> names() {
-    Map<String, Boolean> ordered = new LinkedHashMap<>();
-    sources.forEach(s -> ordered.put(s.name(), Boolean.TRUE));
-    return ordered.keySet();
+    Set<String> ordered = new LinkedHashSet<>();
+    sources.forEach(s -> ordered.add(s.name()));
+    return Collections.unmodifiableSet(ordered);
   }
 
   /** Called with the new bundle after each change of a bundle's certificate set. */
@@ -171,7 +173,7 @@ public final class TrustBundles implements AutoCloseable {
     if (sources.isEmpty()) {
       throw new IllegalArgumentException("at least one CA bundle source is required");
     }
-    Set<String> seen = new java.util.HashSet<>();
+    Set<String> seen = new HashSet<>();
     for (NamedSource s : sources) {
       if (!seen.add(s.name())) {
         throw new IllegalArgumentException("duplicate CA bundle name " + s.name());

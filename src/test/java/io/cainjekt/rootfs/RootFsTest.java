@@ -160,4 +160,38 @@ class RootFsTest {
         .isTrue();
     assertThat(rootFs.list("/etc/ssl/certs")).containsExactly("abcd1234.0", "ca-certificates.crt");
   }
+
+  @Test
+  void procPidRootMagicLinkWorksAsTheHostRoot() throws IOException {
+    Path procRoot = Path.of("/proc/" + ProcessHandle.current().pid() + "/root");
+    RootFs proc = RootFs.open(procRoot);
+    assertThat(proc.hostRoot()).isEqualTo(procRoot);
+    assertThat(proc.read("/proc/self/status", 1 << 20)).isNotEmpty();
+    assertThat(proc.isDirectory("/etc")).isTrue();
+    assertThat(proc.resolve("/../../etc").hostPath()).isEqualTo(procRoot.resolve("etc"));
+  }
+
+  @Test
+  void concurrentAtomicWritesLeaveOneCompleteVersionAndNoTempFiles() throws Exception {
+    int writers = 8;
+    java.util.List<java.util.concurrent.Future<Void>> writes = new java.util.ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < writers; i++) {
+        byte[] content = ("version " + i + "\n").repeat(10_000).getBytes(UTF_8);
+        writes.add(
+            pool.submit(
+                () -> {
+                  rootFs.writeAtomically("/etc/ssl/certs/ca-certificates.crt", content, MODE_644);
+                  return null;
+                }));
+      }
+    }
+    for (java.util.concurrent.Future<Void> write : writes) {
+      write.get();
+    }
+    String result = Files.readString(root.resolve("etc/ssl/certs/ca-certificates.crt"));
+    assertThat(result.lines().distinct()).hasSize(1);
+    assertThat(result).hasSize(result.lines().findFirst().orElseThrow().length() * 10_000 + 10_000);
+    assertThat(rootFs.list("/etc/ssl/certs")).containsExactly("ca-certificates.crt");
+  }
 }
