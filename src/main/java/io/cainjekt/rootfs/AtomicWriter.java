@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.rootfs;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The final step of every write: a temp file created with {@code CREATE_NEW} and {@code O_NOFOLLOW}
+ * in the already-resolved parent directory (opened through a {@link DirectoryWalk}), then renamed
+ * over the target, which never follows a symlink. Thread-safe.
+ */
+final class AtomicWriter {
+
+  private static final int MAX_TEMP_PREFIX_CHARS = 180;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private AtomicWriter() {}
+
+  static void replaceFile(
+      Path root,
+      List<String> parent,
+      String name,
+      String containerPath,
+      byte[] content,
+      Set<PosixFilePermission> newFileMode)
+      throws IOException {
+    try (SecureDirectoryStream<Path> dir = DirectoryWalk.open(root, parent)) {
+      Optional<PosixFileAttributes> existing = attributes(dir, name);
+      if (existing.isPresent() && !existing.get().isRegularFile()) {
+        Path host = PathResolver.hostPath(root, parent).resolve(name);
+        throw new NotRegularFileException("write", containerPath, FileKind.of(host).label());
+      }
+      Path temp = Path.of(tempName(name));
+      try {
+        writeNew(dir, temp, content);
+        PosixFileAttributeView view = view(dir, temp);
+        if (existing.isPresent()) {
+          keepOwner(view, existing.get());
+          view.setPermissions(existing.get().permissions());
+        } else {
+          view.setPermissions(newFileMode);
+        }
+        dir.move(temp, dir, Path.of(name));
+      } catch (IOException | RuntimeException e) {
+        deleteQuietly(dir, temp);
+        throw e;
+      }
+    }
+  }
+
+  static void replaceSymlink(
+      Path root, List<String> parent, String name, String containerPath, String target)
+      throws IOException {
+    try (SecureDirectoryStream<Path> dir = DirectoryWalk.open(root, parent)) {
+      Optional<PosixFileAttributes> existing = attributes(dir, name);
+      if (existing.isPresent() && !existing.get().isSymbolicLink()) {
+        throw new FileAlreadyExistsException(
+            containerPath, null, "symlink: exists and is not a symlink");
+      }
+      Path parentHost = PathResolver.hostPath(root, parent);
+      Path temp = Path.of(tempName(name));
+      try {
+        Files.createSymbolicLink(parentHost.resolve(temp), Path.of(target));
+        dir.move(temp, dir, Path.of(name));
+      } catch (IOException | RuntimeException e) {
+        deleteQuietly(dir, temp);
+        throw e;
+      }
+    }
+  }
+
+  private static Optional<PosixFileAttributes> attributes(
+      SecureDirectoryStream<Path> dir, String name) throws IOException {
+    try {
+      return Optional.of(view(dir, Path.of(name)).readAttributes());
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static PosixFileAttributeView view(SecureDirectoryStream<Path> dir, Path name) {
+    return dir.getFileAttributeView(name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private static void writeNew(SecureDirectoryStream<Path> dir, Path temp, byte[] content)
+      throws IOException {
+    Set<OpenOption> options =
+        Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    try (SeekableByteChannel channel =
+        dir.newByteChannel(
+            temp,
+            options,
+            PosixFilePermissions.asFileAttribute(
+                Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)))) {
+      ByteBuffer buffer = ByteBuffer.wrap(content);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+    }
+  }
+
+  /** Copies numeric uid and gid; a chown is skipped when the temp file already has them. */
+  private static void keepOwner(PosixFileAttributeView view, PosixFileAttributes existing)
+      throws IOException {
+    PosixFileAttributes temp = view.readAttributes();
+    if (!temp.owner().equals(existing.owner())) {
+      view.setOwner(existing.owner());
+    }
+    if (!temp.group().equals(existing.group())) {
+      view.setGroup(existing.group());
+    }
+  }
+
+  private static String tempName(String name) {
+    String prefix =
+        name.length() > MAX_TEMP_PREFIX_CHARS ? name.substring(0, MAX_TEMP_PREFIX_CHARS) : name;
+    byte[] random = new byte[8];
+    RANDOM.nextBytes(random);
+    return "." + prefix + ".cainjekt-" + HexFormat.of().formatHex(random) + ".tmp";
+  }
+
+  private static void deleteQuietly(SecureDirectoryStream<Path> dir, Path temp) {
+    try {
+      dir.deleteFile(temp);
+    } catch (IOException ignored) {
+      // the temp file was never created or is already gone: nothing to clean up
+    }
+  }
+}

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.rootfs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The only door into a container root (DESIGN section 6). Container paths are resolved component by
+ * component with chroot semantics ({@link PathResolver}); reads are size-capped and open only
+ * regular files; writes replace regular files atomically and never follow a symlink in the final
+ * step. The host root itself is trusted (it may be {@code /proc/<pid>/root}); nothing below it is.
+ * Thread-safe: the object holds only the root path, the container is expected to be paused while we
+ * work, and every final open or rename is relative to a directory descriptor reached with {@code
+ * O_NOFOLLOW} so a symlink swapped in after resolution fails instead of escaping.
+ */
+public final class RootFs {
+
+  private final Path hostRoot;
+
+  private RootFs(Path hostRoot) {
+    this.hostRoot = hostRoot;
+  }
+
+  /**
+   * Opens a container root.
+   *
+   * @param hostRoot an existing directory on the host, e.g. {@code /proc/<pid>/root}
+   * @throws IOException if it is not an existing directory
+   */
+  public static RootFs open(Path hostRoot) throws IOException {
+    Path root = hostRoot.toAbsolutePath().normalize();
+    if (!Files.isDirectory(root)) {
+      throw new NoSuchFileException(hostRoot.toString(), null, "open root: not a directory");
+    }
+    return new RootFs(root);
+  }
+
+  /** The host directory this root lives in. */
+  public Path hostRoot() {
+    return hostRoot;
+  }
+
+  /**
+   * Resolves a container path inside the root; the final component may be missing.
+   *
+   * @throws RootfsEscapeException for a relative path, a loop (over 40 hops) or a non-directory in
+   *     the middle
+   */
+  public ResolvedPath resolve(String containerPath) throws IOException {
+    PathResolver.Resolution r = PathResolver.resolve(hostRoot, containerPath);
+    return new ResolvedPath(containerPath, r.hostPath(hostRoot), r.exists());
+  }
+
+  /**
+   * Reads a regular file, at most {@code maxBytes}; the type is checked without following links
+   * before opening, so a FIFO never blocks and a device is never opened.
+   *
+   * @throws NoSuchFileException if it is missing
+   * @throws NotRegularFileException if it is a directory, FIFO, socket or device
+   * @throws FileTooLargeException if it holds more than {@code maxBytes}
+   */
+  public byte[] read(String containerPath, long maxBytes) throws IOException {
+    return readIfExists(containerPath, maxBytes)
+        .orElseThrow(() -> new NoSuchFileException(containerPath, null, "read"));
+  }
+
+  /** Like {@link #read} but empty when the file (or a directory above it) is missing. */
+  public Optional<byte[]> readIfExists(String containerPath, long maxBytes) throws IOException {
+    PathResolver.Resolution r = PathResolver.resolve(hostRoot, containerPath);
+    if (!r.exists()) {
+      return Optional.empty();
+    }
+    List<String> components = r.components();
+    if (components.isEmpty()) {
+      throw new NotRegularFileException("read", containerPath, FileKind.DIRECTORY.label());
+    }
+    String name = components.getLast();
+    try (SecureDirectoryStream<Path> dir =
+        DirectoryWalk.open(hostRoot, components.subList(0, components.size() - 1))) {
+      BasicFileAttributes attrs =
+          dir.getFileAttributeView(
+                  Path.of(name), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+              .readAttributes();
+      if (!attrs.isRegularFile()) {
+        throw new NotRegularFileException(
+            "read", containerPath, FileKind.of(r.hostPath(hostRoot)).label());
+      }
+      if (attrs.size() > maxBytes) {
+        throw new FileTooLargeException(containerPath, maxBytes);
+      }
+      try (SeekableByteChannel channel =
+              dir.newByteChannel(
+                  Path.of(name), Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+          InputStream in = Channels.newInputStream(channel)) {
+        return Optional.of(readBounded(in, containerPath, maxBytes));
+      }
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** True if the path resolves to an existing regular file. */
+  public boolean isRegularFile(String containerPath) throws IOException {
+    return kind(containerPath) == FileKind.REGULAR;
+  }
+
+  /** True if the path resolves to an existing directory. */
+  public boolean isDirectory(String containerPath) throws IOException {
+    return kind(containerPath) == FileKind.DIRECTORY;
+  }
+
+  /**
+   * The entry names of a directory, sorted; empty if it is missing.
+   *
+   * @throws NotDirectoryException if it exists but is not a directory
+   */
+  public List<String> list(String containerDir) throws IOException {
+    PathResolver.Resolution r = PathResolver.resolve(hostRoot, containerDir);
+    if (!r.exists()) {
+      return List.of();
+    }
+    if (FileKind.of(r.hostPath(hostRoot)) != FileKind.DIRECTORY) {
+      throw new NotDirectoryException(containerDir);
+    }
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> dir = DirectoryWalk.open(hostRoot, r.components())) {
+      for (Path entry : dir) {
+        names.add(entry.getFileName().toString());
+      }
+    }
+    names.sort(null);
+    return List.copyOf(names);
+  }
+
+  /**
+   * Replaces a file atomically (temp file in the same directory, then rename). A symlinked target
+   * is resolved inside the root and the file it names is replaced, keeping its mode and owner. A
+   * new file gets {@code newFileMode} and the owner of this process (root in production); its
+   * parent directory must exist.
+   *
+   * @throws NotRegularFileException if the target is a directory, FIFO, socket or device
+   */
+  public void writeAtomically(
+      String containerPath, byte[] content, Set<PosixFilePermission> newFileMode)
+      throws IOException {
+    PathResolver.Resolution r = PathResolver.resolve(hostRoot, containerPath);
+    List<String> components = r.components();
+    if (components.isEmpty()) {
+      throw new NotRegularFileException("write", containerPath, FileKind.DIRECTORY.label());
+    }
+    if (r.existing() < components.size() - 1) {
+      throw new NoSuchFileException(containerPath, null, "write: parent directory is missing");
+    }
+    AtomicWriter.replaceFile(
+        hostRoot,
+        components.subList(0, components.size() - 1),
+        components.getLast(),
+        containerPath,
+        content,
+        newFileMode);
+  }
+
+  /**
+   * Creates a directory and its missing parents (mode 0755), following existing symlinks inside the
+   * root.
+   *
+   * @throws NotDirectoryException if the path or a component of it exists as another type
+   */
+  public void createDirectories(String containerPath) throws IOException {
+    PathResolver.Resolution r = PathResolver.resolve(hostRoot, containerPath);
+    List<String> components = r.components();
+    for (int i = r.existing(); i < components.size(); i++) {
+      Path host = PathResolver.hostPath(hostRoot, components.subList(0, i + 1));
+      Files.createDirectory(host);
+    }
+    if (FileKind.of(r.hostPath(hostRoot)) != FileKind.DIRECTORY) {
+      throw new NotDirectoryException(containerPath);
+    }
+  }
+
+  /**
+   * Creates a symlink at {@code containerPath} (its final component is not followed) or replaces an
+   * existing symlink atomically. {@code target} is stored verbatim and interpreted by the
+   * container.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if something other than a symlink is there
+   */
+  public void symlink(String containerPath, String target) throws IOException {
+    PathResolver.checkContainerPath(containerPath);
+    if (target.isEmpty() || target.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("symlink target must be non-empty without NUL");
+    }
+    int slash = containerPath.lastIndexOf('/');
+    String name = containerPath.substring(slash + 1);
+    if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+      throw new RootfsEscapeException("symlink " + containerPath + ": no file name to create");
+    }
+    PathResolver.Resolution parent =
+        PathResolver.resolve(hostRoot, containerPath.substring(0, slash + 1));
+    if (!parent.exists()) {
+      throw new NoSuchFileException(containerPath, null, "symlink: parent directory is missing");
+    }
+    AtomicWriter.replaceSymlink(hostRoot, parent.components(), name, containerPath, target);
+  }
+
+  private FileKind kind(String containerPath) throws IOException {
+    PathResolver.Resolution r = PathResolver.resolve(hostRoot, containerPath);
+    return r.exists() ? FileKind.of(r.hostPath(hostRoot)) : FileKind.MISSING;
+  }
+
+  private static byte[] readBounded(InputStream in, String containerPath, long maxBytes)
+      throws IOException {
+    int cap = (int) Math.min(maxBytes, Integer.MAX_VALUE - 16L);
+    byte[] content = in.readNBytes(cap);
+    if (in.read() != -1) {
+      throw new FileTooLargeException(containerPath, maxBytes);
+    }
+    return content;
+  }
+}

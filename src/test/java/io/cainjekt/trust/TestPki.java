@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.trust;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/** Test PKI made on the fly with BouncyCastle (test scope only): EC P-256 keys, SHA-256. */
+public final class TestPki {
+
+  private static final AtomicLong SERIAL = new AtomicLong(System.nanoTime());
+
+  private TestPki() {}
+
+  /** A certificate and the key pair it certifies. */
+  public record Issued(X509Certificate certificate, KeyPair keys) {
+    public String pem() {
+      return TestPki.pem("CERTIFICATE", der());
+    }
+
+    public byte[] der() {
+      try {
+        return certificate.getEncoded();
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    public String privateKeyPem() {
+      return TestPki.pem("PRIVATE KEY", keys.getPrivate().getEncoded());
+    }
+  }
+
+  public static Issued rootCa(String cn) {
+    Instant now = Instant.now();
+    return rootCa(cn, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(3650)));
+  }
+
+  public static Issued rootCa(String cn, Instant notBefore, Instant notAfter) {
+    KeyPair keys = keyPair();
+    return new Issued(
+        sign(new X500Principal("CN=" + cn), keys, keys, "CN=" + cn, true, notBefore, notAfter),
+        keys);
+  }
+
+  public static Issued leaf(String cn, Issued issuer) {
+    Instant now = Instant.now();
+    KeyPair keys = keyPair();
+    return new Issued(
+        sign(
+            issuer.certificate().getSubjectX500Principal(),
+            issuer.keys(),
+            keys,
+            "CN=" + cn,
+            false,
+            now.minus(Duration.ofDays(1)),
+            now.plus(Duration.ofDays(365))),
+        keys);
+  }
+
+  static String pem(String label, byte[] der) {
+    String body =
+        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+    return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
+  }
+
+  static KeyPair keyPair() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(new ECGenParameterSpec("secp256r1"));
+      return generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static X509Certificate sign(
+      X500Principal issuer,
+      KeyPair issuerKeys,
+      KeyPair subjectKeys,
+      String subject,
+      boolean ca,
+      Instant notBefore,
+      Instant notAfter) {
+    try {
+      X509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+              issuer,
+              BigInteger.valueOf(SERIAL.incrementAndGet()),
+              Date.from(notBefore),
+              Date.from(notAfter),
+              new X500Principal(subject),
+              subjectKeys.getPublic());
+      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
+      builder.addExtension(
+          Extension.keyUsage,
+          true,
+          new KeyUsage(
+              ca
+                  ? KeyUsage.keyCertSign | KeyUsage.cRLSign
+                  : KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+      if (!ca) {
+        builder.addExtension(
+            Extension.subjectAlternativeName,
+            false,
+            new org.bouncycastle.asn1.x509.GeneralNames(
+                new org.bouncycastle.asn1.x509.GeneralName[] {
+                  new org.bouncycastle.asn1.x509.GeneralName(
+                      org.bouncycastle.asn1.x509.GeneralName.dNSName, "localhost"),
+                  new org.bouncycastle.asn1.x509.GeneralName(
+                      org.bouncycastle.asn1.x509.GeneralName.iPAddress, "127.0.0.1")
+                }));
+      }
+      ContentSigner signer =
+          new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate());
+      return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+    } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
