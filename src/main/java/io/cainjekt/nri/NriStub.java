@@ -116,6 +116,7 @@ public final class NriStub implements AutoCloseable {
   }
 
   private void superviseLoop() {
+    ProtoRecords.warmUp();
     int attempt = 0;
     boolean socketProblemLogged = false;
     try {

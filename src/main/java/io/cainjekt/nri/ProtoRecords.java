@@ -12,6 +12,35 @@ final class ProtoRecords {
 
   private ProtoRecords() {}
 
+  /**
+   * Loads and initialises the NRI message classes and this translation once, so the first real
+   * CreateContainer does not pay class loading inside the runtime's 2 s request deadline.
+   */
+  static void warmUp() {
+    Container sample =
+        Container.newBuilder()
+            .setId("warm-up")
+            .addEnv("A=b")
+            .addMounts(io.cainjekt.nri.proto.Mount.newBuilder().setDestination("/d"))
+            .putAnnotations("k", "v")
+            .build();
+    try {
+      io.cainjekt.nri.proto.CreateContainerRequest request =
+          io.cainjekt.nri.proto.CreateContainerRequest.parseFrom(
+              io.cainjekt.nri.proto.CreateContainerRequest.newBuilder()
+                  .setPod(PodSandbox.newBuilder().setId("warm-up"))
+                  .setContainer(sample)
+                  .build()
+                  .toByteArray());
+      pod(request.getPod());
+      container(request.getContainer());
+      adjustment(new Adjustment(List.of(), java.util.Map.of("A", "b"), java.util.Map.of()));
+      io.cainjekt.nri.proto.StateChangeEvent.parseFrom(new byte[0]);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException("warm-up message does not parse", e);
+    }
+  }
+
   static PodInfo pod(PodSandbox p) {
     return new PodInfo(
         p.getId(),
