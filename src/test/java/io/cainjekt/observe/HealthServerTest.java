@@ -147,6 +147,30 @@ class HealthServerTest {
   }
 
   @Test
+  void aFailingSupplierAnswers500AndTheServerKeepsServing() throws Exception {
+    try (HealthServer failing =
+        HealthServer.start(
+            new HttpAddress("127.0.0.1", 0),
+            metrics,
+            readiness,
+            () -> {
+              throw new IllegalStateException("view not built");
+            })) {
+      URI base = URI.create("http://127.0.0.1:" + failing.port());
+      HttpResponse<String> response =
+          client.send(
+              HttpRequest.newBuilder(base.resolve("/containers")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(500);
+      HttpResponse<String> health =
+          client.send(
+              HttpRequest.newBuilder(base.resolve("/healthz")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void closeIsIdempotentAndStopsListening() throws Exception {
     int port = server.port();
     server.close();
