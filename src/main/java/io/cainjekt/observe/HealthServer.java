@@ -74,7 +74,14 @@ public final class HealthServer implements AutoCloseable {
       Readiness readiness,
       Supplier<List<ContainerReport>> containers)
       throws IOException {
-    HttpServer server = HttpServer.create(address.bindAddress(), 0);
+    HttpServer server;
+    try {
+      server = HttpServer.create(address.bindAddress(), 0);
+    } catch (IOException e) {
+      throw new IOException(
+          "listen on http address " + address.host() + ":" + address.port() + ": " + e.getMessage(),
+          e);
+    }
     HealthServer health = new HealthServer(server, metrics, readiness, containers);
     server.start();
     log.atInfo()

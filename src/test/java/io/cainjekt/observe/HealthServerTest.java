@@ -2,6 +2,7 @@
 package io.cainjekt.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.URI;
@@ -168,6 +169,19 @@ class HealthServerTest {
               HttpResponse.BodyHandlers.ofString());
       assertThat(health.statusCode()).isEqualTo(200);
     }
+  }
+
+  @Test
+  void aPortInUseIsAnErrorNamingTheAddress() {
+    assertThatThrownBy(
+            () ->
+                HealthServer.start(
+                    new HttpAddress("127.0.0.1", server.port()),
+                    metrics,
+                    readiness,
+                    () -> containers))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("listen on http address 127.0.0.1:" + server.port());
   }
 
   @Test
