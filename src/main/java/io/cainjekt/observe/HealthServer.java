@@ -2,6 +2,7 @@
 package io.cainjekt.observe;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
@@ -59,11 +60,11 @@ public final class HealthServer implements AutoCloseable {
     this.executor =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-", 0).factory());
     server.setExecutor(executor);
-    server.createContext("/metrics", this::metrics);
-    server.createContext("/healthz", this::healthz);
-    server.createContext("/readyz", this::readyz);
-    server.createContext("/containers", this::containers);
-    server.createContext("/", this::notFound);
+    server.createContext("/metrics", guarded(this::metrics));
+    server.createContext("/healthz", guarded(this::healthz));
+    server.createContext("/readyz", guarded(this::readyz));
+    server.createContext("/containers", guarded(this::containers));
+    server.createContext("/", guarded(this::notFound));
   }
 
   /** Binds {@code address} and starts serving; port 0 picks a free port (see {@link #port()}). */
@@ -73,7 +74,14 @@ public final class HealthServer implements AutoCloseable {
       Readiness readiness,
       Supplier<List<ContainerReport>> containers)
       throws IOException {
-    HttpServer server = HttpServer.create(address.bindAddress(), 0);
+    HttpServer server;
+    try {
+      server = HttpServer.create(address.bindAddress(), 0);
+    } catch (IOException e) {
+      throw new IOException(
+          "listen on http address " + address.host() + ":" + address.port() + ": " + e.getMessage(),
+          e);
+    }
     HealthServer health = new HealthServer(server, metrics, readiness, containers);
     server.start();
     log.atInfo()
@@ -91,6 +99,22 @@ public final class HealthServer implements AutoCloseable {
   /** The bound port. */
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /** Boundary: a failing handler (e.g. a throwing supplier) answers 500 and is logged once. */
+  private static HttpHandler guarded(HttpHandler handler) {
+    return exchange -> {
+      try {
+        handler.handle(exchange);
+      } catch (Exception e) {
+        log.atWarn()
+            .setMessage("http: request failed")
+            .addKeyValue("path", exchange.getRequestURI().getPath())
+            .setCause(e)
+            .log();
+        send(exchange, 500, TEXT, "internal error\n".getBytes(StandardCharsets.UTF_8));
+      }
+    };
   }
 
   private void metrics(HttpExchange exchange) throws IOException {

@@ -55,15 +55,21 @@ final class DeployTools {
   }
 
   static Run exec(List<String> command) throws IOException, InterruptedException {
+    return exec(command, java.util.Map.of());
+  }
+
+  static Run exec(List<String> command, java.util.Map<String, String> env)
+      throws IOException, InterruptedException {
     Path out = Files.createTempFile("cainjekt-tool", ".out");
     Path err = Files.createTempFile("cainjekt-tool", ".err");
     try {
-      Process process =
+      ProcessBuilder builder =
           new ProcessBuilder(command)
               .directory(BASEDIR.toFile())
               .redirectOutput(out.toFile())
-              .redirectError(err.toFile())
-              .start();
+              .redirectError(err.toFile());
+      builder.environment().putAll(env);
+      Process process = builder.start();
       if (!process.waitFor(5, TimeUnit.MINUTES)) {
         process.destroyForcibly();
         throw new IllegalStateException("timed out: " + command);

@@ -2,6 +2,7 @@
 package io.cainjekt.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.URI;
@@ -144,6 +145,43 @@ class HealthServerTest {
             HttpResponse.BodyHandlers.ofString());
     assertThat(post.statusCode()).isEqualTo(405);
     assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
+  }
+
+  @Test
+  void aFailingSupplierAnswers500AndTheServerKeepsServing() throws Exception {
+    try (HealthServer failing =
+        HealthServer.start(
+            new HttpAddress("127.0.0.1", 0),
+            metrics,
+            readiness,
+            () -> {
+              throw new IllegalStateException("view not built");
+            })) {
+      URI base = URI.create("http://127.0.0.1:" + failing.port());
+      HttpResponse<String> response =
+          client.send(
+              HttpRequest.newBuilder(base.resolve("/containers")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(500);
+      HttpResponse<String> health =
+          client.send(
+              HttpRequest.newBuilder(base.resolve("/healthz")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aPortInUseIsAnErrorNamingTheAddress() {
+    assertThatThrownBy(
+            () ->
+                HealthServer.start(
+                    new HttpAddress("127.0.0.1", server.port()),
+                    metrics,
+                    readiness,
+                    () -> containers))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("listen on http address 127.0.0.1:" + server.port());
   }
 
   @Test

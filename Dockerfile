@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: Apache-2.0
+# cainjekt image: the shaded jar on a jlink'd Java 25 runtime holding only the modules it uses,
+# with a JDK 25 AOT cache (JEP 483/514) for fast start. Build from the repository root:
+#
+#   docker build -t cainjekt:dev .
+#
+# Stage 1 builds the jar with the Maven wrapper and links the runtime with deploy/image/jlink.sh
+# (the script the JlinkRuntimeIT test runs locally). Stage 2 is debian slim with that runtime; the
+# AOT cache is trained there, because it is only valid for the jar at the same path, size and
+# mtime. Sizes and start times measured locally are in docs/install.md.
+ARG JDK_IMAGE=eclipse-temurin:25-jdk
+ARG BASE_IMAGE=debian:bookworm-slim
+
+FROM ${JDK_IMAGE} AS build
+WORKDIR /src
+# dependencies first, so source edits reuse this layer
+COPY mvnw pom.xml ./
+COPY .mvn/ .mvn/
+COPY bin/ bin/
+RUN ./mvnw -B -q -DskipTests dependency:go-offline
+COPY src/ src/
+RUN ./mvnw -B -q -DskipTests -Dspotless.check.skip package
+COPY deploy/image/jlink.sh deploy/image/jlink.sh
+RUN bash deploy/image/jlink.sh --jar target/cainjekt.jar --output /out/java --aot none \
+ && cp target/cainjekt.jar /out/cainjekt.jar
+
+FROM ${BASE_IMAGE}
+LABEL org.opencontainers.image.title="cainjekt" \
+      org.opencontainers.image.description="containerd NRI plugin injecting enterprise CAs into opted-in containers" \
+      org.opencontainers.image.licenses="Apache-2.0"
+COPY --from=build /out/java /opt/java
+COPY --from=build /out/cainjekt.jar /opt/cainjekt/cainjekt.jar
+# Train the AOT cache on the final paths; AOTMode=on below refuses a stale cache loudly.
+RUN ["/opt/java/bin/java", "-XX:AOTCacheOutput=/opt/cainjekt/cainjekt.aot", "-XX:+UseSerialGC", \
+     "-jar", "/opt/cainjekt/cainjekt.jar", "--help"]
+# The plugin writes into other containers' roots (owned by root) and needs uid 0 plus the few
+# capabilities the chart adds (docs/security.md); everything else is dropped by the pod spec.
+USER 0:0
+# -XX:-UsePerfData: no hsperfdata file (read-only root file system); heap sized for a DaemonSet.
+ENTRYPOINT ["/opt/java/bin/java", "-XX:AOTMode=auto", "-XX:AOTCache=/opt/cainjekt/cainjekt.aot", \
+            "-XX:-UsePerfData", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=60", \
+            "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/cainjekt/cainjekt.jar"]
+CMD ["run"]

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.observe;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import java.io.OutputStream;
+import java.util.Locale;
+import java.util.Set;
+import org.slf4j.ILoggerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies {@code --log-format} and {@code --log-level} (DESIGN section 9) to logback at start:
+ * replaces the root logger's appenders with one writing {@link LogFormat#TEXT} (the pattern of
+ * logback.xml) or {@link LogFormat#JSON} lines. Called once by the composition root before work
+ * starts; not meant to race with logging on other threads.
+ */
+public final class LogSetup {
+
+  static final String TEXT_PATTERN =
+      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} %msg %kvp%n%ex";
+  private static final Set<String> LEVELS = Set.of("error", "warn", "info", "debug", "trace");
+
+  private LogSetup() {}
+
+  /** Configures the process's logging to write to standard error. */
+  public static void configure(LogFormat format, String level) {
+    configure(format, level, System.err);
+  }
+
+  /** Configures the process's logging to write to {@code out}. */
+  public static void configure(LogFormat format, String level, OutputStream out) {
+    Level parsed = parseLevel(level);
+    ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+    if (!(factory instanceof LoggerContext context)) {
+      throw new IllegalStateException("logging is not logback: " + factory.getClass().getName());
+    }
+    ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+    OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
+    appender.setContext(context);
+    appender.setName(format.name().toLowerCase(Locale.ROOT));
+    appender.setEncoder(format == LogFormat.JSON ? jsonEncoder(context) : textEncoder(context));
+    appender.setOutputStream(out);
+    appender.start();
+    root.detachAndStopAllAppenders();
+    root.addAppender(appender);
+    root.setLevel(parsed);
+  }
+
+  /** Parses error, warn, info, debug or trace (any case); the message names the choices. */
+  static Level parseLevel(String level) {
+    String lower = level.strip().toLowerCase(Locale.ROOT);
+    if (!LEVELS.contains(lower)) {
+      throw new IllegalArgumentException(
+          "log level '" + level + "' is not one of error, warn, info, debug, trace");
+    }
+    return Level.toLevel(lower);
+  }
+
+  private static PatternLayoutEncoder textEncoder(LoggerContext context) {
+    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    encoder.setContext(context);
+    encoder.setPattern(TEXT_PATTERN);
+    encoder.start();
+    return encoder;
+  }
+
+  private static LayoutWrappingEncoder<ILoggingEvent> jsonEncoder(LoggerContext context) {
+    JsonLineLayout layout = new JsonLineLayout();
+    layout.setContext(context);
+    layout.start();
+    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+    encoder.setContext(context);
+    encoder.setLayout(layout);
+    encoder.start();
+    return encoder;
+  }
+}
