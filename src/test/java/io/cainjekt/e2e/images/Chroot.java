@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.e2e.images;
 
+import io.cainjekt.e2e.ExecResult;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,10 +107,7 @@ public final class Chroot {
         TimedProcess.run(
             new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile()),
             limit);
-    return new ExecResult(
-        exit,
-        Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+    return new ExecResult(exit, Files.readAllBytes(out), Files.readAllBytes(err));
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -3,8 +3,8 @@ package io.cainjekt.e2e.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cainjekt.e2e.ExecResult;
 import io.cainjekt.e2e.images.Chroot;
-import io.cainjekt.e2e.images.ExecResult;
 import io.cainjekt.e2e.images.TestImage;
 import io.cainjekt.e2e.images.TestImages;
 import io.cainjekt.e2e.tls.Pki.Ca;
