@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -66,6 +67,21 @@ final class RunCommand implements Callable<Integer> {
       defaultValue = "open",
       converter = EnumConverter.FailPolicyConverter.class)
   private FailPolicy failPolicy;
+
+  @Option(
+      names = "--kubernetes",
+      paramLabel = "auto|on|off",
+      defaultValue = "auto",
+      description =
+          "Kubernetes API for namespace labels and Events; auto = on inside a pod or with"
+              + " --kubeconfig")
+  private String kubernetes;
+
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "PATH",
+      description = "kubeconfig file for the Kubernetes API (default: in-cluster service account)")
+  private Path kubeconfig;
 
   @Option(
       names = "--log-format",
@@ -124,7 +140,40 @@ final class RunCommand implements Callable<Integer> {
         annotationPrefix,
         failPolicy,
         logFormat,
-        logLevel);
+        logLevel,
+        kubernetes());
+  }
+
+  /**
+   * The Kubernetes API settings; reads the pod environment (KUBERNETES_SERVICE_HOST, NODE_NAME).
+   */
+  private Config.Kubernetes kubernetes() {
+    require(
+        List.of("auto", "on", "off").contains(kubernetes),
+        "--kubernetes",
+        kubernetes,
+        "must be auto, on or off");
+    require(
+        kubeconfig == null || Files.isReadable(kubeconfig),
+        "--kubeconfig",
+        kubeconfig,
+        "is not a readable file");
+    boolean inPod = System.getenv("KUBERNETES_SERVICE_HOST") != null;
+    boolean enabled =
+        kubernetes.equals("on") || (kubernetes.equals("auto") && (inPod || kubeconfig != null));
+    String node = System.getenv().getOrDefault("NODE_NAME", "");
+    if (node.isEmpty()) {
+      node = hostName();
+    }
+    return new Config.Kubernetes(enabled, Optional.ofNullable(kubeconfig), node);
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return ""; // ignored: Events then carry no host
+    }
   }
 
   private List<CaBundleSource> bundles() {

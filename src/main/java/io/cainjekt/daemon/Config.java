@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The validated configuration of {@code cainjekt run} (DESIGN section 9). Built by the command line
@@ -19,6 +20,7 @@ import java.util.Objects;
  * @param failPolicy what an injection error does
  * @param logFormat log encoding
  * @param logLevel root log level
+ * @param kubernetes how to reach the Kubernetes API (namespace labels, Events)
  */
 public record Config(
     Nri nri,
@@ -28,7 +30,8 @@ public record Config(
     String annotationPrefix,
     FailPolicy failPolicy,
     LogFormat logFormat,
-    LogLevel logLevel) {
+    LogLevel logLevel,
+    Kubernetes kubernetes) {
 
   public Config {
     Objects.requireNonNull(nri, "nri");
@@ -39,6 +42,27 @@ public record Config(
     Objects.requireNonNull(failPolicy, "failPolicy");
     Objects.requireNonNull(logFormat, "logFormat");
     Objects.requireNonNull(logLevel, "logLevel");
+    Objects.requireNonNull(kubernetes, "kubernetes");
+  }
+
+  /**
+   * The Kubernetes API: namespace-label opt-in and Events on pods. Without it, only pod annotations
+   * and labels opt in, and failures are not reported as Events.
+   *
+   * @param enabled whether to use the API at all
+   * @param kubeconfig a kubeconfig file; empty means in-cluster (service account) configuration
+   * @param nodeName the node, reported as the source host of Events
+   */
+  public record Kubernetes(boolean enabled, Optional<Path> kubeconfig, String nodeName) {
+    public Kubernetes {
+      Objects.requireNonNull(kubeconfig, "kubeconfig");
+      Objects.requireNonNull(nodeName, "nodeName");
+    }
+
+    /** No Kubernetes API. */
+    public static Kubernetes off() {
+      return new Kubernetes(false, Optional.empty(), "");
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package io.cainjekt.daemon;
 
 import io.cainjekt.inject.EnvMerger;
 import io.cainjekt.inject.Pipeline;
+import io.cainjekt.inject.SafeDefaults;
 import io.cainjekt.inject.Staging;
 import io.cainjekt.nri.Backoff;
 import io.cainjekt.nri.NriHandlers;
@@ -21,7 +22,6 @@ import io.cainjekt.trust.TrustBundleException;
 import io.cainjekt.trust.TrustBundles;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,7 +84,8 @@ public final class Daemon implements AutoCloseable {
     try {
       TrustBundles bundles = own(openBundles());
       Staging staging = own(Staging.open(config.stagingDir()));
-      InjectionHandlers handlers = new InjectionHandlers(services(bundles, staging));
+      KubernetesApi k8s = own(KubernetesApi.start(config.kubernetes(), metrics));
+      InjectionHandlers handlers = new InjectionHandlers(services(bundles, staging, k8s));
       bundles.addListener(b -> bundleLoaded(b, handlers));
       http = own(HealthServer.start(config.httpAddress(), metrics, readiness, handlers::reports));
       nri = own(new NriStub(nriOptions(), nriHandlers(handlers)));
@@ -123,25 +124,24 @@ public final class Daemon implements AutoCloseable {
     return bundles;
   }
 
-  private InjectionHandlers.Services services(TrustBundles bundles, Staging staging)
-      throws IOException {
-    Path cacerts = Path.of(System.getProperty("java.home"), "lib", "security", "cacerts");
+  private InjectionHandlers.Services services(
+      TrustBundles bundles, Staging staging, KubernetesApi k8s) throws IOException {
     var names = config.caBundles().stream().map(CaBundleSource::name).toList();
     return new InjectionHandlers.Services(
         new OptInPolicy(
             new PolicyConfig(
                 config.annotationPrefix(), PolicyConfig.DEFAULT_EXCLUDED_CONTAINERS, names)),
         config.annotationPrefix(),
-        Optional.empty(),
+        k8s.namespaces(),
         bundles,
         staging,
-        StagedDefaults.fromJvmCacerts(Files.readAllBytes(cacerts)),
+        new StagedDefaults(SafeDefaults.jdkRoots(Path.of(System.getProperty("java.home")))),
         new EnvMerger(EnvMerger.defaultVariables()),
         Pipeline.standard(),
         new ContainerRoots(Path.of("/proc")),
         config.failPolicy(),
         metrics,
-        PodWarnings.NONE);
+        k8s.warnings());
   }
 
   private NriStub.Options nriOptions() {

@@ -1,53 +1,33 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.daemon;
 
+import io.cainjekt.inject.SafeDefaults;
 import io.cainjekt.inject.Staging;
-import io.cainjekt.trust.CaCertificate;
 import io.cainjekt.trust.Fingerprint;
 import io.cainjekt.trust.LoadedBundle;
 import io.cainjekt.trust.PemBundle;
 import io.cainjekt.trust.TrustBundleException;
-import io.cainjekt.trust.TrustStoreBuilder;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The files staged at CreateContainer, before the image has been looked at (DESIGN section 4):
- * every file an environment variable names must exist from then on. {@code ca-bundle.pem} and
- * {@code truststore.p12} hold the node's default public roots (the plugin JVM's own {@code
- * cacerts}) plus the injected CAs; StartContainer replaces them with the image-precise versions.
- * Built once per bundle version and cached. Thread-safe.
+ * The files staged at CreateContainer, before the image has been looked at: {@link SafeDefaults}
+ * (the node's public roots plus the injected CAs) and a {@code status.json} saying that the image
+ * is not inspected yet. StartContainer replaces them with the image-precise versions. Built once
+ * per bundle version and cached. Thread-safe.
  */
 final class StagedDefaults {
 
-  private final List<CaCertificate> nodeRoots;
+  private final PemBundle nodeRoots;
   private final Map<Fingerprint, Map<String, byte[]>> cache = new ConcurrentHashMap<>();
 
   /**
-   * @param nodeRoots the node's default public roots
+   * @param nodeRoots the node's default public roots (the plugin JVM's own cacerts)
    */
-  StagedDefaults(List<CaCertificate> nodeRoots) {
-    this.nodeRoots = List.copyOf(nodeRoots);
-  }
-
-  /** The roots of the plugin JVM's default truststore ({@code java.home/lib/security/cacerts}). */
-  static StagedDefaults fromJvmCacerts(byte[] cacerts) throws TrustBundleException {
-    List<CaCertificate> roots = new ArrayList<>();
-    for (X509Certificate c : TrustStoreBuilder.readKeyStore("jvm cacerts", cacerts)) {
-      try {
-        roots.add(CaCertificate.of(c));
-      } catch (CertificateException e) {
-        throw new TrustBundleException("jvm cacerts: unreadable certificate", e);
-      }
-    }
-    return new StagedDefaults(roots);
+  StagedDefaults(PemBundle nodeRoots) {
+    this.nodeRoots = nodeRoots;
   }
 
   /** The staged files for this bundle version. */
@@ -56,37 +36,28 @@ final class StagedDefaults {
   }
 
   private Map<String, byte[]> build(LoadedBundle loaded) {
-    PemBundle cas = loaded.bundle();
-    List<CaCertificate> all = new ArrayList<>(nodeRoots);
-    all.addAll(cas.certificates());
-    PemBundle merged = PemBundle.of(all);
-    Map<String, byte[]> files = new LinkedHashMap<>();
-    files.put(Staging.CA_BUNDLE, merged.toPem());
-    files.put(Staging.CUSTOM_CA, cas.toPem());
+    SafeDefaults defaults;
     try {
-      files.put(
-          Staging.TRUSTSTORE,
-          TrustStoreBuilder.pkcs12(
-              merged.certificates().stream().map(CaCertificate::certificate).toList()));
+      defaults = SafeDefaults.build(nodeRoots, loaded.bundle());
     } catch (TrustBundleException e) {
-      throw new IllegalStateException("build default truststore for bundle " + loaded.name(), e);
+      throw new IllegalStateException("build safe defaults for bundle " + loaded.name(), e);
     }
-    files.put(Staging.STATUS, status(loaded, merged.size()));
+    Map<String, byte[]> files = new LinkedHashMap<>(defaults.files());
+    files.put(Staging.STATUS, status(loaded, defaults));
     return Map.copyOf(files);
   }
 
-  private static byte[] status(LoadedBundle loaded, int certificates) {
-    var out = new ByteArrayOutputStream();
+  private static byte[] status(LoadedBundle loaded, SafeDefaults defaults) {
     String json =
         "{\"state\":\"staged\",\"bundle\":\""
             + loaded.name().replace("\\", "\\\\").replace("\"", "\\\"")
             + "\",\"caSha256\":\""
             + loaded.bundle().contentHash().hex()
-            + "\",\"note\":\"node default roots plus injected CAs; the image has not been"
-            + " inspected yet\",\"certificates\":"
-            + certificates
-            + "}\n";
-    out.writeBytes(json.getBytes(StandardCharsets.UTF_8));
-    return out.toByteArray();
+            + "\",\"nodeRoots\":"
+            + defaults.rootCount()
+            + ",\"injected\":"
+            + defaults.injectedCount()
+            + ",\"note\":\"node default roots plus injected CAs; the image is not inspected yet\"}\n";
+    return json.getBytes(StandardCharsets.UTF_8);
   }
 }

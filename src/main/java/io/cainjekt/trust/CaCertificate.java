@@ -38,7 +38,7 @@ public record CaCertificate(X509Certificate certificate, byte[] der, Fingerprint
   }
 
   /** Wraps an already parsed certificate. */
-  public static CaCertificate of(X509Certificate certificate) throws CertificateException {
+  static CaCertificate of(X509Certificate certificate) throws CertificateException {
     byte[] der = certificate.getEncoded();
     return new CaCertificate(certificate, der, Fingerprint.of(der));
   }

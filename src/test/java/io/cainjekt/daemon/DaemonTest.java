@@ -2,8 +2,13 @@
 package io.cainjekt.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cainjekt.inject.Pki;
 import io.cainjekt.nri.NriState;
+import io.cainjekt.observe.HttpAddress;
+import io.cainjekt.trust.TrustBundleException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +29,8 @@ class DaemonTest {
         "cainjekt.io",
         FailPolicy.OPEN,
         LogFormat.TEXT,
-        LogLevel.INFO);
+        LogLevel.INFO,
+        Config.Kubernetes.off());
   }
 
   private static long stubThreads() {
@@ -35,6 +41,7 @@ class DaemonTest {
 
   @Test
   void withoutARuntimeTheDaemonKeepsRunningDisconnectedAndClosesOnceCleanly() throws Exception {
+    Files.write(dir.resolve("ca.pem"), Pki.bytes("corp-ca.pem"));
     long before = stubThreads();
     Daemon daemon = new Daemon(config());
     daemon.start();
@@ -48,6 +55,26 @@ class DaemonTest {
     waiter.join(TimeUnit.SECONDS.toMillis(5));
     assertThat(waiter.isAlive()).isFalse();
     assertThat(stubThreads()).isEqualTo(before);
+  }
+
+  @Test
+  void aBundleHoldingAPrivateKeyStopsTheStartWithAnErrorNamingIt() throws Exception {
+    Files.write(dir.resolve("ca.pem"), concat(Pki.bytes("corp-ca.pem"), Pki.bytes("corp-ca.key")));
+    Daemon daemon = new Daemon(config());
+
+    assertThatThrownBy(daemon::start)
+        .isInstanceOf(TrustBundleException.class)
+        .hasMessageContaining("ca.pem")
+        .hasMessageContaining("PRIVATE KEY");
+    assertThat(daemon.nriState()).isEqualTo(NriState.DISCONNECTED);
+    assertThat(dir.resolve("staging")).doesNotExist();
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = new byte[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   private Runnable awaitQuietly(Daemon daemon) {

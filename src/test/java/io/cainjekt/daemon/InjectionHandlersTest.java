@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cainjekt.inject.EnvMerger;
 import io.cainjekt.inject.Pipeline;
 import io.cainjekt.inject.Pki;
+import io.cainjekt.inject.SafeDefaults;
 import io.cainjekt.inject.Staging;
 import io.cainjekt.inject.os.Distro;
 import io.cainjekt.inject.os.DistroRoots;
@@ -69,8 +70,6 @@ class InjectionHandlersTest {
       staging = Staging.open(tmp.resolve("staging"));
       closeables.add(staging);
     }
-    byte[] jvmCacerts =
-        Files.readAllBytes(Path.of(System.getProperty("java.home"), "lib/security/cacerts"));
     return new InjectionHandlers(
         new InjectionHandlers.Services(
             new OptInPolicy(PolicyConfig.defaults()),
@@ -78,7 +77,7 @@ class InjectionHandlersTest {
             Optional.empty(),
             bundles,
             staging,
-            StagedDefaults.fromJvmCacerts(jvmCacerts),
+            new StagedDefaults(SafeDefaults.jdkRoots(Path.of(System.getProperty("java.home")))),
             new EnvMerger(EnvMerger.defaultVariables()),
             Pipeline.standard(),
             new ContainerRoots(tmp.resolve("proc")),
