@@ -25,19 +25,19 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Test PKI made on the fly with BouncyCastle (test scope only): EC P-256 keys, SHA-256. */
-final class TestPki {
+public final class TestPki {
 
   private static final AtomicLong SERIAL = new AtomicLong(System.nanoTime());
 
   private TestPki() {}
 
   /** A certificate and the key pair it certifies. */
-  record Issued(X509Certificate certificate, KeyPair keys) {
-    String pem() {
+  public record Issued(X509Certificate certificate, KeyPair keys) {
+    public String pem() {
       return TestPki.pem("CERTIFICATE", der());
     }
 
-    byte[] der() {
+    public byte[] der() {
       try {
         return certificate.getEncoded();
       } catch (GeneralSecurityException e) {
@@ -45,24 +45,24 @@ final class TestPki {
       }
     }
 
-    String privateKeyPem() {
+    public String privateKeyPem() {
       return TestPki.pem("PRIVATE KEY", keys.getPrivate().getEncoded());
     }
   }
 
-  static Issued rootCa(String cn) {
+  public static Issued rootCa(String cn) {
     Instant now = Instant.now();
     return rootCa(cn, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(3650)));
   }
 
-  static Issued rootCa(String cn, Instant notBefore, Instant notAfter) {
+  public static Issued rootCa(String cn, Instant notBefore, Instant notAfter) {
     KeyPair keys = keyPair();
     return new Issued(
         sign(new X500Principal("CN=" + cn), keys, keys, "CN=" + cn, true, notBefore, notAfter),
         keys);
   }
 
-  static Issued leaf(String cn, Issued issuer) {
+  public static Issued leaf(String cn, Issued issuer) {
     Instant now = Instant.now();
     KeyPair keys = keyPair();
     return new Issued(
