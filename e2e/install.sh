@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Idempotently installs what the end-to-end tests need from Debian's registries:
 # containerd 1.7.24 (NRI built in) from trixie, pinned at priority 100 so nothing else
-# upgrades, bookworm's runc, the CRI api.proto, gogo proto includes and debootstrap.
+# upgrades, bookworm's runc, the CRI api.proto, gogo proto includes, debootstrap, and what
+# e2e/oci-pack.sh and the tiny test images need (jq, busybox-static, gcc for the pause binary).
 set -euo pipefail
 
 need=()
@@ -14,6 +15,9 @@ command -v debootstrap >/dev/null || need+=(debootstrap)
 [[ -f /usr/share/gocode/src/github.com/gogo/protobuf/gogoproto/gogo.proto ]] \
   || need+=(golang-github-gogo-protobuf-dev)
 command -v ip >/dev/null || need+=(iproute2)
+command -v jq >/dev/null || need+=(jq)
+[[ -x /bin/busybox ]] || need+=(busybox-static)
+command -v gcc >/dev/null || need+=(gcc libc6-dev)
 command -v mount >/dev/null || need+=(mount)
 ((${#need[@]} == 0)) && exit 0
 

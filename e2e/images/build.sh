@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# build.sh [--no-archive] [--prune] [NAME...]
+# Builds the e2e test images (default: all of debian-tls rhel-tls alpine-tls suse-tls arch-tls)
+# idempotently into a cache outside the repository, ${CAINJEKT_E2E_CACHE:-/var/cache/cainjekt-e2e}.
+# Every stage is keyed by a hash of the scripts and fixtures that make it, so a clean clone
+# reuses what an earlier run built, and any change to them rebuilds only what depends on it:
+#   base        debootstrap + packages              (lib.sh, base.sh)
+#   debian-tls  base + FakePublicRoot + tls-check    (+ debian-tls.sh, tls-check/*, the root cert)
+#   <variant>   debian-tls + family layout           (+ variants/common.sh, variants/<name>.sh)
+# OCI archives come from e2e/oci-pack.sh when it exists (skipped with --no-archive).
+# --prune deletes cache entries that no current key names.
+# stdout: one line per requested image, fields separated by single spaces:
+#   name=<name> key=<16 hex> rootfs=<dir> archive=<tar or -> image=localhost/cainjekt-e2e/<name>:<key>
+# Progress goes to stderr. Needs root (debootstrap, chroot). Concurrent runs wait on a lock.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+. "$here/lib.sh"
+cache=${CAINJEKT_E2E_CACHE:-/var/cache/cainjekt-e2e}
+pki=$repo/src/test/resources/pki
+pack=$repo/e2e/oci-pack.sh
+all=(debian-tls rhel-tls alpine-tls suse-tls arch-tls)
+
+archive=1 prune=0 names=()
+for arg; do
+  case $arg in
+    --no-archive) archive=0 ;;
+    --prune) prune=1 ;;
+    debian-tls | rhel-tls | alpine-tls | suse-tls | arch-tls) names+=("$arg") ;;
+    *) echo "build.sh: unknown image or option '$arg' (images: ${all[*]})" >&2; exit 2 ;;
+  esac
+done
+((${#names[@]})) || names=("${all[@]}")
+[[ $(id -u) -eq 0 ]] || { echo "build.sh: must run as root (debootstrap, chroot)" >&2; exit 1; }
+command -v debootstrap >/dev/null || "$repo/e2e/install.sh"
+
+# key PARENT_KEY FILE... : 16 hex digits over the parent key and the files' names and contents
+key() {
+  local parent=$1
+  shift
+  { echo "$parent"; (cd "$repo" && sha256sum "$@"); } | sha256sum | cut -c1-16
+}
+rel=e2e/images
+base_key=$(key - $rel/lib.sh $rel/base.sh)
+debian_key=$(key "$base_key" $rel/debian-tls.sh $rel/tls-check/tls-check \
+  $rel/tls-check/TlsCheck.java src/test/resources/pki/fake-public-root.crt)
+variant_key() { key "$debian_key" $rel/variants/common.sh "$rel/variants/$1.sh"; }
+
+mkdir -p "$cache/rootfs" "$cache/oci"
+exec 9>"$cache/.lock"
+flock 9
+
+# stage NAME KEY COMMAND... : makes $cache/rootfs/NAME-KEY unless it exists; COMMAND gets the
+# temporary directory as its last argument; a finished directory is renamed into place.
+stage() {
+  local name=$1 k=$2 dir tmp start
+  shift 2
+  dir=$cache/rootfs/$name-$k
+  [[ -d $dir ]] && return 0
+  tmp=$dir.tmp
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  start=$SECONDS
+  log "building $name ($k)"
+  "$@" "$tmp"
+  mv "$tmp" "$dir"
+  log "built $name in $((SECONDS - start)) s: $(du -sh "$dir" | cut -f1)"
+}
+
+# derive PARENT_DIR SCRIPT ARGS... DIR : copies PARENT_DIR into DIR, then runs SCRIPT ARGS... DIR
+derive() {
+  local parent=$1 script=$2
+  shift 2
+  local dir=${!#}
+  cp -a --reflink=auto "$parent/." "$dir/"
+  "$script" "${@:1:$#-1}" "$dir"
+}
+
+stage base "$base_key" "$here/base.sh"
+stage debian-tls "$debian_key" derive "$cache/rootfs/base-$base_key" "$here/debian-tls.sh" "$pki"
+for name in "${names[@]}"; do
+  [[ $name == debian-tls ]] && continue
+  stage "$name" "$(variant_key "$name")" derive "$cache/rootfs/debian-tls-$debian_key" \
+    "$here/variants/$name.sh"
+done
+
+for name in "${names[@]}"; do
+  if [[ $name == debian-tls ]]; then k=$debian_key; else k=$(variant_key "$name"); fi
+  rootfs=$cache/rootfs/$name-$k
+  image=localhost/cainjekt-e2e/$name:$k
+  tar=-
+  if ((archive)) && [[ -x $pack ]]; then
+    tar=$cache/oci/$name-$k-$(key "$k" e2e/oci-pack.sh).tar
+    if [[ ! -f $tar ]]; then
+      log "packing $image"
+      "$pack" "$rootfs" "$image" "$tar.tmp" >&2
+      mv "$tar.tmp" "$tar"
+    fi
+  elif ((archive)); then
+    log "no e2e/oci-pack.sh yet: no archive for $name"
+  fi
+  echo "name=$name key=$k rootfs=$rootfs archive=$tar image=$image"
+done
+
+if ((prune)); then
+  keep=("base-$base_key" "debian-tls-$debian_key")
+  for v in "${all[@]:1}"; do keep+=("$v-$(variant_key "$v")"); done
+  for entry in "$cache"/rootfs/* "$cache"/oci/*; do
+    [[ -e $entry ]] || continue
+    b=$(basename "$entry")
+    wanted=0
+    for kept in "${keep[@]}"; do [[ $b == "$kept" || $b == "$kept"-*.tar ]] && wanted=1; done
+    ((wanted)) || { log "pruning $b"; rm -rf "$entry"; }
+  done
+fi
