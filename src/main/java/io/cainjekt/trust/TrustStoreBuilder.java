@@ -33,6 +33,13 @@ public final class TrustStoreBuilder {
   static final String OID_ORACLE_TRUSTED_KEY_USAGE = "2.16.840.1.113894.746875.1.1";
   static final String OID_ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
 
+  private static final byte[] DATA = Der.oid(OID_DATA);
+  private static final byte[] CERT_BAG = Der.oid(OID_CERT_BAG);
+  private static final byte[] X509_CERTIFICATE = Der.oid(OID_X509_CERTIFICATE);
+  private static final byte[] FRIENDLY_NAME = Der.oid(OID_FRIENDLY_NAME);
+  private static final byte[] TRUSTED_FOR_ANY_USAGE =
+      Der.sequence(
+          Der.oid(OID_ORACLE_TRUSTED_KEY_USAGE), Der.setOf(Der.oid(OID_ANY_EXTENDED_KEY_USAGE)));
   private static final int PFX_VERSION = 3;
   private static final int JKS_MAGIC = 0xfeedfeed;
   private static final int JCEKS_MAGIC = 0xcececece;
@@ -86,16 +93,17 @@ public final class TrustStoreBuilder {
         return withoutPassword;
       }
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
-      first = e; // the store may need the default password (e.g. encrypted certificates)
+      first = e; // the store may need the default password
     }
     try {
       return load(type, keystore, DEFAULT_PASSWORD);
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
-      if (first == null) {
-        return List.of(); // readable without a password and simply empty
+      if (first != null) {
+        e.addSuppressed(first);
       }
-      e.addSuppressed(first);
-      throw new TrustBundleException("read keystore " + source + " as " + type, e);
+      // empty without a password may mean encrypted certificates: never report a silent zero
+      throw new TrustBundleException(
+          "read keystore " + source + " as " + type + " (no password, then the default)", e);
     }
   }
 
@@ -132,28 +140,27 @@ public final class TrustStoreBuilder {
 
   /** ContentInfo of type {@code data} wrapping {@code content} in an OCTET STRING. */
   private static byte[] data(byte[] content) {
-    return Der.sequence(Der.oid(OID_DATA), Der.explicit0(Der.octetString(content)));
+    return Der.sequence(DATA, Der.explicit0(Der.octetString(content)));
   }
 
   private static byte[] certBag(CaCertificate c, String alias) {
-    byte[] certBag =
-        Der.sequence(Der.oid(OID_X509_CERTIFICATE), Der.explicit0(Der.octetString(c.der())));
-    byte[] friendlyName = Der.sequence(Der.oid(OID_FRIENDLY_NAME), Der.setOf(Der.bmpString(alias)));
-    byte[] trusted =
-        Der.sequence(
-            Der.oid(OID_ORACLE_TRUSTED_KEY_USAGE), Der.setOf(Der.oid(OID_ANY_EXTENDED_KEY_USAGE)));
+    byte[] certBag = Der.sequence(X509_CERTIFICATE, Der.explicit0(Der.octetString(c.der())));
+    byte[] friendlyName = Der.sequence(FRIENDLY_NAME, Der.setOf(Der.bmpString(alias)));
     return Der.sequence(
-        Der.oid(OID_CERT_BAG), Der.explicit0(certBag), Der.setOf(friendlyName, trusted));
+        CERT_BAG, Der.explicit0(certBag), Der.setOf(friendlyName, TRUSTED_FOR_ANY_USAGE));
   }
 
   /** {@code "<common name> [<short fingerprint>]"}, lowercase, unique within one store. */
   private static String uniqueAlias(CaCertificate c, Set<String> taken) {
-    String name =
-        commonName(c.certificate()).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 ._-]", "");
-    if (name.length() > MAX_ALIAS_NAME_CHARS) {
-      name = name.substring(0, MAX_ALIAS_NAME_CHARS);
+    StringBuilder name = new StringBuilder();
+    for (char ch : commonName(c.certificate()).toLowerCase(Locale.ROOT).toCharArray()) {
+      if (name.length() < MAX_ALIAS_NAME_CHARS
+          && ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || " ._-".indexOf(ch) >= 0)) {
+        name.append(ch);
+      }
     }
-    String alias = (name.isBlank() ? "ca" : name.strip()) + " [" + c.fingerprint().shortHex() + "]";
+    String base = name.toString().strip();
+    String alias = (base.isEmpty() ? "ca" : base) + " [" + c.fingerprint().shortHex() + "]";
     if (!taken.add(alias)) {
       alias = alias + " " + c.fingerprint().hex();
       taken.add(alias);

@@ -123,8 +123,12 @@ public final class TestPki {
             Extension.subjectAlternativeName,
             false,
             new org.bouncycastle.asn1.x509.GeneralNames(
-                new org.bouncycastle.asn1.x509.GeneralName(
-                    org.bouncycastle.asn1.x509.GeneralName.dNSName, "localhost")));
+                new org.bouncycastle.asn1.x509.GeneralName[] {
+                  new org.bouncycastle.asn1.x509.GeneralName(
+                      org.bouncycastle.asn1.x509.GeneralName.dNSName, "localhost"),
+                  new org.bouncycastle.asn1.x509.GeneralName(
+                      org.bouncycastle.asn1.x509.GeneralName.iPAddress, "127.0.0.1")
+                }));
       }
       ContentSigner signer =
           new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate());

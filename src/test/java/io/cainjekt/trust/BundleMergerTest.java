@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.trust;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class BundleMergerTest {
+
+  private static final TestPki.Issued PUBLIC_ROOT = TestPki.rootCa("Fake Public Root");
+  private static final TestPki.Issued CORP = TestPki.rootCa("Corp Root CA");
+  private static final TestPki.Issued CORP2 = TestPki.rootCa("Corp Issuing CA");
+
+  private static PemBundle cas(TestPki.Issued... issued) throws TrustBundleException {
+    StringBuilder pem = new StringBuilder();
+    for (TestPki.Issued i : issued) {
+      pem.append(i.pem());
+    }
+    return PemBundle.parseStrict("cas.pem", pem.toString().getBytes(US_ASCII));
+  }
+
+  @Test
+  void baseBytesAreKeptVerbatimAndOnlyAbsentCertificatesAppended() throws Exception {
+    byte[] base =
+        ("# image bundle\r\n" + PUBLIC_ROOT.pem().replace("\n", "\r\n")).getBytes(US_ASCII);
+    BundleMerger.Merge merge =
+        BundleMerger.merge("/etc/ssl/cert.pem", base, cas(CORP, PUBLIC_ROOT));
+    assertThat(merge.added()).isEqualTo(1);
+    assertThat(merge.changed()).isTrue();
+    byte[] content = merge.content();
+    assertThat(Arrays.copyOf(content, base.length)).isEqualTo(base);
+    assertThat(new String(content, base.length, content.length - base.length, US_ASCII))
+        .isEqualTo(CORP.pem());
+  }
+
+  @Test
+  void baseWithoutTrailingNewlineGetsOneBeforeTheAppendedBlock() throws Exception {
+    String base = PUBLIC_ROOT.pem().stripTrailing();
+    BundleMerger.Merge merge = BundleMerger.merge("b", base.getBytes(US_ASCII), cas(CORP));
+    assertThat(new String(merge.content(), US_ASCII)).isEqualTo(base + "\n" + CORP.pem());
+    assertThat(PemBundle.parseLenient("m", merge.content()).size()).isEqualTo(2);
+  }
+
+  @Test
+  void nothingToAddReturnsTheBaseUnchanged() throws Exception {
+    byte[] base = (CORP.pem() + CORP2.pem()).getBytes(US_ASCII);
+    BundleMerger.Merge merge = BundleMerger.merge("b", base, cas(CORP2, CORP));
+    assertThat(merge.changed()).isFalse();
+    assertThat(merge.content()).isEqualTo(base);
+  }
+
+  @Test
+  void emptyBaseBecomesTheAdditionsAndMergingTwiceIsIdempotent() throws Exception {
+    BundleMerger.Merge first = BundleMerger.merge("b", new byte[0], cas(CORP, CORP2));
+    assertThat(first.added()).isEqualTo(2);
+    assertThat(new String(first.content(), US_ASCII)).isEqualTo(CORP.pem() + CORP2.pem());
+    BundleMerger.Merge second = BundleMerger.merge("b", first.content(), cas(CORP, CORP2));
+    assertThat(second.changed()).isFalse();
+  }
+}
