@@ -33,3 +33,6 @@ rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/log/a
 find "$root/usr/share/man" -type f -delete
 find "$root/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name 'locale.alias' -exec rm -rf {} +
 find "$root" -xdev -name '__pycache__' -type d -prune -exec rm -rf {} +
+# JRE files no client here uses: javac's --release table, the CDS archive for heaps over 32 GiB
+rm -f "$root"/usr/lib/jvm/java-17-openjdk-amd64/lib/ct.sym \
+  "$root"/usr/lib/jvm/java-17-openjdk-amd64/lib/server/classes_nocoops.jsa

@@ -9,7 +9,8 @@
 #   debian-tls  base + FakePublicRoot + tls-check    (+ debian-tls.sh, tls-check/*, the root cert)
 #   <variant>   debian-tls + family layout           (+ variants/common.sh, variants/<name>.sh)
 # OCI archives come from e2e/oci-pack.sh when it exists (skipped with --no-archive).
-# --prune deletes cache entries that no current key names.
+# --prune deletes cache entries that no current key names and that no build used for 2 days
+# (other checkouts share the cache: an entry another branch still uses is touched on every use).
 # stdout: one line per requested image, fields separated by single spaces:
 #   name=<name> key=<16 hex> rootfs=<dir> archive=<tar or -> image=localhost/cainjekt-e2e/<name>:<key>
 # Progress goes to stderr. Needs root (debootstrap, chroot). Concurrent runs wait on a lock.
@@ -21,6 +22,9 @@ cache=${CAINJEKT_E2E_CACHE:-/var/cache/cainjekt-e2e}
 pki=$repo/src/test/resources/pki
 pack=$repo/e2e/oci-pack.sh
 all=(debian-tls rhel-tls alpine-tls suse-tls arch-tls)
+# image config of the archives: PATH, and a default command (a CRI container usually names its own)
+pack_options=(--env "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+  --cmd '["/bin/sleep","infinity"]')
 
 archive=1 prune=0 names=()
 for arg; do
@@ -57,7 +61,10 @@ stage() {
   local name=$1 k=$2 dir tmp start
   shift 2
   dir=$cache/rootfs/$name-$k
-  [[ -d $dir ]] && return 0
+  if [[ -d $dir ]]; then
+    touch "$dir"
+    return 0
+  fi
   tmp=$dir.tmp
   rm -rf "$tmp"
   mkdir -p "$tmp"
@@ -91,10 +98,12 @@ for name in "${names[@]}"; do
   image=localhost/cainjekt-e2e/$name:$k
   tar=-
   if ((archive)) && [[ -x $pack ]]; then
-    tar=$cache/oci/$name-$k-$(key "$k" e2e/oci-pack.sh).tar
-    if [[ ! -f $tar ]]; then
+    tar=$cache/oci/$name-$k-$(key "$k ${pack_options[*]}" e2e/oci-pack.sh).tar
+    if [[ -f $tar ]]; then
+      touch "$tar"
+    else
       log "packing $image"
-      "$pack" "$rootfs" "$image" "$tar.tmp" >&2
+      "$pack" "${pack_options[@]}" "$rootfs" "$image" "$tar.tmp" >&2
       mv "$tar.tmp" "$tar"
     fi
   elif ((archive)); then
@@ -106,11 +115,10 @@ done
 if ((prune)); then
   keep=("base-$base_key" "debian-tls-$debian_key")
   for v in "${all[@]:1}"; do keep+=("$v-$(variant_key "$v")"); done
-  for entry in "$cache"/rootfs/* "$cache"/oci/*; do
-    [[ -e $entry ]] || continue
+  while IFS= read -r entry; do
     b=$(basename "$entry")
     wanted=0
     for kept in "${keep[@]}"; do [[ $b == "$kept" || $b == "$kept"-*.tar ]] && wanted=1; done
     ((wanted)) || { log "pruning $b"; rm -rf "$entry"; }
-  done
+  done < <(find "$cache/rootfs" "$cache/oci" -mindepth 1 -maxdepth 1 -mtime +1)
 fi

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     description = "Injects enterprise CAs into opted-in containers through containerd's NRI.",
-    subcommands = {VersionCommand.class, InjectCommand.class})
+    subcommands = {RunCommand.class, InjectCommand.class, VersionCommand.class})
 public final class Main implements Runnable {
 
   /** Exit code for success. */
@@ -31,7 +31,13 @@ public final class Main implements Runnable {
 
   /** Builds the command line with our exit-code mapping; tests use it without exiting. */
   public static CommandLine commandLine() {
+    return commandLine(System.getenv());
+  }
+
+  /** Builds the command line reading flag defaults from {@code env} (CAINJEKT_*). */
+  static CommandLine commandLine(java.util.Map<String, String> env) {
     return new CommandLine(new Main())
+        .setDefaultValueProvider(new EnvDefaults(env))
         .setExitCodeExceptionMapper(e -> EXIT_FAILURE)
         .setParameterExceptionHandler(
             (e, args) -> {

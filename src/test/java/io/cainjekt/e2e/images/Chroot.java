@@ -66,12 +66,17 @@ public final class Chroot {
     return new Chroot(rootfs, Optional.empty(), Optional.empty());
   }
 
+  /** The same, with the host directory {@code share} visible read-only at /mnt. */
+  public Chroot withShare(Path share) {
+    return new Chroot(rootfs, Optional.of(share), setup);
+  }
+
   /**
-   * A throw-away writable copy (overlay) of this rootfs in which {@code shellScript} runs as root
-   * ({@code /bin/sh -e}) before each command; {@code share} is visible read-only at /mnt.
+   * The same on a throw-away writable copy (overlay) of the rootfs, in which {@code shellScript}
+   * runs as root ({@code /bin/sh -e}) before each command.
    */
-  public Chroot withSetup(Path share, String shellScript) {
-    return new Chroot(rootfs, Optional.of(share), Optional.of(shellScript));
+  public Chroot withSetup(String shellScript) {
+    return new Chroot(rootfs, share, Optional.of(shellScript));
   }
 
   /** Runs {@code command} with exactly {@code env} (plus PATH, HOME and LANG). */

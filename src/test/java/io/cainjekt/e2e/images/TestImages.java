@@ -45,13 +45,14 @@ public final class TestImages {
     Path target = Files.createDirectories(repo.resolve("target"));
     Path log = target.resolve("e2e-images-build.log");
     Path out = target.resolve("e2e-images-build.out");
-    int exit =
-        TimedProcess.run(
-            new ProcessBuilder(command)
-                .directory(repo.toFile())
-                .redirectOutput(out.toFile())
-                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())),
-            BUILD_LIMIT);
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(repo.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    // build.sh compiles the image's Java probe: hand it the JDK running the tests
+    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    int exit = TimedProcess.run(builder, BUILD_LIMIT);
     if (exit != 0) {
       throw new IOException("build images " + names + ": build.sh exit " + exit + ", see " + log);
     }

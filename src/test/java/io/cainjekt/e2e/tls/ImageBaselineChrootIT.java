@@ -8,7 +8,10 @@ import io.cainjekt.e2e.images.ExecResult;
 import io.cainjekt.e2e.images.TestImage;
 import io.cainjekt.e2e.images.TestImages;
 import io.cainjekt.e2e.tls.Pki.Ca;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -19,6 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -90,7 +94,8 @@ class ImageBaselineChrootIT {
         bundles.stream()
             .map(bundle -> "cat /mnt/corp-ca.crt >> " + bundle)
             .collect(Collectors.joining("\n"));
-    Chroot injected = Chroot.of(images.get(image).rootfs()).withSetup(Pki.directory(), append);
+    Chroot injected =
+        Chroot.of(images.get(image).rootfs()).withShare(Pki.directory()).withSetup(append);
     assertVerdicts(
         tlsCheck(injected, Ca.CORP_CA, OS_STORE_READERS), OS_STORE_READERS, Verdict.TRUSTED);
     assertVerdicts(
@@ -110,14 +115,50 @@ class ImageBaselineChrootIT {
       String image, Set<Client> stillRejecting) throws Exception {
     String debianOnly =
         "mkdir -p /etc/ssl/certs && cat /mnt/corp-ca.crt >> /etc/ssl/certs/ca-certificates.crt";
-    Chroot misplaced = Chroot.of(images.get(image).rootfs()).withSetup(Pki.directory(), debianOnly);
+    Chroot misplaced =
+        Chroot.of(images.get(image).rootfs()).withShare(Pki.directory()).withSetup(debianOnly);
     assertVerdicts(
         tlsCheck(misplaced, Ca.CORP_CA, stillRejecting), stillRejecting, Verdict.UNTRUSTED);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"debian-tls", "rhel-tls", "alpine-tls", "suse-tls", "arch-tls"})
+  void everyClientFollowsTheTrustEnvironmentOfDesignSection4(String image, @TempDir Path share)
+      throws Exception {
+    Files.copy(Pki.caCertificate(Ca.CORP_CA), share.resolve("custom-ca.pem"));
+    writeTrustStore(Pki.caCertificate(Ca.CORP_CA), share.resolve("truststore.p12"));
+    Map<String, String> env =
+        Map.of(
+            "SSL_CERT_FILE", "/mnt/custom-ca.pem",
+            "REQUESTS_CA_BUNDLE", "/mnt/custom-ca.pem",
+            "NODE_EXTRA_CA_CERTS", "/mnt/custom-ca.pem",
+            "JAVA_TOOL_OPTIONS",
+                "-Djavax.net.ssl.trustStore=/mnt/truststore.p12"
+                    + " -Djavax.net.ssl.trustStoreType=PKCS12");
+    Chroot chroot = Chroot.of(images.get(image).rootfs()).withShare(share);
+    Set<Client> all = EnumSet.allOf(Client.class);
+
+    assertVerdicts(tlsCheck(chroot, Ca.CORP_CA, all, env), all, Verdict.TRUSTED);
+  }
+
+  /** A PKCS12 truststore as DESIGN section 4 describes: no password, no MAC, plain certificates. */
+  private static void writeTrustStore(Path certificate, Path out) throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setCertificateEntry("corp-ca", Pki.certificates(certificate).getFirst());
+    try (OutputStream stream = Files.newOutputStream(out)) {
+      store.store(stream, null);
+    }
+  }
+
   private static Map<Client, ClientResult> tlsCheck(Chroot chroot, Ca ca, Set<Client> clients)
       throws Exception {
-    ExecResult result = chroot.exec(TlsCheck.command(servers.url(ca), clients), Map.of(), LIMIT);
+    return tlsCheck(chroot, ca, clients, Map.of());
+  }
+
+  private static Map<Client, ClientResult> tlsCheck(
+      Chroot chroot, Ca ca, Set<Client> clients, Map<String, String> env) throws Exception {
+    ExecResult result = chroot.exec(TlsCheck.command(servers.url(ca), clients), env, LIMIT);
     assertThat(result.exitCode()).as("tls-check exit, stderr: %s", result.stderr()).isZero();
     return TlsCheck.parse(result.stdout());
   }

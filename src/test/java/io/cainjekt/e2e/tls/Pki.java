@@ -56,7 +56,10 @@ public final class Pki {
   public enum Hostile {
     /** CorpCA's certificate followed by its PRIVATE KEY block. */
     BUNDLE_WITH_PRIVATE_KEY("bundle-with-private-key.pem"),
-    /** A valid certificate, then a BEGIN line with truncated base64 and no END line. */
+    /**
+     * A valid certificate, then a BEGIN line with truncated base64 and no END line. Note: the JDK's
+     * {@code CertificateFactory} returns the first certificate and silently ignores the rest.
+     */
     BROKEN_PEM("broken.pem"),
     /** A leaf certificate (basicConstraints CA:FALSE). */
     NON_CA("non-ca.pem"),

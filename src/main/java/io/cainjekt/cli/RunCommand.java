@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.cli;
+
+import io.cainjekt.daemon.CaBundleSource;
+import io.cainjekt.daemon.Config;
+import io.cainjekt.daemon.Daemon;
+import io.cainjekt.daemon.FailPolicy;
+import io.cainjekt.daemon.HttpAddress;
+import io.cainjekt.daemon.LogFormat;
+import io.cainjekt.daemon.LogLevel;
+import io.cainjekt.daemon.LogSetup;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cainjekt run}: the DaemonSet process (DESIGN section 9). */
+@Command(
+    name = "run",
+    description = "Run the NRI plugin: connect to containerd and inject CAs into opted-in pods.",
+    footer = "Every flag can also be set as CAINJEKT_<FLAG_IN_UPPER_SNAKE>; flags win.")
+final class RunCommand implements Callable<Integer> {
+
+  private static final Pattern PLUGIN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+  private static final Pattern PLUGIN_INDEX = Pattern.compile("[0-9]{2}");
+  private static final Pattern DNS_SUBDOMAIN =
+      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+
+  @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--nri-socket", paramLabel = "PATH", defaultValue = "/var/run/nri/nri.sock")
+  private Path nriSocket;
+
+  @Option(names = "--plugin-name", paramLabel = "NAME", defaultValue = "cainjekt")
+  private String pluginName;
+
+  @Option(names = "--plugin-index", paramLabel = "NN", defaultValue = "10")
+  private String pluginIndex;
+
+  @Option(
+      names = "--ca-bundle",
+      paramLabel = "[NAME=]PATH",
+      split = ",",
+      description = "CA file or directory; repeatable (env: comma-separated); first is default")
+  private List<String> caBundles = new ArrayList<>();
+
+  @Option(names = "--staging-dir", paramLabel = "DIR", defaultValue = "/run/cainjekt")
+  private Path stagingDir;
+
+  @Option(names = "--http-address", paramLabel = "HOST:PORT", defaultValue = ":9443")
+  private String httpAddress;
+
+  @Option(names = "--annotation-prefix", paramLabel = "PREFIX", defaultValue = "cainjekt.io")
+  private String annotationPrefix;
+
+  @Option(
+      names = "--fail-policy",
+      paramLabel = "open|closed",
+      defaultValue = "open",
+      converter = EnumConverter.FailPolicyConverter.class)
+  private FailPolicy failPolicy;
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "text|json",
+      defaultValue = "text",
+      converter = EnumConverter.LogFormatConverter.class)
+  private LogFormat logFormat;
+
+  @Option(
+      names = "--log-level",
+      paramLabel = "LEVEL",
+      defaultValue = "info",
+      converter = EnumConverter.LogLevelConverter.class)
+  private LogLevel logLevel;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Config config = config();
+    LogSetup.apply(config.logFormat(), config.logLevel());
+    Daemon daemon = new Daemon(config);
+    Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "cainjekt-shutdown"));
+    daemon.start();
+    daemon.awaitClosed();
+    return Main.EXIT_OK;
+  }
+
+  /** Validates every flag and builds the configuration; bad input names the flag and why. */
+  Config config() {
+    require(
+        PLUGIN_NAME.matcher(pluginName).matches(),
+        "--plugin-name",
+        pluginName,
+        "must be 1-63 letters, digits, '.', '_' or '-'");
+    require(
+        PLUGIN_INDEX.matcher(pluginIndex).matches(),
+        "--plugin-index",
+        pluginIndex,
+        "must be two digits, 00-99");
+    require(nriSocket.isAbsolute(), "--nri-socket", nriSocket, "must be an absolute path");
+    require(stagingDir.isAbsolute(), "--staging-dir", stagingDir, "must be an absolute path");
+    require(
+        annotationPrefix.length() <= 253 && DNS_SUBDOMAIN.matcher(annotationPrefix).matches(),
+        "--annotation-prefix",
+        annotationPrefix,
+        "must be a DNS subdomain such as cainjekt.io");
+    return new Config(
+        new Config.Nri(nriSocket, pluginName, pluginIndex, Duration.ofSeconds(5)),
+        bundles(),
+        stagingDir,
+        parse("--http-address", httpAddress),
+        annotationPrefix,
+        failPolicy,
+        logFormat,
+        logLevel);
+  }
+
+  private List<CaBundleSource> bundles() {
+    require(
+        !caBundles.isEmpty(),
+        "--ca-bundle",
+        "",
+        "at least one CA bundle file or directory is required");
+    List<CaBundleSource> sources = new ArrayList<>();
+    for (String spec : caBundles) {
+      CaBundleSource source;
+      try {
+        source = CaBundleSource.parse(spec);
+      } catch (IllegalArgumentException e) {
+        throw usage("--ca-bundle", spec, e.getMessage());
+      }
+      require(
+          Files.isReadable(source.path()),
+          "--ca-bundle",
+          spec,
+          "does not exist or is not readable");
+      require(
+          sources.stream().noneMatch(s -> s.name().equals(source.name())),
+          "--ca-bundle",
+          spec,
+          "bundle name '" + source.name() + "' is used twice");
+      sources.add(source);
+    }
+    return sources;
+  }
+
+  private HttpAddress parse(String flag, String value) {
+    try {
+      return HttpAddress.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw usage(flag, value, e.getMessage());
+    }
+  }
+
+  private void require(boolean ok, String flag, Object value, String why) {
+    if (!ok) {
+      throw usage(flag, value, why);
+    }
+  }
+
+  private CommandLine.ParameterException usage(String flag, Object value, String why) {
+    return new CommandLine.ParameterException(
+        spec.commandLine(),
+        "invalid " + flag + " (or " + EnvDefaults.variable(flag) + ") '" + value + "': " + why);
+  }
+}

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.daemon;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The validated configuration of {@code cainjekt run} (DESIGN section 9). Built by the command line
+ * from flags and {@code CAINJEKT_*} environment; nothing below reads either.
+ *
+ * @param nri how to reach the runtime
+ * @param caBundles CA bundles; the first is the default
+ * @param stagingDir host directory for staged per-container files
+ * @param httpAddress metrics and health listener
+ * @param annotationPrefix opt-in annotation and label prefix
+ * @param failPolicy what an injection error does
+ * @param logFormat log encoding
+ * @param logLevel root log level
+ */
+public record Config(
+    Nri nri,
+    List<CaBundleSource> caBundles,
+    Path stagingDir,
+    HttpAddress httpAddress,
+    String annotationPrefix,
+    FailPolicy failPolicy,
+    LogFormat logFormat,
+    LogLevel logLevel) {
+
+  public Config {
+    Objects.requireNonNull(nri, "nri");
+    caBundles = List.copyOf(caBundles);
+    Objects.requireNonNull(stagingDir, "stagingDir");
+    Objects.requireNonNull(httpAddress, "httpAddress");
+    Objects.requireNonNull(annotationPrefix, "annotationPrefix");
+    Objects.requireNonNull(failPolicy, "failPolicy");
+    Objects.requireNonNull(logFormat, "logFormat");
+    Objects.requireNonNull(logLevel, "logLevel");
+  }
+
+  /**
+   * The NRI connection.
+   *
+   * @param socket the runtime's NRI socket
+   * @param pluginName name we register with
+   * @param pluginIndex two-digit invocation order
+   * @param registrationTimeout how long RegisterPlugin may take
+   */
+  public record Nri(
+      Path socket, String pluginName, String pluginIndex, Duration registrationTimeout) {
+    public Nri {
+      Objects.requireNonNull(socket, "socket");
+      Objects.requireNonNull(pluginName, "pluginName");
+      Objects.requireNonNull(pluginIndex, "pluginIndex");
+      Objects.requireNonNull(registrationTimeout, "registrationTimeout");
+    }
+  }
+}

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cainjekt.daemon.CaBundleSource;
+import io.cainjekt.daemon.Config;
+import io.cainjekt.daemon.FailPolicy;
+import io.cainjekt.daemon.HttpAddress;
+import io.cainjekt.daemon.LogFormat;
+import io.cainjekt.daemon.LogLevel;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class RunCommandTest {
+
+  @TempDir Path dir;
+  private Path bundle;
+  private final StringWriter err = new StringWriter();
+
+  @BeforeEach
+  void bundleFile() throws Exception {
+    bundle = Files.writeString(dir.resolve("corp.pem"), "not parsed here");
+  }
+
+  private Config config(Map<String, String> env, String... args) {
+    CommandLine cl = Main.commandLine(env);
+    CommandLine.ParseResult parsed = cl.parseArgs(args);
+    RunCommand run = parsed.subcommand().commandSpec().commandLine().getCommand();
+    return run.config();
+  }
+
+  private int exitCode(Map<String, String> env, String... args) {
+    CommandLine cl = Main.commandLine(env);
+    cl.setErr(new PrintWriter(err, true));
+    return cl.execute(args);
+  }
+
+  @Test
+  void defaultsMatchTheCommandLineContract() {
+    Config c = config(Map.of(), "run", "--ca-bundle", bundle.toString());
+
+    assertThat(c.nri().socket()).isEqualTo(Path.of("/var/run/nri/nri.sock"));
+    assertThat(c.nri().pluginName()).isEqualTo("cainjekt");
+    assertThat(c.nri().pluginIndex()).isEqualTo("10");
+    assertThat(c.caBundles()).containsExactly(new CaBundleSource("corp", bundle));
+    assertThat(c.stagingDir()).isEqualTo(Path.of("/run/cainjekt"));
+    assertThat(c.httpAddress()).isEqualTo(new HttpAddress("", 9443));
+    assertThat(c.annotationPrefix()).isEqualTo("cainjekt.io");
+    assertThat(c.failPolicy()).isEqualTo(FailPolicy.OPEN);
+    assertThat(c.logFormat()).isEqualTo(LogFormat.TEXT);
+    assertThat(c.logLevel()).isEqualTo(LogLevel.INFO);
+  }
+
+  @Test
+  void everyFlagHasAnEnvironmentFormAndTheFlagWins() {
+    Map<String, String> env =
+        Map.of(
+            "CAINJEKT_NRI_SOCKET", "/env/nri.sock",
+            "CAINJEKT_PLUGIN_INDEX", "42",
+            "CAINJEKT_CA_BUNDLE", "a=" + bundle + ",b=" + dir,
+            "CAINJEKT_FAIL_POLICY", "closed",
+            "CAINJEKT_LOG_FORMAT", "json",
+            "CAINJEKT_HTTP_ADDRESS", "127.0.0.1:19443");
+
+    Config c = config(env, "run", "--nri-socket", "/flag/nri.sock", "--log-level", "debug");
+
+    assertThat(c.nri().socket()).isEqualTo(Path.of("/flag/nri.sock"));
+    assertThat(c.nri().pluginIndex()).isEqualTo("42");
+    assertThat(c.caBundles()).extracting(CaBundleSource::name).containsExactly("a", "b");
+    assertThat(c.failPolicy()).isEqualTo(FailPolicy.CLOSED);
+    assertThat(c.logFormat()).isEqualTo(LogFormat.JSON);
+    assertThat(c.logLevel()).isEqualTo(LogLevel.DEBUG);
+    assertThat(c.httpAddress()).isEqualTo(new HttpAddress("127.0.0.1", 19443));
+  }
+
+  @Test
+  void repeatedCaBundleFlagsKeepTheirOrderAndTheFirstIsTheDefault() {
+    Config c = config(Map.of(), "run", "--ca-bundle", "x=" + bundle, "--ca-bundle", "y=" + dir);
+
+    assertThat(c.caBundles()).extracting(CaBundleSource::name).containsExactly("x", "y");
+  }
+
+  @Test
+  void aMissingCaBundleIsABadUsageNamingTheFlag() {
+    assertThat(exitCode(Map.of(), "run")).isEqualTo(Main.EXIT_USAGE);
+    assertThat(err.toString()).contains("--ca-bundle").contains("CAINJEKT_CA_BUNDLE");
+  }
+
+  @Test
+  void aCaBundleThatDoesNotExistIsRejected() {
+    assertThatThrownBy(() -> config(Map.of(), "run", "--ca-bundle", "/no/such.pem"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("--ca-bundle")
+        .hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void badValuesExitWithCodeTwoAndSayWhichFlagAndWhy() {
+    String ca = bundle.toString();
+    assertThat(exitCode(Map.of(), "run", "--ca-bundle", ca, "--plugin-index", "7")).isEqualTo(2);
+    assertThat(exitCode(Map.of(), "run", "--ca-bundle", ca, "--fail-policy", "maybe")).isEqualTo(2);
+    assertThat(exitCode(Map.of(), "run", "--ca-bundle", ca, "--http-address", "9443")).isEqualTo(2);
+    assertThat(exitCode(Map.of(), "run", "--ca-bundle", ca, "--annotation-prefix", "Bad_"))
+        .isEqualTo(2);
+    assertThat(exitCode(Map.of(), "run", "--ca-bundle", ca, "--staging-dir", "rel")).isEqualTo(2);
+    assertThat(exitCode(Map.of(), "run", "--ca-bundle", ca, "--log-format", "xml")).isEqualTo(2);
+
+    assertThat(err.toString())
+        .contains("--plugin-index (or CAINJEKT_PLUGIN_INDEX) '7': must be two digits")
+        .contains("--fail-policy")
+        .contains("'maybe' is not one of: open, closed")
+        .contains("--http-address")
+        .contains("--annotation-prefix")
+        .contains("--staging-dir")
+        .contains("'xml' is not one of: text, json");
+  }
+
+  @Test
+  void aBadEnvironmentValueIsReportedLikeABadFlag() {
+    assertThat(
+            exitCode(
+                Map.of("CAINJEKT_PLUGIN_NAME", "has space"),
+                "run",
+                "--ca-bundle",
+                bundle.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("CAINJEKT_PLUGIN_NAME").contains("'has space'");
+  }
+}
