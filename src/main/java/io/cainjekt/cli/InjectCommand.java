@@ -45,14 +45,12 @@ final class InjectCommand implements Callable<Integer> {
   @Option(
       names = "--rootfs",
       paramLabel = "DIR",
-      defaultValue = "${env:CAINJEKT_ROOTFS}",
       description = "The container root directory (env CAINJEKT_ROOTFS).")
   private Path rootfs;
 
   @Option(
       names = "--ca-bundle",
       paramLabel = "PATH",
-      defaultValue = "${env:CAINJEKT_CA_BUNDLE}",
       description = "PEM file with the CAs to inject (env CAINJEKT_CA_BUNDLE).")
   private Path caBundle;
 
@@ -64,13 +62,11 @@ final class InjectCommand implements Callable<Integer> {
 
   @Option(
       names = "--dry-run",
-      defaultValue = "${env:CAINJEKT_DRY_RUN:-false}",
       description = "Compute and print the changes, write nothing (env CAINJEKT_DRY_RUN).")
   private boolean dryRun;
 
   @Option(
       names = "--json",
-      defaultValue = "${env:CAINJEKT_JSON:-false}",
       description = "Print status.json instead of a table (env CAINJEKT_JSON).")
   private boolean json;
 

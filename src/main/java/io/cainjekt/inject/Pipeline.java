@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject;
 
-import io.cainjekt.inject.InjectionContext.ImageBundle;
 import io.cainjekt.inject.os.OsStoreProcessor;
 import io.cainjekt.inject.runtime.JavaRuntimeProcessor;
 import io.cainjekt.inject.runtime.LanguageRuntimeProcessor;
@@ -67,17 +66,29 @@ public final class Pipeline {
     InjectionContext context = new InjectionContext(request);
     List<ProcessorResult> results = new ArrayList<>();
     for (Processor p : processors) {
-      results.add(new ProcessorResult(p.id(), runOne(p, context, request.filter())));
+      Outcome outcome = runOne(p, context, request.filter());
+      log.atDebug()
+          .setMessage("inject: processor done")
+          .addKeyValue("processor", p.id())
+          .addKeyValue("outcome", outcome.getClass().getSimpleName())
+          .addKeyValue("detail", outcome.detail())
+          .log();
+      results.add(new ProcessorResult(p.id(), outcome));
     }
+    Optional<PemBundle> image =
+        context
+            .imageBundle()
+            .map(b -> PemBundle.parseLenient(b.containerPath(), b.content()))
+            .filter(b -> b.size() > 0);
     Map<String, byte[]> files = new LinkedHashMap<>();
-    byte[] caBundle = caBundle(context);
-    files.put(InjectionReport.CA_BUNDLE, caBundle);
+    BundleMerger.Merge caBundle = caBundle(context, image);
+    files.put(InjectionReport.CA_BUNDLE, caBundle.content());
     files.put(InjectionReport.CUSTOM_CA, request.cas().toPem());
-    TruststoreAssembly truststore = TruststoreAssembly.build(context, results);
+    TruststoreAssembly truststore = TruststoreAssembly.build(context, image, results);
     files.put(InjectionReport.TRUSTSTORE, truststore.pkcs12());
     var summary =
         new StatusDocument.FileSummary(
-            PemBundle.parseLenient(InjectionReport.CA_BUNDLE, caBundle).size(),
+            image.map(PemBundle::size).orElse(0) + caBundle.added(),
             truststore.certificates(),
             truststore.seed());
     files.put(InjectionReport.STATUS, StatusDocument.json(context, results, summary));
@@ -114,23 +125,17 @@ public final class Pipeline {
   }
 
   /** The image's own OS bundle (deduplicated) plus the injected CAs; CAs only without one. */
-  private static byte[] caBundle(InjectionContext context) {
-    Optional<ImageBundle> image = context.imageBundle();
+  private static BundleMerger.Merge caBundle(InjectionContext context, Optional<PemBundle> image) {
     if (image.isPresent()) {
-      PemBundle own = PemBundle.parseLenient(image.get().containerPath(), image.get().content());
-      if (own.size() > 0) {
-        return BundleMerger.merge(InjectionReport.CA_BUNDLE, own.toPem(), context.cas()).content();
-      }
-      context.note(
-          "image bundle "
-              + image.get().containerPath()
-              + " holds no certificate: "
-              + InjectionReport.CA_BUNDLE
-              + " holds the injected CAs only");
-    } else {
-      context.note(
-          "image has no OS bundle: " + InjectionReport.CA_BUNDLE + " holds the injected CAs only");
+      return BundleMerger.merge(InjectionReport.CA_BUNDLE, image.get().toPem(), context.cas());
     }
-    return context.cas().toPem();
+    context.note(
+        context
+                .imageBundle()
+                .map(b -> "image bundle " + b.containerPath() + " holds no certificate: ")
+                .orElse("image has no OS bundle: ")
+            + InjectionReport.CA_BUNDLE
+            + " holds the injected CAs only");
+    return new BundleMerger.Merge(context.cas().toPem(), context.cas().size());
   }
 }

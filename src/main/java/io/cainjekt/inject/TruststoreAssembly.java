@@ -5,6 +5,7 @@ import io.cainjekt.trust.PemBundle;
 import io.cainjekt.trust.TrustBundleException;
 import io.cainjekt.trust.TrustStoreBuilder;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * truststore.p12: the image JDK's cacerts when the Java processor read one, else the image's OS
@@ -16,18 +17,20 @@ import java.util.List;
  */
 record TruststoreAssembly(byte[] pkcs12, int certificates, String seed) {
 
-  static TruststoreAssembly build(InjectionContext context, List<ProcessorResult> results) {
+  /**
+   * @param image the image's OS bundle, parsed, when it holds certificates
+   * @param results gets a failed result when the seeded truststore cannot be built
+   */
+  static TruststoreAssembly build(
+      InjectionContext context, Optional<PemBundle> image, List<ProcessorResult> results) {
     CertificateSet set = new CertificateSet();
     String seed = "none";
     if (context.javaSeed().isPresent()) {
       seed = context.javaSeed().get().containerPath();
       set.addAll(context.javaSeed().get().certificates());
-    } else if (context.imageBundle().isPresent()) {
-      InjectionContext.ImageBundle image = context.imageBundle().get();
-      seed = image.containerPath();
-      PemBundle.parseLenient(seed, image.content())
-          .certificates()
-          .forEach(c -> set.add(c.certificate()));
+    } else if (image.isPresent() && context.imageBundle().isPresent()) {
+      seed = context.imageBundle().get().containerPath();
+      image.get().certificates().forEach(c -> set.add(c.certificate()));
     }
     CertificateSet injected = new CertificateSet();
     context.cas().certificates().forEach(c -> injected.add(c.certificate()));

@@ -104,6 +104,22 @@ class InjectCommandTest {
   }
 
   @Test
+  void flagsHaveTheirEnvironmentForm() {
+    CommandLine cmd =
+        Main.commandLine(
+            java.util.Map.of(
+                "CAINJEKT_ROOTFS", root.toString(),
+                "CAINJEKT_CA_BUNDLE", ca.toString(),
+                "CAINJEKT_DRY_RUN", "true"));
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    var before = TreeSnapshot.of(root);
+    assertThat(cmd.execute("inject")).as(err.toString()).isEqualTo(Main.EXIT_OK);
+    assertThat(out.toString()).contains("would change: /etc/ssl/certs/ca-certificates.crt");
+    assertThat(TreeSnapshot.of(root)).isEqualTo(before);
+  }
+
+  @Test
   void missingRootfsIsBadUsage() {
     int code =
         run("inject", "--rootfs", tmp.resolve("nope").toString(), "--ca-bundle", ca.toString());

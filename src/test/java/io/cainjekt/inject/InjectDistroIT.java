@@ -3,6 +3,7 @@ package io.cainjekt.inject;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cainjekt.e2e.images.TestImages;
 import io.cainjekt.inject.os.Distro;
 import io.cainjekt.rootfs.RootFs;
 import java.io.IOException;
@@ -130,14 +131,7 @@ class InjectDistroIT {
 
   /** Builds (or reuses from the cache) the image's rootfs; returns its directory. */
   private static Path build(String image) throws Exception {
-    String out =
-        run(List.of(BASEDIR.resolve("e2e/images/build.sh").toString(), "--no-archive", image), 0);
-    for (String field : out.strip().split("\\s+")) {
-      if (field.startsWith("rootfs=")) {
-        return Path.of(field.substring("rootfs=".length()));
-      }
-    }
-    throw new AssertionError("build.sh printed no rootfs for " + image + ": " + out);
+    return TestImages.build(BASEDIR, List.of(image), false).get(image).rootfs();
   }
 
   private static String run(List<String> command, int expectedExit) throws Exception {

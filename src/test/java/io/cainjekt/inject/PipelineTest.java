@@ -44,6 +44,9 @@ class PipelineTest {
     DistroRoots.write(root, home + "/bin/java", new byte[] {0x7f, 'E', 'L', 'F'});
     DistroRoots.write(root, home + "/release", "JAVA_VERSION=\"17.0.13\"\n".getBytes());
     DistroRoots.link(root, home + "/lib/security/cacerts", "/etc/ssl/certs/java/cacerts");
+    // regression (rhel-tls image): a file beside the homes was resolved as a directory and
+    // failed the Java processor
+    DistroRoots.write(root, "/usr/lib/jvm/.java-1.17.0-openjdk-amd64.jinfo", new byte[] {1});
     DistroRoots.write(root, "/usr/bin/python3", new byte[] {1});
     DistroRoots.write(
         root, "/usr/lib/python3/dist-packages/certifi/cacert.pem", Pki.bytes("public-root-2.pem"));
@@ -56,7 +59,9 @@ class PipelineTest {
 
   @Test
   void producesTheFourFilesInOrder() throws IOException {
-    InjectionReport report = run(debianWithJdk(), ProcessorFilter.ALL, Map.of());
+    // a PATH entry that is a file is no match, not an error
+    InjectionReport report =
+        run(debianWithJdk(), ProcessorFilter.ALL, Map.of("PATH", "/etc/os-release:/usr/bin"));
     assertThat(report.files().keySet())
         .containsExactly("ca-bundle.pem", "custom-ca.pem", "truststore.p12", "status.json");
     assertThat(report.anyFailed()).isFalse();

@@ -43,15 +43,23 @@ final class JdkLocator {
     }
     candidates.addAll(HOMES);
     for (String parent : PARENTS) {
-      root.list(parent).forEach(name -> candidates.add(parent + "/" + name));
+      if (root.isDirectory(parent)) {
+        root.list(parent).forEach(name -> candidates.add(parent + "/" + name));
+      }
     }
-    root.list("/usr/local").stream()
-        .filter(n -> n.startsWith("openjdk-") || n.startsWith("jdk"))
-        .forEach(n -> candidates.add("/usr/local/" + n));
+    (root.isDirectory("/usr/local") ? root.list("/usr/local") : List.<String>of())
+        .stream()
+            .filter(n -> n.startsWith("openjdk-") || n.startsWith("jdk"))
+            .forEach(n -> candidates.add("/usr/local/" + n));
     List<Jdk> jdks = new ArrayList<>();
     Set<Path> seen = new HashSet<>();
     for (String home : candidates.stream().limit(MAX_CANDIDATES).toList()) {
-      if (root.isRegularFile(home + "/bin/java") && seen.add(root.resolve(home).hostPath())) {
+      // Java homes are directories; checking that first keeps files such as /usr/lib/jvm/.x.jinfo
+      // from being resolved as a parent (an error for the resolver).
+      if (root.isDirectory(home)
+          && root.isDirectory(home + "/bin")
+          && root.isRegularFile(home + "/bin/java")
+          && seen.add(root.resolve(home).hostPath())) {
         jdks.add(new Jdk(home, version(root, home), cacerts(root, home)));
       }
     }
@@ -59,9 +67,9 @@ final class JdkLocator {
   }
 
   private static Optional<String> cacerts(RootFs root, String home) throws IOException {
-    for (String path :
-        List.of(home + "/lib/security/cacerts", home + "/jre/lib/security/cacerts")) {
-      if (root.resolve(path).exists()) {
+    for (String dir : List.of(home + "/lib/security", home + "/jre/lib/security")) {
+      String path = dir + "/cacerts";
+      if (root.isDirectory(dir) && root.resolve(path).exists()) {
         return Optional.of(path);
       }
     }

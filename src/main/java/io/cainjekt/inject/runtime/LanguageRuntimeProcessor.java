@@ -80,24 +80,34 @@ public final class LanguageRuntimeProcessor implements Processor {
     candidates.addAll(runtime.extraPaths());
     List<String> found = new ArrayList<>();
     for (String candidate : candidates) {
-      if (context.root().isRegularFile(candidate)) {
+      if (isFileInDirectory(context.root(), candidate)) {
         found.add(candidate);
       }
     }
     return found;
   }
 
+  /**
+   * True when the parent is a directory and the path a regular file; a file where a directory
+   * should be (a PATH entry that is a file) is simply not a match.
+   */
+  private static boolean isFileInDirectory(RootFs root, String path) throws IOException {
+    String parent = path.substring(0, path.lastIndexOf('/'));
+    return (parent.isEmpty() || root.isDirectory(parent)) && root.isRegularFile(path);
+  }
+
   /** {@code <lib>/python3*}/{site,dist}-packages/certifi/cacert.pem that exist. */
   static List<String> certifiBundles(RootFs root) throws IOException {
     List<String> bundles = new ArrayList<>();
     for (String lib : PYTHON_LIBS) {
-      for (String python : root.list(lib)) {
+      for (String python : root.isDirectory(lib) ? root.list(lib) : List.<String>of()) {
         if (!python.startsWith("python3")) {
           continue;
         }
         for (String packages : List.of("site-packages", "dist-packages")) {
           String bundle = lib + "/" + python + "/" + packages + "/certifi/cacert.pem";
-          if (root.isRegularFile(bundle)) {
+          if (root.isDirectory(lib + "/" + python + "/" + packages)
+              && isFileInDirectory(root, bundle)) {
             bundles.add(bundle);
           }
         }
