@@ -13,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,10 +31,13 @@ final class InjectingPlugin implements AutoCloseable {
   private final int httpPort;
   private final Path logFile;
   private final Containerd containerd;
+  private final List<String> extraArgs;
   private PluginProcess process;
 
-  private InjectingPlugin(Containerd containerd, Path workDir, int httpPort) {
+  private InjectingPlugin(
+      Containerd containerd, Path workDir, int httpPort, List<String> extraArgs) {
     this.containerd = containerd;
+    this.extraArgs = List.copyOf(extraArgs);
     this.bundleDir = workDir.resolve("bundle");
     this.stagingDir = workDir.resolve("staging");
     this.logFile = workDir.resolve("plugin.log");
@@ -40,11 +45,13 @@ final class InjectingPlugin implements AutoCloseable {
   }
 
   /** Starts the plugin with {@code caBundle} as its only bundle and waits for synchronization. */
-  static InjectingPlugin start(Containerd containerd, Path workDir, Path caBundle) {
+  static InjectingPlugin start(
+      Containerd containerd, Path workDir, Path caBundle, String... extraArgs) {
     try {
       Files.createDirectories(workDir.resolve("bundle"));
       Files.copy(caBundle, workDir.resolve("bundle/ca.pem"));
-      InjectingPlugin plugin = new InjectingPlugin(containerd, workDir, freePort());
+      InjectingPlugin plugin =
+          new InjectingPlugin(containerd, workDir, freePort(), List.of(extraArgs));
       plugin.restart();
       return plugin;
     } catch (IOException e) {
@@ -55,18 +62,19 @@ final class InjectingPlugin implements AutoCloseable {
   /** (Re)starts the process and waits until it synchronized with the runtime. */
   void restart() {
     stopProcess();
-    process =
-        PluginProcess.start(
-            containerd.nriSocket(),
-            logFile,
-            "--ca-bundle",
-            "corp=" + bundleDir,
-            "--staging-dir",
-            stagingDir.toString(),
-            "--http-address",
-            "127.0.0.1:" + httpPort,
-            "--plugin-index",
-            "50");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--ca-bundle",
+                "corp=" + bundleDir,
+                "--staging-dir",
+                stagingDir.toString(),
+                "--http-address",
+                "127.0.0.1:" + httpPort,
+                "--plugin-index",
+                "50"));
+    args.addAll(extraArgs);
+    process = PluginProcess.start(containerd.nriSocket(), logFile, args.toArray(String[]::new));
     awaitSynchronized(0);
   }
 
