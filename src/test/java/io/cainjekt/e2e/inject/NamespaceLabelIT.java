@@ -3,8 +3,8 @@ package io.cainjekt.e2e.inject;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cainjekt.e2e.Containerd;
 import io.cainjekt.e2e.ContainerSpec;
+import io.cainjekt.e2e.Containerd;
 import io.cainjekt.e2e.ContainerdExtension;
 import io.cainjekt.e2e.ExecResult;
 import io.cainjekt.e2e.PodSpec;
@@ -58,7 +58,10 @@ class NamespaceLabelIT {
     debian = E2eImages.ensure(ctrd, List.of("debian-tls")).get("debian-tls");
     api =
         new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(),
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
             false);
     api.init(InetAddress.getLoopbackAddress(), 0);
     String url = "http://127.0.0.1:" + api.getPort();
@@ -94,8 +97,12 @@ class NamespaceLabelIT {
     client
         .namespaces()
         .resource(
-            new NamespaceBuilder().withNewMetadata().withName(name).withLabels(labels)
-                .endMetadata().build())
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withLabels(labels)
+                .endMetadata()
+                .build())
         .create();
   }
 
