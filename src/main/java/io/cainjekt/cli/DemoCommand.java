@@ -50,24 +50,33 @@ final class DemoCommand implements Callable<Integer> {
             "test-compile",
             "exec:java",
             "-Dexec.classpathScope=test",
-            "-Dexec.mainClass=" + DEMO_MAIN);
+            "-Dexec.mainClass=" + DEMO_MAIN,
+            "-Dcainjekt.basedir=" + checkout.get(),
+            "-Dcainjekt.jar=" + jar().orElseThrow());
     Process p = new ProcessBuilder(command).directory(checkout.get().toFile()).inheritIO().start();
     return p.waitFor() == 0 ? Main.EXIT_OK : Main.EXIT_FAILURE;
   }
 
   /** The checkout holding {@code mvnw} above the directory of the running jar. */
   static Optional<Path> checkout() {
-    try {
-      Path jar =
-          Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      for (Path dir = jar.getParent(); dir != null; dir = dir.getParent()) {
+    Optional<Path> jar = jar();
+    if (jar.isPresent()) {
+      for (Path dir = jar.get().getParent(); dir != null; dir = dir.getParent()) {
         if (Files.isExecutable(dir.resolve("mvnw")) && Files.isDirectory(dir.resolve("e2e"))) {
           return Optional.of(dir);
         }
       }
+    }
+    return Optional.empty();
+  }
+
+  /** The jar (or classes directory) this command runs from. */
+  static Optional<Path> jar() {
+    try {
+      return Optional.of(
+          Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
     } catch (URISyntaxException | SecurityException e) {
       return Optional.empty(); // ignored: no usable code source means no checkout
     }
-    return Optional.empty();
   }
 }

@@ -72,9 +72,9 @@ public final class Demo {
       Map<Client, Verdict> no = TrustChecks.verdicts(plain, servers, ca, clients, List.of());
       out.println();
       out.printf("server signed by %s (%s)%n", ca.fileStem(), servers.url(ca));
-      out.printf("  %-16s %-22s %-22s%n", "client", "pod with cainjekt.io/enabled", "plain pod");
+      out.printf("  %-16s %-30s %-12s%n", "client", "pod with cainjekt.io/enabled", "plain pod");
       for (Client c : clients) {
-        out.printf("  %-16s %-22s %-22s%n", c.id(), label(in.get(c)), label(no.get(c)));
+        out.printf("  %-16s %-30s %-12s%n", c.id(), label(in.get(c)), label(no.get(c)));
       }
     }
     out.println();
