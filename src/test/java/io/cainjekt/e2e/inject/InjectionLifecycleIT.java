@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cainjekt.e2e.ContainerSpec;
 import io.cainjekt.e2e.Containerd;
 import io.cainjekt.e2e.ContainerdExtension;
+import io.cainjekt.e2e.PluginProcess;
 import io.cainjekt.e2e.PodSpec;
 import io.cainjekt.e2e.RunningPod;
 import io.cainjekt.e2e.tls.Client;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -146,6 +148,33 @@ class InjectionLifecycleIT {
       try (RunningPod pod = run("broken-bundle")) {
         TrustChecks.assertEvery(pod, servers, Ca.CORP_CA, Client.OS_LEVEL, Verdict.TRUSTED);
       }
+    }
+  }
+
+  @Test
+  void brokenBundleAtStartIsAClearErrorAndContainersStillStart() throws Exception {
+    Path bundle = work.resolve("broken.pem");
+    Files.copy(Pki.hostile(Hostile.BUNDLE_WITH_PRIVATE_KEY), bundle);
+    try (PluginProcess broken =
+        PluginProcess.start(
+            containerd.nriSocket(),
+            work.resolve("broken-plugin.log"),
+            "--ca-bundle",
+            bundle.toString(),
+            "--staging-dir",
+            work.resolve("staging").toString(),
+            "--http-address",
+            "127.0.0.1:0")) {
+      String line = broken.log().awaitLineContaining(0, "cainjekt run:", Duration.ofSeconds(60));
+      assertThat(line).contains("broken.pem").contains("PRIVATE KEY").doesNotContain("MII");
+      ProcessHandle.of(broken.pid())
+          .ifPresent(h -> h.onExit().orTimeout(60, TimeUnit.SECONDS).join());
+      assertThat(broken.isAlive()).isFalse();
+      assertThat(broken.stop()).as("exit code").isEqualTo(1);
+    }
+    try (RunningPod pod = run("broken-at-start")) {
+      assertThat(pod.exec(EXEC, "ls", "/etc/cainjekt").exitCode()).isNotZero();
+      TrustChecks.assertEvery(pod, servers, Ca.CORP_CA, CURL, Verdict.UNTRUSTED);
     }
   }
 
