@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,17 +31,31 @@ public final class PluginProcess implements AutoCloseable {
   }
 
   /**
+   * System property naming the {@code java} that runs the plugin, e.g. the image's jlink'd runtime
+   * ({@code -Dcainjekt.plugin.java=target/jre/bin/java}); default: the JVM running the tests.
+   */
+  public static final String JAVA_PROPERTY = "cainjekt.plugin.java";
+
+  /**
    * Starts the plugin against {@code nriSocket}; output goes to {@code logFile} (truncated).
    *
    * @param extraArgs further {@code run} options, e.g. {@code --log-level debug}
    */
   public static PluginProcess start(Path nriSocket, Path logFile, String... extraArgs) {
+    String java =
+        Optional.ofNullable(System.getProperty(JAVA_PROPERTY))
+            .filter(j -> !j.isBlank())
+            .orElseGet(() -> ProcessHandle.current().info().command().orElse("java"));
+    return start(Path.of(java), nriSocket, logFile, extraArgs);
+  }
+
+  /** The same with the plugin run by {@code java} (e.g. the image's jlink'd runtime). */
+  public static PluginProcess start(Path java, Path nriSocket, Path logFile, String... extraArgs) {
     Path jar = jar();
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("plugin jar " + jar + " missing: run mvn package first");
     }
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString(), "run"));
+    List<String> command = new ArrayList<>(List.of(java.toString(), "-jar", jar.toString(), "run"));
     command.addAll(List.of("--nri-socket", nriSocket.toString()));
     command.addAll(List.of(extraArgs));
     try {

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,6 +33,7 @@ final class InjectingPlugin implements AutoCloseable {
   private final Path logFile;
   private final Containerd containerd;
   private final List<String> extraArgs;
+  private Optional<Path> java = Optional.empty();
   private PluginProcess process;
 
   private InjectingPlugin(
@@ -47,11 +49,22 @@ final class InjectingPlugin implements AutoCloseable {
   /** Starts the plugin with {@code caBundle} as its only bundle and waits for synchronization. */
   static InjectingPlugin start(
       Containerd containerd, Path workDir, Path caBundle, String... extraArgs) {
+    return start(containerd, workDir, caBundle, Optional.empty(), extraArgs);
+  }
+
+  /** The same, run by {@code java} when given (e.g. the image's jlink'd runtime). */
+  static InjectingPlugin start(
+      Containerd containerd,
+      Path workDir,
+      Path caBundle,
+      Optional<Path> java,
+      String... extraArgs) {
     try {
       Files.createDirectories(workDir.resolve("bundle"));
       Files.copy(caBundle, workDir.resolve("bundle/ca.pem"));
       InjectingPlugin plugin =
           new InjectingPlugin(containerd, workDir, freePort(), List.of(extraArgs));
+      plugin.java = java;
       plugin.restart();
       return plugin;
     } catch (IOException e) {
@@ -74,7 +87,11 @@ final class InjectingPlugin implements AutoCloseable {
                 "--plugin-index",
                 "50"));
     args.addAll(extraArgs);
-    process = PluginProcess.start(containerd.nriSocket(), logFile, args.toArray(String[]::new));
+    String[] argv = args.toArray(String[]::new);
+    process =
+        java.isPresent()
+            ? PluginProcess.start(java.get(), containerd.nriSocket(), logFile, argv)
+            : PluginProcess.start(containerd.nriSocket(), logFile, argv);
     awaitSynchronized(0);
   }
 
