@@ -2,8 +2,8 @@
 package io.cainjekt.cli;
 
 import io.cainjekt.daemon.FailPolicy;
-import io.cainjekt.daemon.LogFormat;
 import io.cainjekt.daemon.LogLevel;
+import io.cainjekt.observe.LogFormat;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;

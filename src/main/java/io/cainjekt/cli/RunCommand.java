@@ -5,10 +5,10 @@ import io.cainjekt.daemon.CaBundleSource;
 import io.cainjekt.daemon.Config;
 import io.cainjekt.daemon.Daemon;
 import io.cainjekt.daemon.FailPolicy;
-import io.cainjekt.daemon.LogFormat;
 import io.cainjekt.daemon.LogLevel;
-import io.cainjekt.daemon.LogSetup;
 import io.cainjekt.observe.HttpAddress;
+import io.cainjekt.observe.LogFormat;
+import io.cainjekt.observe.LogSetup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,7 +100,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Config config = config();
-    LogSetup.apply(config.logFormat(), config.logLevel());
+    LogSetup.configure(config.logFormat(), config.logLevel().name());
     Daemon daemon = new Daemon(config);
     Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "cainjekt-shutdown"));
     try {

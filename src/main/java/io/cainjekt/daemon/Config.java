@@ -2,6 +2,7 @@
 package io.cainjekt.daemon;
 
 import io.cainjekt.observe.HttpAddress;
+import io.cainjekt.observe.LogFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

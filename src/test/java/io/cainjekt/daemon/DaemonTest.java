@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cainjekt.inject.Pki;
 import io.cainjekt.nri.NriState;
 import io.cainjekt.observe.HttpAddress;
+import io.cainjekt.observe.LogFormat;
 import io.cainjekt.trust.TrustBundleException;
 import java.nio.file.Files;
 import java.nio.file.Path;
