@@ -4,7 +4,6 @@ package io.cainjekt.cli;
 import io.cainjekt.inject.InjectionReport;
 import io.cainjekt.inject.InjectionRequest;
 import io.cainjekt.inject.Pipeline;
-import io.cainjekt.inject.ProcessorFilter;
 import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -76,10 +74,7 @@ final class InjectCommand implements Callable<Integer> {
     Map<String, String> containerEnv = parseEnv();
     RootFs root = openRoot();
     InjectionReport report =
-        Pipeline.standard()
-            .run(
-                new InjectionRequest(
-                    root, cas, containerEnv, Set.of(), ProcessorFilter.ALL, dryRun));
+        Pipeline.standard().run(InjectionRequest.offline(root, cas, containerEnv, dryRun));
     PrintWriter out = spec.commandLine().getOut();
     List<String> staged = stage(root, report);
     if (json) {

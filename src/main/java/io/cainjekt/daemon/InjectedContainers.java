@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.daemon;
 
-import io.cainjekt.inject.ProcessorFilter;
+import io.cainjekt.inject.EnvMerger;
+import io.cainjekt.nri.ContainerInfo;
+import io.cainjekt.nri.Mount;
+import io.cainjekt.nri.PodInfo;
 import io.cainjekt.observe.ContainerReport;
+import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.trust.Fingerprint;
 import java.util.Collection;
 import java.util.Comparator;
@@ -13,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The in-memory view of opted-in containers: what was staged, what StartContainer found, which
@@ -32,7 +37,7 @@ final class InjectedContainers {
       Optional<ContainerRoots.Root> root,
       Map<String, String> env,
       Set<String> volumeMountPaths,
-      ProcessorFilter filter,
+      ProcessorSelection filter,
       String distro,
       List<String> filesWritten,
       List<String> runtimes,
@@ -45,6 +50,36 @@ final class InjectedContainers {
       filesWritten = List.copyOf(filesWritten);
       runtimes = List.copyOf(runtimes);
       errors = List.copyOf(errors);
+    }
+
+    /**
+     * A container as the runtime describes it, before StartContainer has inspected its image: no
+     * distro, files, runtimes or errors yet.
+     */
+    static Entry of(
+        ContainerInfo c,
+        PodInfo pod,
+        String bundle,
+        Fingerprint caHash,
+        ContainerReport.State state,
+        Optional<ContainerRoots.Root> root,
+        ProcessorSelection filter) {
+      return new Entry(
+          c.id(),
+          pod.namespace(),
+          pod.name(),
+          c.name(),
+          bundle,
+          caHash,
+          state,
+          root,
+          EnvMerger.effectiveEnv(c.env()),
+          c.mounts().stream().map(Mount::destination).collect(Collectors.toSet()),
+          filter,
+          "",
+          List.of(),
+          List.of(),
+          List.of());
     }
 
     Entry withState(

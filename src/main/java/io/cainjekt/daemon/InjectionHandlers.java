@@ -6,7 +6,6 @@ import io.cainjekt.inject.EnvMerger;
 import io.cainjekt.inject.InjectionReport;
 import io.cainjekt.inject.InjectionRequest;
 import io.cainjekt.inject.Pipeline;
-import io.cainjekt.inject.ProcessorFilter;
 import io.cainjekt.inject.Staging;
 import io.cainjekt.k8s.NamespaceLabels;
 import io.cainjekt.nri.Adjustment;
@@ -127,24 +126,15 @@ final class InjectionHandlers {
       throws IOException {
     var dir = services.staging().prepare(c.id(), services.defaults().files(bundle));
     EnvMerge env = services.env().merge(c.env());
-    Set<String> volumes = c.mounts().stream().map(Mount::destination).collect(Collectors.toSet());
     containers.put(
-        new InjectedContainers.Entry(
-            c.id(),
-            pod.namespace(),
-            pod.name(),
-            c.name(),
+        InjectedContainers.Entry.of(
+            c,
+            pod,
             bundle.name(),
             bundle.bundle().contentHash(),
             ContainerReport.State.STAGED,
             Optional.empty(),
-            EnvMerger.effectiveEnv(c.env()),
-            volumes,
-            new ProcessorFilter(decision.processors().include(), decision.processors().exclude()),
-            "",
-            List.of(),
-            List.of(),
-            List.of()));
+            decision.processors()));
     return new Adjustment(
         List.of(new Mount(EnvMerger.MOUNT_PATH, "bind", dir.toString(), MOUNT_OPTIONS)),
         env.toSet(),

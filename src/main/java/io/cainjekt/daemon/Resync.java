@@ -1,24 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.daemon;
 
-import io.cainjekt.inject.EnvMerger;
-import io.cainjekt.inject.ProcessorFilter;
 import io.cainjekt.inject.Staging;
 import io.cainjekt.nri.ContainerInfo;
 import io.cainjekt.nri.ContainerState;
-import io.cainjekt.nri.Mount;
 import io.cainjekt.nri.PodInfo;
 import io.cainjekt.observe.ContainerReport;
 import io.cainjekt.policy.PolicyInput;
+import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Rebuilds the view of one container after the plugin restarted, from what survives a restart: the
@@ -58,24 +53,15 @@ final class Resync {
         root = Optional.empty(); // ignored: rotation falls back to the staged files only
       }
     }
-    Set<String> volumes = c.mounts().stream().map(Mount::destination).collect(Collectors.toSet());
     containers.put(
-        new InjectedContainers.Entry(
-            c.id(),
-            pod.namespace(),
-            pod.name(),
-            c.name(),
+        InjectedContainers.Entry.of(
+            c,
+            pod,
             bundleName(c, pod, services),
             staged.contentHash(),
             root.isPresent() ? ContainerReport.State.INJECTED : ContainerReport.State.STAGED,
             root,
-            EnvMerger.effectiveEnv(c.env()),
-            volumes,
-            ProcessorFilter.ALL,
-            "",
-            List.of(),
-            List.of(),
-            List.of()));
+            ProcessorSelection.ALL));
   }
 
   /** The bundle a restored container uses: the pod's choice, else the default. */

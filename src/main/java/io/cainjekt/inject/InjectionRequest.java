@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject;
 
+import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.trust.PemBundle;
 import java.util.Map;
@@ -22,7 +23,7 @@ public record InjectionRequest(
     PemBundle cas,
     Map<String, String> containerEnv,
     Set<String> volumeMountPaths,
-    ProcessorFilter filter,
+    ProcessorSelection filter,
     boolean dryRun) {
   public InjectionRequest {
     Objects.requireNonNull(root, "root");
@@ -30,5 +31,11 @@ public record InjectionRequest(
     Objects.requireNonNull(filter, "filter");
     containerEnv = Map.copyOf(containerEnv);
     volumeMountPaths = Set.copyOf(volumeMountPaths);
+  }
+
+  /** An offline run on an unpacked root: every processor, no volumes. */
+  public static InjectionRequest offline(
+      RootFs root, PemBundle cas, Map<String, String> containerEnv, boolean dryRun) {
+    return new InjectionRequest(root, cas, containerEnv, Set.of(), ProcessorSelection.ALL, dryRun);
   }
 }

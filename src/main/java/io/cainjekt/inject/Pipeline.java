@@ -4,6 +4,7 @@ package io.cainjekt.inject;
 import io.cainjekt.inject.os.OsStoreProcessor;
 import io.cainjekt.inject.runtime.JavaRuntimeProcessor;
 import io.cainjekt.inject.runtime.LanguageRuntimeProcessor;
+import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.trust.BundleMerger;
 import io.cainjekt.trust.PemBundle;
 import java.util.ArrayList;
@@ -101,7 +102,7 @@ public final class Pipeline {
     return new InjectionReport(distro, results, files);
   }
 
-  private static Outcome runOne(Processor p, InjectionContext context, ProcessorFilter filter) {
+  private static Outcome runOne(Processor p, InjectionContext context, ProcessorSelection filter) {
     try {
       Detection detection = p.detect(context);
       if (!detection.found()) {

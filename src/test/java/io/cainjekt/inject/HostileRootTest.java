@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cainjekt.inject.os.Distro;
 import io.cainjekt.inject.os.DistroRoots;
 import io.cainjekt.inject.os.OsStoreProcessor;
+import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.rootfs.RootFs;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -52,7 +53,7 @@ class HostileRootTest {
                 PipelineTest.cas(),
                 Map.of(),
                 Set.of(),
-                ProcessorFilter.ALL,
+                ProcessorSelection.ALL,
                 false));
   }
 

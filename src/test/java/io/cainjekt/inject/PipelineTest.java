@@ -7,6 +7,7 @@ import io.cainjekt.inject.os.Distro;
 import io.cainjekt.inject.os.DistroRoots;
 import io.cainjekt.inject.os.OsStoreProcessor;
 import io.cainjekt.inject.runtime.JavaRuntimeProcessor;
+import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
@@ -27,7 +28,7 @@ class PipelineTest {
     return PemBundle.parseStrict("corp-ca.pem", Pki.bytes("corp-ca.pem"));
   }
 
-  static InjectionReport run(Path root, ProcessorFilter filter, Map<String, String> env)
+  static InjectionReport run(Path root, ProcessorSelection filter, Map<String, String> env)
       throws IOException {
     return Pipeline.standard()
         .run(new InjectionRequest(RootFs.open(root), cas(), env, Set.of(), filter, false));
@@ -61,7 +62,7 @@ class PipelineTest {
   void producesTheFourFilesInOrder() throws IOException {
     // a PATH entry that is a file is no match, not an error
     InjectionReport report =
-        run(debianWithJdk(), ProcessorFilter.ALL, Map.of("PATH", "/etc/os-release:/usr/bin"));
+        run(debianWithJdk(), ProcessorSelection.ALL, Map.of("PATH", "/etc/os-release:/usr/bin"));
     assertThat(report.files().keySet())
         .containsExactly("ca-bundle.pem", "custom-ca.pem", "truststore.p12", "status.json");
     assertThat(report.anyFailed()).isFalse();
@@ -77,7 +78,7 @@ class PipelineTest {
         "/etc/ssl/certs/ca-certificates.crt",
         (new String(Pki.bytes("image-bundle.pem")) + new String(Pki.bytes("public-root-1.pem")))
             .getBytes());
-    InjectionReport report = run(root, ProcessorFilter.ALL, Map.of());
+    InjectionReport report = run(root, ProcessorSelection.ALL, Map.of());
     assertThat(Certificates.pem(report.files().get("ca-bundle.pem")))
         .containsExactly(
             Pki.certificate("public-root-1"),
@@ -94,7 +95,7 @@ class PipelineTest {
     // a JDK cacerts that differs from the OS bundle proves which one seeded the truststore
     DistroRoots.write(root, "/etc/ssl/certs/java/cacerts", Pki.bytes("cacerts.jks"));
     DistroRoots.write(root, "/etc/ssl/certs/ca-certificates.crt", Pki.bytes("public-root-3.pem"));
-    InjectionReport report = run(root, ProcessorFilter.ALL, Map.of());
+    InjectionReport report = run(root, ProcessorSelection.ALL, Map.of());
     assertThat(Certificates.keystore(report.files().get("truststore.p12")))
         .containsExactlyInAnyOrder(
             Pki.certificate("public-root-1"),
@@ -108,7 +109,7 @@ class PipelineTest {
   @Test
   void truststoreFallsBackToTheOsBundleWithoutJdk() throws IOException {
     Path root = DistroRoots.build(tmp, Distro.TABLE.get(3)); // alpine: no JDK
-    InjectionReport report = run(root, ProcessorFilter.ALL, Map.of());
+    InjectionReport report = run(root, ProcessorSelection.ALL, Map.of());
     assertThat(Certificates.keystore(report.files().get("truststore.p12")))
         .hasSize(4)
         .contains(Pki.certificate("corp-ca"), Pki.certificate("public-root-2"));
@@ -118,7 +119,7 @@ class PipelineTest {
   @Test
   void imageWithoutBundleGetsTheCasOnlyAndANote() throws IOException {
     Files.createDirectories(tmp.resolve("etc"));
-    InjectionReport report = run(tmp, ProcessorFilter.ALL, Map.of());
+    InjectionReport report = run(tmp, ProcessorSelection.ALL, Map.of());
     assertThat(Certificates.pem(report.files().get("ca-bundle.pem")))
         .containsExactly(Pki.certificate("corp-ca"));
     assertThat(Certificates.keystore(report.files().get("truststore.p12")))
@@ -135,7 +136,7 @@ class PipelineTest {
     String other = "/opt/custom-jdk";
     DistroRoots.write(root, other + "/bin/java", new byte[] {1});
     DistroRoots.write(root, other + "/lib/security/cacerts", Pki.bytes("cacerts.p12"));
-    InjectionReport report = run(root, ProcessorFilter.ALL, Map.of("JAVA_HOME", other + "/"));
+    InjectionReport report = run(root, ProcessorSelection.ALL, Map.of("JAVA_HOME", other + "/"));
     assertThat(status(report)).contains("\"seed\": \"/opt/custom-jdk/lib/security/cacerts\"");
   }
 
@@ -146,13 +147,13 @@ class PipelineTest {
     DistroRoots.write(root, home + "/bin/java", new byte[] {1});
     DistroRoots.write(root, home + "/lib/security/cacerts", Pki.bytes("cacerts.p12"));
     var before = TreeSnapshot.of(root.resolve("usr/lib/jvm"));
-    run(root, ProcessorFilter.ALL, Map.of());
+    run(root, ProcessorSelection.ALL, Map.of());
     assertThat(TreeSnapshot.of(root.resolve("usr/lib/jvm"))).isEqualTo(before);
   }
 
   @Test
   void statusListsDistroRuntimesCertifiAndFingerprints() throws IOException {
-    InjectionReport report = run(debianWithJdk(), ProcessorFilter.ALL, Map.of());
+    InjectionReport report = run(debianWithJdk(), ProcessorSelection.ALL, Map.of());
     String hex = cas().certificates().getFirst().fingerprint().hex();
     assertThat(status(report))
         .startsWith("{\n  \"schemaVersion\": 1,\n  \"dryRun\": false,")
@@ -169,8 +170,8 @@ class PipelineTest {
   void statusIsIdenticalForIdenticalImages() throws IOException {
     Path a = DistroRoots.build(Files.createDirectory(tmp.resolve("a")), Distro.TABLE.get(1));
     Path b = DistroRoots.build(Files.createDirectory(tmp.resolve("b")), Distro.TABLE.get(1));
-    assertThat(run(a, ProcessorFilter.ALL, Map.of()).files().get("status.json"))
-        .isEqualTo(run(b, ProcessorFilter.ALL, Map.of()).files().get("status.json"));
+    assertThat(run(a, ProcessorSelection.ALL, Map.of()).files().get("status.json"))
+        .isEqualTo(run(b, ProcessorSelection.ALL, Map.of()).files().get("status.json"));
   }
 
   @Test
@@ -178,7 +179,7 @@ class PipelineTest {
     Path root = debianWithJdk();
     var before = TreeSnapshot.of(root);
     InjectionReport report =
-        run(root, new ProcessorFilter(Set.of(), Set.of(OsStoreProcessor.ID)), Map.of());
+        run(root, new ProcessorSelection(Set.of(), Set.of(OsStoreProcessor.ID)), Map.of());
     assertThat(TreeSnapshot.of(root)).isEqualTo(before);
     assertThat(report.results().getFirst())
         .isEqualTo(
@@ -195,7 +196,7 @@ class PipelineTest {
     InjectionReport report =
         run(
             debianWithJdk(),
-            new ProcessorFilter(Set.of(JavaRuntimeProcessor.ID), Set.of()),
+            new ProcessorSelection(Set.of(JavaRuntimeProcessor.ID), Set.of()),
             Map.of());
     assertThat(report.results())
         .filteredOn(r -> r.outcome() instanceof Outcome.Applied)
@@ -235,7 +236,7 @@ class PipelineTest {
                     cas(),
                     Map.of(),
                     Set.of(),
-                    ProcessorFilter.ALL,
+                    ProcessorSelection.ALL,
                     false));
     assertThat(report.results().getFirst())
         .isEqualTo(

@@ -9,8 +9,8 @@ import io.cainjekt.inject.InjectionRequest;
 import io.cainjekt.inject.Outcome;
 import io.cainjekt.inject.Pipeline;
 import io.cainjekt.inject.Pki;
-import io.cainjekt.inject.ProcessorFilter;
 import io.cainjekt.inject.TreeSnapshot;
+import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.trust.PemBundle;
 import java.nio.file.Files;
@@ -42,7 +42,7 @@ class OsStoreProcessorTest {
     return new Pipeline(List.of(new OsStoreProcessor()))
         .run(
             new InjectionRequest(
-                RootFs.open(root), corpCa(), Map.of(), Set.of(), ProcessorFilter.ALL, dryRun));
+                RootFs.open(root), corpCa(), Map.of(), Set.of(), ProcessorSelection.ALL, dryRun));
   }
 
   static Outcome.Applied applied(InjectionReport report) {
@@ -171,7 +171,7 @@ class OsStoreProcessorTest {
                     corpCa(),
                     Map.of(),
                     Set.of(volume),
-                    ProcessorFilter.ALL,
+                    ProcessorSelection.ALL,
                     false));
     applied(report);
     assertThat(TreeSnapshot.of(root.resolve(volume.substring(1)))).isEqualTo(before);
