@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.daemon;
 
-import io.cainjekt.inject.EnvMerger;
-import io.cainjekt.inject.Pipeline;
-import io.cainjekt.inject.SafeDefaults;
 import io.cainjekt.inject.Staging;
 import io.cainjekt.nri.Backoff;
 import io.cainjekt.nri.NriHandlers;
@@ -127,7 +124,7 @@ public final class Daemon implements AutoCloseable {
   private InjectionHandlers.Services services(
       TrustBundles bundles, Staging staging, KubernetesApi k8s) throws IOException {
     var names = config.caBundles().stream().map(CaBundleSource::name).toList();
-    return new InjectionHandlers.Services(
+    return InjectionHandlers.Services.standard(
         new OptInPolicy(
             new PolicyConfig(
                 config.annotationPrefix(), PolicyConfig.DEFAULT_EXCLUDED_CONTAINERS, names)),
@@ -135,9 +132,6 @@ public final class Daemon implements AutoCloseable {
         k8s.namespaces(),
         bundles,
         staging,
-        new StagedDefaults(SafeDefaults.jdkRoots(Path.of(System.getProperty("java.home")))),
-        new EnvMerger(EnvMerger.defaultVariables()),
-        Pipeline.standard(),
         new ContainerRoots(Path.of("/proc")),
         config.failPolicy(),
         metrics,

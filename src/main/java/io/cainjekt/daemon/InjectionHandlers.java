@@ -6,6 +6,7 @@ import io.cainjekt.inject.EnvMerger;
 import io.cainjekt.inject.InjectionReport;
 import io.cainjekt.inject.InjectionRequest;
 import io.cainjekt.inject.Pipeline;
+import io.cainjekt.inject.SafeDefaults;
 import io.cainjekt.inject.Staging;
 import io.cainjekt.k8s.NamespaceLabels;
 import io.cainjekt.nri.Adjustment;
@@ -24,6 +25,7 @@ import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.trust.LoadedBundle;
 import io.cainjekt.trust.TrustBundles;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -68,7 +70,38 @@ final class InjectionHandlers {
       ContainerRoots roots,
       FailPolicy failPolicy,
       Metrics metrics,
-      PodWarnings warnings) {}
+      PodWarnings warnings) {
+
+    /**
+     * The production wiring around what varies: the staged defaults from this JVM's own public
+     * roots, the default environment variables and the standard pipeline.
+     */
+    static Services standard(
+        OptInPolicy policy,
+        String annotationPrefix,
+        Optional<NamespaceLabels> namespaces,
+        TrustBundles bundles,
+        Staging staging,
+        ContainerRoots roots,
+        FailPolicy failPolicy,
+        Metrics metrics,
+        PodWarnings warnings)
+        throws IOException {
+      return new Services(
+          policy,
+          annotationPrefix,
+          namespaces,
+          bundles,
+          staging,
+          new StagedDefaults(SafeDefaults.jdkRoots(Path.of(System.getProperty("java.home")))),
+          new EnvMerger(EnvMerger.defaultVariables()),
+          Pipeline.standard(),
+          roots,
+          failPolicy,
+          metrics,
+          warnings);
+    }
+  }
 
   InjectionHandlers(Services services) {
     this.services = services;

@@ -57,6 +57,16 @@ final class BlobStore {
     }
   }
 
+  /** The path a blob with this hash has (whether stored or not). */
+  Path path(String hash) {
+    return dir.resolve(hash);
+  }
+
+  /** True when the blob is stored (a deletion may follow unless the caller holds the lock). */
+  boolean contains(String hash) {
+    return Files.exists(dir.resolve(hash));
+  }
+
   /** Writes content to a fresh temporary file in the blob directory, mode 0644. No lock needed. */
   Path writeTemp(byte[] content) throws IOException {
     Path tmp = dir.resolve(TEMP_PREFIX + UUID.randomUUID());
@@ -71,7 +81,7 @@ final class BlobStore {
    * caller deletes {@code tmp} afterwards. Caller holds the lock.
    */
   Path publish(String hash, Path tmp) throws IOException {
-    Path blob = dir.resolve(hash);
+    Path blob = path(hash);
     try {
       Files.createLink(blob, tmp);
       bytes.addAndGet(Files.size(blob));

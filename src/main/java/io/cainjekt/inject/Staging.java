@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -62,6 +63,8 @@ public final class Staging implements AutoCloseable {
   private final Set<String> ids = ConcurrentHashMap.newKeySet();
   private final ReentrantLock lock = new ReentrantLock();
   private final AtomicBoolean closed = new AtomicBoolean();
+  // content array (identity, weakly held) -> its SHA-256 hex
+  private final Map<byte[], String> recentHashes = new WeakHashMap<>();
 
   private Staging(Path root) {
     this.root = root;
@@ -179,8 +182,11 @@ public final class Staging implements AutoCloseable {
     Map<String, String> hashes = new LinkedHashMap<>();
     try {
       for (Map.Entry<String, byte[]> e : sorted.entrySet()) {
-        hashes.put(e.getKey(), BlobStore.sha256Hex(e.getValue()));
-        temps.put(e.getKey(), blobs.writeTemp(e.getValue()));
+        String hash = hashOf(e.getValue());
+        hashes.put(e.getKey(), hash);
+        if (!blobs.contains(hash)) { // the common case is a blob another container stored
+          temps.put(e.getKey(), blobs.writeTemp(e.getValue()));
+        }
       }
       lock.lock();
       try {
@@ -191,7 +197,12 @@ public final class Staging implements AutoCloseable {
           throw new NoSuchFileException(dir.toString(), null, "container " + id + " not staged");
         }
         for (String name : sorted.keySet()) {
-          Path blob = blobs.publish(hashes.get(name), temps.get(name));
+          String hash = hashes.get(name);
+          if (!temps.containsKey(name) && !blobs.contains(hash)) { // collected since we looked
+            temps.put(name, blobs.writeTemp(sorted.get(name)));
+          }
+          Path blob =
+              temps.containsKey(name) ? blobs.publish(hash, temps.get(name)) : blobs.path(hash);
           linkAtomically(blob, dir.resolve(name));
         }
       } finally {
@@ -202,6 +213,25 @@ public final class Staging implements AutoCloseable {
         Files.deleteIfExists(tmp);
       }
     }
+  }
+
+  /**
+   * The SHA-256 of a file's content; remembered per array instance (arrays compare by identity), so
+   * the safe defaults every CreateContainer stages are hashed once per bundle version. Content
+   * arrays handed to this class are never modified afterwards by any caller.
+   */
+  private String hashOf(byte[] content) {
+    synchronized (recentHashes) {
+      String known = recentHashes.get(content);
+      if (known != null) {
+        return known;
+      }
+    }
+    String hash = BlobStore.sha256Hex(content);
+    synchronized (recentHashes) {
+      recentHashes.put(content, hash);
+    }
+    return hash;
   }
 
   /**

@@ -82,6 +82,11 @@ public final class PemBundle {
    * warning, never fails.
    */
   public static PemBundle parseLenient(String source, byte[] pem) {
+    return ContentMemo.shared()
+        .get("pem-lenient", source, Fingerprint.of(pem), pem.length, () -> lenient(source, pem));
+  }
+
+  private static PemBundle lenient(String source, byte[] pem) {
     List<CaCertificate> certificates = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     for (PemReader.Block block : PemReader.read(pem)) {

@@ -57,18 +57,27 @@ public final class TrustStoreBuilder {
   public static byte[] pkcs12(Collection<X509Certificate> certificates)
       throws TrustBundleException {
     Map<Fingerprint, CaCertificate> unique = new LinkedHashMap<>();
+    long bytes = 0;
     for (X509Certificate certificate : certificates) {
       try {
         CaCertificate c = CaCertificate.of(certificate);
-        unique.putIfAbsent(c.fingerprint(), c);
+        if (unique.putIfAbsent(c.fingerprint(), c) == null) {
+          bytes += c.der().length;
+        }
       } catch (CertificateException e) {
         throw new TrustBundleException(
             "build truststore: cannot encode " + certificate.getSubjectX500Principal(), e);
       }
     }
+    Fingerprint input =
+        ContentMemo.hash(unique.keySet().stream().map(Fingerprint::sha256).toList());
+    return ContentMemo.shared().get("pkcs12", "", input, bytes, () -> pfx(unique.values())).clone();
+  }
+
+  private static byte[] pfx(Collection<CaCertificate> unique) {
     Set<String> aliases = new HashSet<>();
     List<byte[]> bags = new ArrayList<>();
-    for (CaCertificate c : unique.values()) {
+    for (CaCertificate c : unique) {
       bags.add(certBag(c, uniqueAlias(c, aliases)));
     }
     byte[] safeContents = Der.sequence(bags.toArray(new byte[0][]));
@@ -84,6 +93,17 @@ public final class TrustStoreBuilder {
    * @throws TrustBundleException if it cannot be read either way
    */
   public static List<X509Certificate> readKeyStore(String source, byte[] keystore)
+      throws TrustBundleException {
+    return ContentMemo.shared()
+        .get(
+            "keystore",
+            source,
+            Fingerprint.of(keystore),
+            keystore.length,
+            () -> List.copyOf(keyStoreCertificates(source, keystore)));
+  }
+
+  private static List<X509Certificate> keyStoreCertificates(String source, byte[] keystore)
       throws TrustBundleException {
     String type = typeOf(keystore);
     Exception first = null;

@@ -4,10 +4,7 @@ package io.cainjekt.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cainjekt.inject.EnvMerger;
-import io.cainjekt.inject.Pipeline;
 import io.cainjekt.inject.Pki;
-import io.cainjekt.inject.SafeDefaults;
 import io.cainjekt.inject.Staging;
 import io.cainjekt.inject.os.Distro;
 import io.cainjekt.inject.os.DistroRoots;
@@ -71,15 +68,12 @@ class InjectionHandlersTest {
       closeables.add(staging);
     }
     return new InjectionHandlers(
-        new InjectionHandlers.Services(
+        InjectionHandlers.Services.standard(
             new OptInPolicy(PolicyConfig.defaults()),
             PolicyConfig.DEFAULT_PREFIX,
             Optional.empty(),
             bundles,
             staging,
-            new StagedDefaults(SafeDefaults.jdkRoots(Path.of(System.getProperty("java.home")))),
-            new EnvMerger(EnvMerger.defaultVariables()),
-            Pipeline.standard(),
             new ContainerRoots(tmp.resolve("proc")),
             failPolicy,
             new Metrics(),

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.trust;
+
+import java.security.MessageDigest;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A small, bounded memo for the pure functions of this package whose input is file content: parsing
+ * an image's bundle, reading a keystore, writing a truststore. Every container of one image hands
+ * the plugin the same bytes, so the second container of an image costs a SHA-256 of its files
+ * instead of a parse of a few hundred certificates. Keys are a kind, a source name and the SHA-256
+ * of the input, so a hit is exactly the result a fresh computation would give. Least recently used
+ * entries go first once the entry or the byte budget is exceeded. Only successful results are kept.
+ * Thread-safe; a computation runs outside the lock (two threads may compute the same value once).
+ */
+final class ContentMemo {
+
+  /** Entries kept at most. */
+  static final int MAX_ENTRIES = 48;
+
+  /** Input bytes the kept entries may stand for in total (their results are of that order). */
+  static final long MAX_WEIGHT_BYTES = 12L << 20;
+
+  private static final ContentMemo SHARED = new ContentMemo(MAX_ENTRIES, MAX_WEIGHT_BYTES);
+
+  private record Key(String kind, String source, Fingerprint input) {}
+
+  private record Entry(Object value, long weight) {}
+
+  private final int maxEntries;
+  private final long maxWeight;
+  private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+  private long weight;
+  private long hits;
+  private long misses;
+
+  ContentMemo(int maxEntries, long maxWeight) {
+    this.maxEntries = maxEntries;
+    this.maxWeight = maxWeight;
+  }
+
+  /** The process-wide memo. */
+  static ContentMemo shared() {
+    return SHARED;
+  }
+
+  /** The SHA-256 of some byte arrays taken in order, each prefixed with its length. */
+  static Fingerprint hash(Iterable<byte[]> parts) {
+    MessageDigest digest = Fingerprint.digest();
+    for (byte[] part : parts) {
+      int n = part.length;
+      digest.update(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+      digest.update(part);
+    }
+    return new Fingerprint(digest.digest());
+  }
+
+  /**
+   * The memoized result of {@code compute} for this input.
+   *
+   * @param kind which function, e.g. "pem-lenient"
+   * @param source the name the result mentions (messages carry it), part of the key
+   * @param input the hash of everything the function reads
+   * @param weight roughly the bytes the result holds
+   */
+  @SuppressWarnings("unchecked") // a key's kind always maps to one result type
+  <T, E extends Exception> T get(
+      String kind, String source, Fingerprint input, long weight, Computation<T, E> compute)
+      throws E {
+    Key key = new Key(kind, source, input);
+    synchronized (this) {
+      Entry e = entries.get(key);
+      if (e != null) {
+        hits++;
+        return (T) e.value();
+      }
+      misses++;
+    }
+    T value = compute.compute();
+    if (weight <= maxWeight) {
+      put(key, new Entry(value, weight));
+    }
+    return value;
+  }
+
+  private synchronized void put(Key key, Entry entry) {
+    Entry old = entries.put(key, entry);
+    weight += entry.weight() - (old == null ? 0 : old.weight());
+    Iterator<Map.Entry<Key, Entry>> eldest = entries.entrySet().iterator();
+    while ((entries.size() > maxEntries || weight > maxWeight) && eldest.hasNext()) {
+      weight -= eldest.next().getValue().weight();
+      eldest.remove();
+    }
+  }
+
+  /** Hits and misses so far, for tests and benchmarks. */
+  synchronized long[] counts() {
+    return new long[] {hits, misses};
+  }
+
+  synchronized int size() {
+    return entries.size();
+  }
+
+  /** A function that may fail with {@code E}. */
+  @FunctionalInterface
+  interface Computation<T, E extends Exception> {
+    T compute() throws E;
+  }
+}

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.daemon;
+
+import io.cainjekt.inject.Staging;
+import io.cainjekt.nri.Adjustment;
+import io.cainjekt.nri.ContainerInfo;
+import io.cainjekt.nri.ContainerState;
+import io.cainjekt.nri.PodInfo;
+import io.cainjekt.observe.Metrics;
+import io.cainjekt.policy.OptInPolicy;
+import io.cainjekt.policy.PolicyConfig;
+import io.cainjekt.trust.NamedSource;
+import io.cainjekt.trust.TrustBundles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The plugin's NRI handlers in process, warm, with production components: CreateContainer (policy,
+ * staging of the safe defaults, the adjustment) and StartContainer (root lookup in the real
+ * mountinfo, the standard pipeline on a real e2e image, restaging). Every StartContainer sees a
+ * fresh overlayfs mount of the image, made like containerd does and found where containerd mounts
+ * it ({@code <state>/io.containerd.runtime.v2.task/k8s.io/<id>/rootfs}); staging and the overlay's
+ * upper layer live on a private tmpfs, as /run does on a node. Needs root (mount) and the e2e image
+ * cache ({@code e2e/images/build.sh}). Run: {@code ./mvnw -q -DskipTests test-compile
+ * exec:exec@jmh} (docs/performance.md).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 4)
+@Measurement(iterations = 5, time = 4)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx256m"})
+public class HandlerBenchmark {
+
+  /** The e2e image whose root the pipeline runs on. */
+  @Param({"debian-tls", "alpine-tls", "rhel-tls", "suse-tls", "arch-tls"})
+  public String image;
+
+  private static final Map<String, String> OPTED_IN = Map.of("cainjekt.io/enabled", "true");
+  private static final PodInfo OPTED_IN_POD =
+      new PodInfo("pod1", "bench", "uid-1", "default", Map.of(), OPTED_IN, "", 0);
+  private static final PodInfo PLAIN_POD =
+      new PodInfo("pod2", "plain", "uid-2", "default", Map.of(), Map.of(), "", 0);
+
+  private final AtomicLong ids = new AtomicLong();
+  private Path work;
+  private Path lower;
+  private TrustBundles bundles;
+  private Staging staging;
+  private InjectionHandlers handlers;
+  private String id;
+  private Path mountPoint;
+
+  @Setup(Level.Trial)
+  public void start() throws Exception {
+    lower = BenchImages.rootfs(Path.of(System.getProperty("user.dir")), image);
+    work = Files.createTempDirectory("cainjekt-bench");
+    BenchImages.run("mount", "-t", "tmpfs", "-o", "size=1g", "tmpfs", work.toString());
+    Path bundle = work.resolve("ca.pem");
+    Files.write(bundle, BenchImages.resource("inject/pki/corp-ca.pem"));
+    bundles = TrustBundles.open(List.of(new NamedSource("default", bundle)), Duration.ZERO);
+    staging = Staging.open(work.resolve("staging"));
+    handlers =
+        new InjectionHandlers(
+            InjectionHandlers.Services.standard(
+                new OptInPolicy(PolicyConfig.defaults()),
+                PolicyConfig.DEFAULT_PREFIX,
+                Optional.empty(),
+                bundles,
+                staging,
+                new ContainerRoots(Path.of("/proc")),
+                FailPolicy.OPEN,
+                new Metrics(),
+                (pod, reason, message) -> {}));
+  }
+
+  @TearDown(Level.Trial)
+  public void stop() throws Exception {
+    staging.close();
+    bundles.close();
+    BenchImages.run("umount", "-l", work.toString());
+    Files.deleteIfExists(work);
+  }
+
+  /** A new container id for every invocation, like the runtime gives. */
+  @Setup(Level.Invocation)
+  public void nextContainer() {
+    id = HexFormat.of().toHexDigits(ids.incrementAndGet()) + "0".repeat(48);
+  }
+
+  @Benchmark
+  public Adjustment createContainerOptedIn() throws Exception {
+    return handlers.createContainer(OPTED_IN_POD, container(id, 0));
+  }
+
+  @Benchmark
+  public Adjustment createContainerNotOptedIn() throws Exception {
+    return handlers.createContainer(PLAIN_POD, container(id, 0));
+  }
+
+  /** StartContainer of a container staged at CreateContainer, on a fresh overlay of the image. */
+  @Benchmark
+  public String startContainerOptedIn(StartState s) throws Exception {
+    handlers.startContainer(OPTED_IN_POD, container(s.id, 1));
+    return s.id;
+  }
+
+  /** Per invocation: the container's rootfs mount and its CreateContainer, outside the timing. */
+  @State(Scope.Thread)
+  public static class StartState {
+    String id;
+    Path rootfs;
+
+    @Setup(Level.Invocation)
+    public void mountAndCreate(HandlerBenchmark b) throws Exception {
+      id = b.id;
+      Path task = b.work.resolve("state/io.containerd.runtime.v2.task/k8s.io").resolve(id);
+      rootfs = task.resolve("rootfs");
+      Files.createDirectories(rootfs);
+      Files.createDirectories(task.resolve("upper"));
+      Files.createDirectories(task.resolve("work"));
+      BenchImages.run(
+          "mount",
+          "-t",
+          "overlay",
+          "overlay",
+          "-o",
+          "lowerdir="
+              + b.lower
+              + ",upperdir="
+              + task.resolve("upper")
+              + ",workdir="
+              + task.resolve("work"),
+          rootfs.toString());
+      b.handlers.createContainer(OPTED_IN_POD, container(id, 0));
+    }
+
+    @TearDown(Level.Invocation)
+    public void removeAndUnmount(HandlerBenchmark b) throws Exception {
+      b.handlers.removeContainer(OPTED_IN_POD, container(id, 0));
+      BenchImages.run("umount", rootfs.toString());
+      BenchImages.run("rm", "-rf", rootfs.getParent().toString());
+    }
+  }
+
+  /** Releases what CreateContainer staged, so staging stays as small as on a node. */
+  @TearDown(Level.Invocation)
+  public void release() {
+    handlers.removeContainer(OPTED_IN_POD, container(id, 0));
+  }
+
+  private static ContainerInfo container(String id, int pid) {
+    return new ContainerInfo(
+        id,
+        "pod1",
+        "app",
+        ContainerState.CREATED,
+        pid,
+        List.of("sleep"),
+        List.of("PATH=/usr/bin:/bin"),
+        List.of(),
+        Map.of(),
+        Map.of());
+  }
+}
