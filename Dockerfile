@@ -30,14 +30,15 @@ LABEL org.opencontainers.image.title="cainjekt" \
       org.opencontainers.image.licenses="Apache-2.0"
 COPY --from=build /out/java /opt/java
 COPY --from=build /out/cainjekt.jar /opt/cainjekt/cainjekt.jar
-# Train the AOT cache on the final paths; AOTMode=on below refuses a stale cache loudly.
-RUN ["/opt/java/bin/java", "-XX:AOTCacheOutput=/opt/cainjekt/cainjekt.aot", "-XX:+UseSerialGC", \
+COPY bin/jvm.options /opt/cainjekt/jvm.options
+# Train the AOT cache on the final paths with the same JVM options (the cache is only used by a
+# JVM whose GC and paths match the training run).
+RUN ["/opt/java/bin/java", "@/opt/cainjekt/jvm.options", "-XX:AOTCacheOutput=/opt/cainjekt/cainjekt.aot", \
      "-jar", "/opt/cainjekt/cainjekt.jar", "--help"]
 # The plugin writes into other containers' roots (owned by root) and needs uid 0 plus the few
 # capabilities the chart adds (docs/security.md); everything else is dropped by the pod spec.
 USER 0:0
-# -XX:-UsePerfData: no hsperfdata file (read-only root file system); heap sized for a DaemonSet.
-ENTRYPOINT ["/opt/java/bin/java", "-XX:AOTMode=auto", "-XX:AOTCache=/opt/cainjekt/cainjekt.aot", \
-            "-XX:-UsePerfData", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=60", \
-            "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/cainjekt/cainjekt.jar"]
+# JVM options (GC, heap, no hsperfdata for the read-only root file system): bin/jvm.options.
+ENTRYPOINT ["/opt/java/bin/java", "@/opt/cainjekt/jvm.options", "-XX:AOTMode=auto", \
+            "-XX:AOTCache=/opt/cainjekt/cainjekt.aot", "-jar", "/opt/cainjekt/cainjekt.jar"]
 CMD ["run"]

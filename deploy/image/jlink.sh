@@ -59,8 +59,10 @@ printf '%s\n' "$modules" | tr ',' '\n' >"$out/cainjekt-modules.txt"
 
 if [[ $aot != none ]]; then
   rm -f "$aot"
-  # Training run: one start of the CLI. The cache holds the classes it loaded and linked.
-  "$out/bin/java" -XX:AOTCacheOutput="$aot" -Xlog:aot=warning -jar "$jar" --help >/dev/null
+  # Training run: one start of the CLI with the plugin's JVM options (a cache is only used by a
+  # JVM with a matching GC). The cache holds the classes it loaded and linked.
+  "$out/bin/java" "@$root/bin/jvm.options" -XX:AOTCacheOutput="$aot" -Xlog:aot=warning \
+    -jar "$jar" --help >/dev/null
   [[ -f $aot ]] || { echo "jlink.sh: the JVM wrote no AOT cache to $aot" >&2; exit 1; }
 fi
 du -sk "$out" | awk '{printf "jlink.sh: runtime %s: %.1f MiB\n", $2, $1/1024}' >&2

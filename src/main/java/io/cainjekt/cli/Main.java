@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "cainjekt",
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT, // -h/--help and -V/--version on every subcommand too
     versionProvider = VersionCommand.Provider.class,
     description = "Injects enterprise CAs into opted-in containers through containerd's NRI.",
     subcommands = {

@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,18 @@ class RunCommandTest {
     CommandLine cl = Main.commandLine(env);
     cl.setErr(new PrintWriter(err, true));
     return cl.execute(args);
+  }
+
+  @Test
+  void everySubcommandPrintsItsHelp() {
+    for (String sub : List.of("run", "inject", "inspect", "demo", "version")) {
+      CommandLine cl = Main.commandLine(Map.of());
+      StringWriter out = new StringWriter();
+      cl.setOut(new PrintWriter(out, true));
+
+      assertThat(cl.execute(sub, "--help")).as(sub).isZero();
+      assertThat(out.toString()).as(sub).contains("Usage: cainjekt " + sub);
+    }
   }
 
   @Test

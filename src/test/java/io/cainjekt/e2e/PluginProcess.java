@@ -55,7 +55,11 @@ public final class PluginProcess implements AutoCloseable {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("plugin jar " + jar + " missing: run mvn package first");
     }
-    List<String> command = new ArrayList<>(List.of(java.toString(), "-jar", jar.toString(), "run"));
+    // the production JVM options (bin/jvm.options), so tests see the plugin's real footprint
+    Path options =
+        Path.of(System.getProperty("cainjekt.basedir", "."), "bin/jvm.options").toAbsolutePath();
+    List<String> command =
+        new ArrayList<>(List.of(java.toString(), "@" + options, "-jar", jar.toString(), "run"));
     command.addAll(List.of("--nri-socket", nriSocket.toString()));
     command.addAll(List.of(extraArgs));
     try {
