@@ -2,6 +2,7 @@
 package io.cainjekt.cli;
 
 import io.cainjekt.daemon.CaBundleSource;
+import io.cainjekt.daemon.Capabilities;
 import io.cainjekt.daemon.Config;
 import io.cainjekt.daemon.Daemon;
 import io.cainjekt.daemon.FailPolicy;
@@ -104,6 +105,7 @@ final class RunCommand implements Callable<Integer> {
     Daemon daemon = new Daemon(config);
     Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "cainjekt-shutdown"));
     try {
+      Capabilities.check();
       daemon.start();
     } catch (IOException e) {
       spec.commandLine().getErr().println("cainjekt run: " + e.getMessage());

@@ -22,6 +22,7 @@ import io.cainjekt.policy.Decision;
 import io.cainjekt.policy.OptInPolicy;
 import io.cainjekt.policy.PolicyInput;
 import io.cainjekt.rootfs.RootFs;
+import io.cainjekt.rootfs.RootfsRefusal;
 import io.cainjekt.trust.LoadedBundle;
 import io.cainjekt.trust.TrustBundles;
 import java.io.IOException;
@@ -49,6 +50,12 @@ import org.slf4j.LoggerFactory;
 final class InjectionHandlers {
 
   private static final Logger log = LoggerFactory.getLogger(InjectionHandlers.class);
+
+  /** Event reason of an injection that failed. */
+  static final String REASON_FAILED = "CAInjectionFailed";
+
+  /** Event reason of an injection refused because the image's paths are unsafe (hostile). */
+  static final String REASON_REFUSED = "CAInjectionRefused";
 
   /** Mount options of the staged directory: read-only, not propagated back to the host. */
   static final List<String> MOUNT_OPTIONS = List.of("rbind", "ro", "rprivate");
@@ -129,7 +136,7 @@ final class InjectionHandlers {
       logDecision("inject: staged", pod, c, decision);
       return adjustment;
     } catch (Exception e) {
-      fail(ErrorPhase.CREATE_CONTAINER, pod, c, "stage /etc/cainjekt", e);
+      fail(ErrorPhase.CREATE_CONTAINER, REASON_FAILED, pod, c, "stage /etc/cainjekt", e);
       return Adjustment.none();
     }
   }
@@ -187,7 +194,10 @@ final class InjectionHandlers {
       services.metrics().nriRequest(LatencyEvent.START_CONTAINER, since(start));
       logInjected(pod, c, report, since(start));
       if (report.anyFailed()) {
-        fail(ErrorPhase.START_CONTAINER, pod, c, failures(report), null);
+        Set<RootfsRefusal> refusals = Reports.refusals(report);
+        refusals.forEach(r -> services.metrics().rejected(Reports.rejectedInput(r)));
+        String reason = refusals.isEmpty() ? REASON_FAILED : REASON_REFUSED;
+        fail(ErrorPhase.START_CONTAINER, reason, pod, c, failures(report), null);
       }
     } catch (InjectionFailedException e) {
       throw e;
@@ -202,7 +212,7 @@ final class InjectionHandlers {
                   en.filesWritten(),
                   en.runtimes(),
                   List.of(String.valueOf(e.getMessage()))));
-      fail(ErrorPhase.START_CONTAINER, pod, c, "inject into the container root", e);
+      fail(ErrorPhase.START_CONTAINER, REASON_FAILED, pod, c, "inject into the container root", e);
     }
   }
 
@@ -382,11 +392,12 @@ final class InjectionHandlers {
     services.metrics().stagedBytes(services.staging().stagedBytes());
   }
 
-  private void fail(ErrorPhase phase, PodInfo pod, ContainerInfo c, String what, Exception cause)
+  private void fail(
+      ErrorPhase phase, String reason, PodInfo pod, ContainerInfo c, String what, Exception cause)
       throws InjectionFailedException {
     services.metrics().error(phase);
     String message = what + (cause == null ? "" : ": " + cause.getMessage());
-    services.warnings().warn(pod, "CAInjectionFailed", "container " + c.name() + ": " + message);
+    services.warnings().warn(pod, reason, "container " + c.name() + ": " + message);
     var line =
         log.atWarn()
             .setMessage("inject: failed")

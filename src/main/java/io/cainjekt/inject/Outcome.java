@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject;
 
+import io.cainjekt.rootfs.RootfsRefusal;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /** What one processor did to one container root. */
 public sealed interface Outcome {
@@ -39,11 +41,19 @@ public sealed interface Outcome {
    *
    * @param containerPath the container path being worked on, or "" when none applies
    * @param detail what was tried and why it failed
+   * @param refusal why the container root refused the path, when the image was the cause
    */
-  record Failed(String containerPath, String detail) implements Outcome {
+  record Failed(String containerPath, String detail, Optional<RootfsRefusal> refusal)
+      implements Outcome {
     public Failed {
       Objects.requireNonNull(containerPath, "containerPath");
       Objects.requireNonNull(detail, "detail");
+      Objects.requireNonNull(refusal, "refusal");
+    }
+
+    /** A failure that is not a refusal of the image's paths. */
+    public Failed(String containerPath, String detail) {
+      this(containerPath, detail, Optional.empty());
     }
   }
 }

@@ -5,6 +5,7 @@ import io.cainjekt.inject.os.OsStoreProcessor;
 import io.cainjekt.inject.runtime.JavaRuntimeProcessor;
 import io.cainjekt.inject.runtime.LanguageRuntimeProcessor;
 import io.cainjekt.policy.ProcessorSelection;
+import io.cainjekt.rootfs.RootfsRefusal;
 import io.cainjekt.trust.BundleMerger;
 import io.cainjekt.trust.PemBundle;
 import java.util.ArrayList;
@@ -121,7 +122,7 @@ public final class Pipeline {
           .addKeyValue("path", path)
           .setCause(e)
           .log();
-      return new Outcome.Failed(path, message);
+      return new Outcome.Failed(path, message, RootfsRefusal.of(e));
     }
   }
 

@@ -18,8 +18,19 @@ public enum RejectedInput {
   BAD_CERTIFICATE,
   /** An annotation under the prefix with an invalid value or a near-miss key. */
   BAD_ANNOTATION,
-  /** A container path that would escape the container root. */
-  ROOTFS_ESCAPE;
+  /**
+   * An image symlink that would leave the container root: climbing above it with {@code ..},
+   * pointing at the root itself or into /proc, /sys, /dev.
+   */
+  ROOTFS_ESCAPE,
+  /** An image path whose symlinks loop (more hops than the kernel follows). */
+  SYMLINK_LOOP,
+  /** An image's trust-store file that is a symlink leading to nothing inside the root. */
+  DANGLING_SYMLINK,
+  /** A directory, FIFO, socket or device in an image where a regular file belongs. */
+  NOT_REGULAR_FILE,
+  /** An image file over the read cap (os-release 64 KiB, bundles 16 MiB). */
+  OVERSIZED_FILE;
 
   /** The label value: the constant in lower snake case, e.g. {@code bad_bundle}. */
   public String label() {

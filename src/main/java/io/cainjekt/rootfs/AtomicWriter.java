@@ -53,8 +53,10 @@ final class AtomicWriter {
         writeNew(dir, temp, content);
         PosixFileAttributeView view = view(dir, temp);
         if (existing.isPresent()) {
-          keepOwner(view, existing.get());
+          // mode first: once the file belongs to another user, chmod needs CAP_FOWNER, which the
+          // plugin does not hold (docs/security.md; LeastPrivilegeIT)
           view.setPermissions(existing.get().permissions());
+          keepOwner(view, existing.get());
         } else {
           view.setPermissions(newFileMode);
         }

@@ -11,17 +11,24 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Resolves a container path component by component under a host root with chroot semantics:
- * absolute symlink targets restart at the root, {@code ..} never climbs above it, and more than
- * {@link #MAX_SYMLINK_HOPS} symlinks (the kernel's MAXSYMLINKS) end the walk. Stateless and
- * thread-safe.
+ * absolute symlink targets restart at the root and more than {@link #MAX_SYMLINK_HOPS} symlinks
+ * (the kernel's MAXSYMLINKS) end the walk. The result is what the kernel would resolve inside a
+ * chroot; what a trust store never needs is flagged {@link Resolution#unsafe}: a symlink's {@code
+ * ..} that climbs above the root (the kernel clamps it), a symlink pointing at the root itself, and
+ * one leading into {@code /proc}, {@code /sys} or {@code /dev}. Stateless and thread-safe.
  */
 final class PathResolver {
 
   /** The Linux kernel follows at most 40 symlinks while resolving one path. */
   static final int MAX_SYMLINK_HOPS = 40;
+
+  /** Top-level directories holding the container's kernel interfaces, never trust stores. */
+  private static final Set<String> PSEUDO_FILESYSTEMS = Set.of("proc", "sys", "dev");
 
   private PathResolver() {}
 
@@ -31,8 +38,10 @@ final class PathResolver {
    *
    * @param components names below the root, never empty strings, "." or ".."
    * @param existing how many leading components exist
+   * @param hops how many symlinks were followed
+   * @param unsafe why the symlinks followed lead where no trust store belongs, if they do
    */
-  record Resolution(List<String> components, int existing) {
+  record Resolution(List<String> components, int existing, int hops, Optional<String> unsafe) {
     Resolution {
       components = List.copyOf(components);
     }
@@ -56,15 +65,14 @@ final class PathResolver {
     pushFront(todo, containerPath);
     List<String> done = new ArrayList<>();
     int hops = 0;
+    Optional<String> unsafe = Optional.empty();
     while (!todo.isEmpty()) {
       String name = todo.pollFirst();
       if (name.isEmpty() || name.equals(".")) {
         continue;
       }
       if (name.equals("..")) {
-        if (!done.isEmpty()) {
-          done.removeLast();
-        }
+        unsafe = climb(done, hops > 0, unsafe);
         continue;
       }
       Path host = hostPath(root, done).resolve(name);
@@ -73,17 +81,17 @@ final class PathResolver {
         attrs = Files.readAttributes(host, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       } catch (NoSuchFileException e) {
         done.add(name);
-        return missing(done, todo);
+        return missing(done, todo, hops, unsafe);
       }
       if (attrs.isSymbolicLink()) {
         if (++hops > MAX_SYMLINK_HOPS) {
-          throw new RootfsEscapeException(
-              "resolve " + containerPath + ": more than " + MAX_SYMLINK_HOPS + " symlink hops");
+          throw new SymlinkLoopException(containerPath, MAX_SYMLINK_HOPS);
         }
         String target = Files.readSymbolicLink(host).toString();
         if (target.startsWith("/")) {
           done.clear();
         }
+        unsafe = unsafe.isPresent() ? unsafe : atRoot(name, done.size(), target);
         pushFront(todo, target);
         continue;
       }
@@ -93,7 +101,49 @@ final class PathResolver {
             "resolve " + containerPath + ": /" + String.join("/", done) + " is not a directory");
       }
     }
-    return new Resolution(done, done.size());
+    return new Resolution(
+        done, done.size(), hops, unsafe.isPresent() ? unsafe : pseudo(done, hops));
+  }
+
+  /** Goes one directory up; a symlink's climb above the root (the kernel clamps it) is unsafe. */
+  private static Optional<String> climb(
+      List<String> done, boolean viaSymlink, Optional<String> unsafe) {
+    if (!done.isEmpty()) {
+      done.removeLast();
+      return unsafe;
+    }
+    return viaSymlink && unsafe.isEmpty()
+        ? Optional.of("a symlink climbs above the container root")
+        : unsafe;
+  }
+
+  /** Why symlink {@code name} is unsafe if its target is the root itself. */
+  private static Optional<String> atRoot(String name, int depth, String target) {
+    return pointsAtRoot(depth, target)
+        ? Optional.of("symlink " + name + " points at the container root")
+        : Optional.empty();
+  }
+
+  /** Lexically: {@code target}, seen from a directory {@code depth} below the root, is the root. */
+  private static boolean pointsAtRoot(int depth, String target) {
+    int at = target.startsWith("/") ? 0 : depth;
+    boolean named = false;
+    for (String name : target.split("/")) {
+      if (name.equals("..")) {
+        at = Math.max(0, at - 1);
+      } else if (!name.isEmpty() && !name.equals(".")) {
+        at++;
+        named = true;
+      }
+    }
+    return at == 0 && !named;
+  }
+
+  /** Why a symlink-led path into the container's kernel interfaces is unsafe. */
+  private static Optional<String> pseudo(List<String> components, int hops) {
+    return hops > 0 && !components.isEmpty() && PSEUDO_FILESYSTEMS.contains(components.getFirst())
+        ? Optional.of("a symlink leads into /" + components.getFirst() + ", a kernel interface")
+        : Optional.empty();
   }
 
   static void checkContainerPath(String containerPath) throws RootfsEscapeException {
@@ -107,7 +157,8 @@ final class PathResolver {
   }
 
   /** The rest below a missing component cannot hold symlinks: it is normalised lexically. */
-  private static Resolution missing(List<String> done, Deque<String> todo) {
+  private static Resolution missing(
+      List<String> done, Deque<String> todo, int hops, Optional<String> unsafe) {
     int existing = done.size() - 1;
     for (String name : todo) {
       if (name.isEmpty() || name.equals(".")) {
@@ -121,7 +172,7 @@ final class PathResolver {
       }
       done.add(name);
     }
-    return new Resolution(done, existing);
+    return new Resolution(done, existing, hops, unsafe.isPresent() ? unsafe : pseudo(done, hops));
   }
 
   private static void pushFront(Deque<String> todo, String path) {

@@ -120,6 +120,38 @@ public final class RootFs {
     }
   }
 
+  /**
+   * Like {@link #readIfExists}, stricter, for a trust store the plugin will rewrite (the image's OS
+   * bundle): symlinks that climb above the root (which the kernel would clamp), point at the root
+   * itself or lead into /proc, /sys or /dev are refused, and so is a final symlink leading to
+   * nothing inside the root.
+   *
+   * @throws RootfsEscapeException if the symlinks lead somewhere no trust store belongs
+   * @throws DanglingSymlinkException if the final component is a symlink and its target is missing
+   */
+  public Optional<byte[]> readTrustStore(String containerPath, long maxBytes) throws IOException {
+    PathResolver.Resolution r = PathResolver.resolve(hostRoot, containerPath);
+    if (r.unsafe().isPresent()) {
+      throw new RootfsEscapeException("read " + containerPath + ": " + r.unsafe().get());
+    }
+    Optional<byte[]> content = readIfExists(containerPath, maxBytes);
+    if (content.isEmpty() && finalComponentIsSymlink(containerPath)) {
+      throw new DanglingSymlinkException(containerPath, "/" + String.join("/", r.components()));
+    }
+    return content;
+  }
+
+  private boolean finalComponentIsSymlink(String containerPath) throws IOException {
+    int slash = containerPath.lastIndexOf('/');
+    String name = containerPath.substring(slash + 1);
+    if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+      return false;
+    }
+    PathResolver.Resolution parent =
+        PathResolver.resolve(hostRoot, containerPath.substring(0, slash + 1));
+    return parent.exists() && Files.isSymbolicLink(parent.hostPath(hostRoot).resolve(name));
+  }
+
   /** True if the path resolves to an existing regular file. */
   public boolean isRegularFile(String containerPath) throws IOException {
     return kind(containerPath) == FileKind.REGULAR;

@@ -5,7 +5,9 @@ import java.io.IOException;
 
 /**
  * A container path that cannot be resolved safely inside its root: not absolute, more than 40
- * symlink hops (a loop), or a non-directory in the middle of the path.
+ * symlink hops (a loop, {@link SymlinkLoopException}), a non-directory in the middle of the path,
+ * or, for a trust store ({@link RootFs#readTrustStore}), symlinks that climb above the root, point
+ * at the root itself or lead into /proc, /sys or /dev.
  */
 public class RootfsEscapeException extends IOException {
   private static final long serialVersionUID = 1L;

@@ -15,10 +15,13 @@ import io.cainjekt.nri.PodInfo;
 import io.cainjekt.nri.SyncSnapshot;
 import io.cainjekt.observe.ContainerReport;
 import io.cainjekt.observe.Metrics;
+import io.cainjekt.observe.RejectedInput;
 import io.cainjekt.policy.OptInPolicy;
 import io.cainjekt.policy.PolicyConfig;
 import io.cainjekt.trust.NamedSource;
 import io.cainjekt.trust.TrustBundles;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,6 +49,7 @@ class InjectionHandlersTest {
   @TempDir Path tmp;
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final List<String> events = new ArrayList<>();
+  private final Metrics metrics = new Metrics();
   private Path bundleFile;
   private Staging staging;
   private TrustBundles bundles;
@@ -76,7 +80,7 @@ class InjectionHandlersTest {
             staging,
             new ContainerRoots(tmp.resolve("proc")),
             failPolicy,
-            new Metrics(),
+            metrics,
             (pod, reason, message) -> events.add(reason + ": " + message)));
   }
 
@@ -210,6 +214,58 @@ class InjectionHandlersTest {
         .extracting(ContainerReport::state)
         .isEqualTo(ContainerReport.State.FAILED);
     assertThat(events).singleElement().asString().contains("CAInjectionFailed");
+  }
+
+  @Test
+  void hostileRootIsRefusedCountedOnceByKindAndReportedInOneEvent() throws Exception {
+    Path root = debianRoot();
+    Path bundle = root.resolve("etc/ssl/certs/ca-certificates.crt");
+    Files.delete(bundle);
+    Files.createSymbolicLink(bundle, Path.of("/etc/cainjekt-nowhere"));
+    InjectionHandlers h = handlers(FailPolicy.OPEN);
+    h.createContainer(pod(OPTED_IN), container(0, List.of()));
+
+    h.startContainer(pod(OPTED_IN), container(4242, List.of()));
+
+    assertThat(Files.readSymbolicLink(bundle)).isEqualTo(Path.of("/etc/cainjekt-nowhere"));
+    assertThat(root.resolve("etc/cainjekt-nowhere")).doesNotExist();
+    assertThat(counter("cainjekt_errors", "phase", "start_container")).isEqualTo(1.0);
+    assertThat(counter("cainjekt_rejected_inputs", "kind", "dangling_symlink")).isEqualTo(1.0);
+    assertThat(counter("cainjekt_rejected_inputs", "kind", "rootfs_escape")).isZero();
+    assertThat(events)
+        .singleElement()
+        .asString()
+        .startsWith(
+            "CAInjectionRefused: container app: os-store /etc/ssl/certs/ca-certificates.crt");
+  }
+
+  @Test
+  void aFailureThatIsNoRefusalCountsNoRejectedInput() throws Exception {
+    InjectionHandlers h = handlers(FailPolicy.OPEN);
+    h.createContainer(pod(OPTED_IN), container(0, List.of()));
+
+    h.startContainer(pod(OPTED_IN), container(999_999, List.of()));
+
+    assertThat(counter("cainjekt_errors", "phase", "start_container")).isEqualTo(1.0);
+    for (RejectedInput kind : RejectedInput.values()) {
+      assertThat(counter("cainjekt_rejected_inputs", "kind", kind.label()))
+          .as(kind.label())
+          .isZero();
+    }
+  }
+
+  /** The value of one counter series of the handlers' metrics (0 when absent). */
+  private double counter(String name, String label, String value) {
+    for (MetricSnapshot s : metrics.registry().scrape()) {
+      if (s instanceof CounterSnapshot c && c.getMetadata().getName().equals(name)) {
+        for (CounterSnapshot.CounterDataPointSnapshot d : c.getDataPoints()) {
+          if (value.equals(d.getLabels().get(label))) {
+            return d.getValue();
+          }
+        }
+      }
+    }
+    return 0;
   }
 
   @Test

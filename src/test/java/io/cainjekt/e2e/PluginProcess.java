@@ -42,11 +42,15 @@ public final class PluginProcess implements AutoCloseable {
    * @param extraArgs further {@code run} options, e.g. {@code --log-level debug}
    */
   public static PluginProcess start(Path nriSocket, Path logFile, String... extraArgs) {
-    String java =
+    return start(defaultJava(), nriSocket, logFile, extraArgs);
+  }
+
+  /** The {@code java} of {@link #JAVA_PROPERTY}, else the JVM running the tests. */
+  public static Path defaultJava() {
+    return Path.of(
         Optional.ofNullable(System.getProperty(JAVA_PROPERTY))
             .filter(j -> !j.isBlank())
-            .orElseGet(() -> ProcessHandle.current().info().command().orElse("java"));
-    return start(Path.of(java), nriSocket, logFile, extraArgs);
+            .orElseGet(() -> ProcessHandle.current().info().command().orElse("java")));
   }
 
   /** The same with the plugin run by {@code java} (e.g. the image's jlink'd runtime). */
@@ -76,6 +80,12 @@ public final class PluginProcess implements AutoCloseable {
    * bundle, staging under target/e2e/staging, HTTP on a free loopback port; then {@code extraArgs}.
    */
   public static PluginProcess start(Containerd containerd, Path logFile, String... extraArgs) {
+    return start(defaultJava(), containerd, logFile, extraArgs);
+  }
+
+  /** The same, run by {@code java} (e.g. a wrapper that drops capabilities). */
+  public static PluginProcess start(
+      Path java, Containerd containerd, Path logFile, String... extraArgs) {
     Path basedir = containerd.basedir();
     List<String> args = new ArrayList<>();
     args.addAll(
@@ -87,7 +97,7 @@ public final class PluginProcess implements AutoCloseable {
             "--http-address",
             "127.0.0.1:0"));
     args.addAll(List.of(extraArgs));
-    return start(containerd.nriSocket(), logFile, args.toArray(String[]::new));
+    return start(java, containerd.nriSocket(), logFile, args.toArray(String[]::new));
   }
 
   /** The jar failsafe points {@code cainjekt.jar} at (target/cainjekt.jar). */

@@ -8,6 +8,7 @@ import io.cainjekt.inject.os.DistroRoots;
 import io.cainjekt.inject.os.OsStoreProcessor;
 import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.rootfs.RootFs;
+import io.cainjekt.rootfs.RootfsRefusal;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -67,14 +68,14 @@ class HostileRootTest {
         .outcome();
   }
 
-  void assertFailedUntouched(InjectionReport report, String path, String message) {
+  void assertFailedUntouched(InjectionReport report, String path, RootfsRefusal refusal) {
     Map<String, String> rootAfter = TreeSnapshot.of(root);
     assertThat(osStore(report))
         .isInstanceOfSatisfying(
             Outcome.Failed.class,
             f -> {
               assertThat(f.containerPath()).isEqualTo(path);
-              assertThat(f.detail()).contains(message);
+              assertThat(f.refusal()).contains(refusal);
             });
     assertThat(new String(report.files().get("status.json")))
         .contains("\"processor\": \"os-store\"", "\"path\": \"" + path + "\"");
@@ -99,23 +100,35 @@ class HostileRootTest {
   }
 
   @Test
-  void relativeDotDotChainsStopAtTheRoot() throws IOException {
+  void bundleSymlinkedToAHostPathMissingInTheRootIsRefusedAsDangling() throws IOException {
+    replaceBundle();
+    Files.createSymbolicLink(root.resolve(BUNDLE.substring(1)), host.resolve("bundle.pem"));
+    InjectionReport report = inject();
+    assertFailedUntouched(report, BUNDLE, RootfsRefusal.DANGLING_SYMLINK);
+    assertThat(root.resolve(host.resolve("bundle.pem").toString().substring(1))).doesNotExist();
+  }
+
+  @Test
+  void relativeDotDotChainClimbingAboveTheRootIsRefused() throws IOException {
     replaceBundle();
     Files.createSymbolicLink(
         root.resolve(BUNDLE.substring(1)), Path.of("../../../../../../../../host/bundle.pem"));
-    InjectionReport report = inject();
-    assertThat(osStore(report)).isInstanceOf(Outcome.Applied.class);
+    assertFailedUntouched(inject(), BUNDLE, RootfsRefusal.ESCAPE);
     assertThat(Files.exists(root.resolve("host/bundle.pem"))).isFalse();
   }
 
   @Test
-  void certsDirectoryPointingAtProcOrTheRootWritesNothingOutside() throws IOException {
-    for (String target : new String[] {"/proc", "/", "../../../../.."}) {
+  void certsDirectoryPointingAtProcOrTheRootIsRefusedAndWritesNothing() throws IOException {
+    for (String target : new String[] {"/proc", "/", "../../../../..", "../.."}) {
       deleteTree(root.resolve("etc/ssl/certs"));
       Files.createSymbolicLink(root.resolve("etc/ssl/certs"), Path.of(target));
+      Map<String, String> rootBefore = TreeSnapshot.of(root);
       InjectionReport report = inject();
-      assertThat(osStore(report)).as(target).isInstanceOf(Outcome.Applied.class);
-      assertThat(root.resolve("ca-certificates.crt")).doesNotExist();
+      assertThat(osStore(report))
+          .as(target)
+          .isInstanceOfSatisfying(
+              Outcome.Failed.class, f -> assertThat(f.refusal()).contains(RootfsRefusal.ESCAPE));
+      assertThat(TreeSnapshot.of(root)).as(target).isEqualTo(rootBefore);
     }
   }
 
@@ -125,14 +138,14 @@ class HostileRootTest {
     Process mkfifo =
         new ProcessBuilder("mkfifo", root.resolve(BUNDLE.substring(1)).toString()).start();
     assertThat(mkfifo.waitFor()).isZero();
-    assertFailedUntouched(inject(), BUNDLE, "");
+    assertFailedUntouched(inject(), BUNDLE, RootfsRefusal.NOT_REGULAR_FILE);
   }
 
   @Test
   void bundleThatIsADirectoryFails() throws IOException {
     replaceBundle();
     Files.createDirectory(root.resolve(BUNDLE.substring(1)));
-    assertFailedUntouched(inject(), BUNDLE, "");
+    assertFailedUntouched(inject(), BUNDLE, RootfsRefusal.NOT_REGULAR_FILE);
   }
 
   @Test
@@ -143,7 +156,7 @@ class HostileRootTest {
       f.setLength(1L << 30); // sparse 1 GiB
     }
     long start = System.nanoTime();
-    assertFailedUntouched(inject(), BUNDLE, "");
+    assertFailedUntouched(inject(), BUNDLE, RootfsRefusal.OVERSIZED_FILE);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
   }
 
@@ -152,7 +165,7 @@ class HostileRootTest {
     replaceBundle();
     Files.createSymbolicLink(root.resolve(BUNDLE.substring(1)), Path.of("loop-b"));
     Files.createSymbolicLink(root.resolve("etc/ssl/certs/loop-b"), Path.of("ca-certificates.crt"));
-    assertFailedUntouched(inject(), BUNDLE, "");
+    assertFailedUntouched(inject(), BUNDLE, RootfsRefusal.SYMLINK_LOOP);
   }
 
   @Test
@@ -160,7 +173,7 @@ class HostileRootTest {
     Files.delete(root.resolve("etc/os-release"));
     Files.createSymbolicLink(root.resolve("etc/os-release"), Path.of("/etc/os-release"));
     InjectionReport report = inject();
-    assertFailedUntouched(report, "/etc/os-release", "");
+    assertFailedUntouched(report, "/etc/os-release", RootfsRefusal.SYMLINK_LOOP);
     assertThat(report.results()).hasSizeGreaterThan(1);
     assertThat(report.distro()).isEmpty();
   }
@@ -182,7 +195,7 @@ class HostileRootTest {
     try (RandomAccessFile f = new RandomAccessFile(root.resolve("etc/os-release").toFile(), "rw")) {
       f.setLength(1L << 30);
     }
-    assertFailedUntouched(inject(), "/etc/os-release", "");
+    assertFailedUntouched(inject(), "/etc/os-release", RootfsRefusal.OVERSIZED_FILE);
   }
 
   private static void deleteTree(Path p) throws IOException {

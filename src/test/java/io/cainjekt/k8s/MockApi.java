@@ -17,14 +17,15 @@ import java.util.HashMap;
  * fabric8's mock API server in CRUD mode on loopback, behind a {@link KillableProxy}, and a client
  * built the production way ({@link InClusterClient#builder}) pointing at the proxy.
  */
-final class MockApi implements AutoCloseable {
+public final class MockApi implements AutoCloseable {
 
   private final KubernetesMockServer server;
   private final KillableProxy proxy;
   private final KubernetesClient client;
 
-  MockApi(ApiFailures failures) throws IOException {
-    server =
+  /** fabric8's mock API server in CRUD mode, started on a free loopback port. */
+  public static KubernetesMockServer startCrudServer() {
+    KubernetesMockServer server =
         new KubernetesMockServer(
             new Context(),
             new MockWebServer(),
@@ -32,6 +33,11 @@ final class MockApi implements AutoCloseable {
             new KubernetesCrudDispatcher(),
             false);
     server.init(InetAddress.getLoopbackAddress(), 0);
+    return server;
+  }
+
+  MockApi(ApiFailures failures) throws IOException {
+    server = startCrudServer();
     proxy = new KillableProxy(server.getPort());
     Config config =
         new ConfigBuilder(Config.empty()).withMasterUrl("http://127.0.0.1:" + proxy.port()).build();

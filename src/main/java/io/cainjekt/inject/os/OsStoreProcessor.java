@@ -105,7 +105,7 @@ public final class OsStoreProcessor implements Processor {
       throws IOException {
     Set<Path> seen = new HashSet<>();
     for (String path : distro.bundleFiles()) {
-      Optional<byte[]> content = readIfPresent(context, path);
+      Optional<byte[]> content = readBundle(context, path);
       if (content.isEmpty()
           || !seen.add(context.root().resolve(path).hostPath())
           || context.onVolume(path)) {
@@ -161,6 +161,16 @@ public final class OsStoreProcessor implements Processor {
   static Optional<byte[]> readIfPresent(InjectionContext context, String path) throws IOException {
     try {
       return context.root().readIfExists(path, InjectionContext.MAX_BUNDLE_BYTES);
+    } catch (IOException e) {
+      throw new InjectionException(path, "read trust store", e);
+    }
+  }
+
+  /** The distro's bundle when present; a bundle path symlinked to nothing is an error. */
+  private static Optional<byte[]> readBundle(InjectionContext context, String path)
+      throws IOException {
+    try {
+      return context.root().readTrustStore(path, InjectionContext.MAX_BUNDLE_BYTES);
     } catch (IOException e) {
       throw new InjectionException(path, "read trust store", e);
     }

@@ -12,19 +12,9 @@ import io.cainjekt.e2e.RunningPod;
 import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.e2e.tls.Pki.Ca;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -46,7 +36,7 @@ class NamespaceLabelIT {
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   static Path work;
 
-  private static KubernetesMockServer api;
+  private static FakeKubernetesApi api;
   private static KubernetesClient client;
   private static InjectingPlugin plugin;
   private static Containerd containerd;
@@ -56,33 +46,11 @@ class NamespaceLabelIT {
   static void start(Containerd ctrd) throws Exception {
     containerd = ctrd;
     debian = E2eImages.ensure(ctrd, List.of("debian-tls")).get("debian-tls");
-    api =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
-    api.init(InetAddress.getLoopbackAddress(), 0);
-    String url = "http://127.0.0.1:" + api.getPort();
-    client =
-        new KubernetesClientBuilder()
-            .withConfig(new ConfigBuilder(Config.empty()).withMasterUrl(url).build())
-            .build();
+    api = FakeKubernetesApi.start();
+    client = api.client();
     namespace("team-labelled", Map.of("cainjekt.io/enabled", "true"));
     namespace("team-plain", Map.of());
-    Path kubeconfig = work.resolve("kubeconfig");
-    Files.writeString(
-        kubeconfig,
-        String.join(
-            "\n",
-            "apiVersion: v1",
-            "kind: Config",
-            "clusters: [{name: mock, cluster: {server: \"" + url + "\"}}]",
-            "users: [{name: test, user: {token: test-token}}]",
-            "contexts: [{name: mock, context: {cluster: mock, user: test}}]",
-            "current-context: mock",
-            ""));
+    Path kubeconfig = api.kubeconfig(work.resolve("kubeconfig"));
     plugin =
         InjectingPlugin.start(
             ctrd,
@@ -111,11 +79,8 @@ class NamespaceLabelIT {
     if (plugin != null) {
       plugin.close();
     }
-    if (client != null) {
-      client.close();
-    }
     if (api != null) {
-      api.destroy();
+      api.close();
     }
   }
 
