@@ -11,7 +11,7 @@
 #   certs-to-root         /etc/ssl/certs -> /
 #   bundle-fifo           /etc/ssl/certs/ca-certificates.crt is a FIFO
 #   bundle-directory      /etc/ssl/certs/ca-certificates.crt is a directory
-#   bundle-huge           /etc/ssl/certs/ca-certificates.crt is 17 MiB (over the 16 MiB cap; sparse)
+#   bundle-huge           /etc/ssl/certs/ca-certificates.crt is 17 MiB (over the 2 MiB cap; sparse)
 #   os-release-loop       /etc/os-release -> os-release.loop -> os-release
 #   jdk-cacerts-link      a (fake) JDK in /opt/java/openjdk whose lib/security/cacerts -> the canary
 # and one image that is not hostile, for LeastPrivilegeIT (DAC_OVERRIDE and CHOWN at work):
