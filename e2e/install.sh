@@ -4,7 +4,20 @@
 # containerd 1.7.24 (NRI built in) from trixie, pinned at priority 100 so nothing else
 # upgrades, bookworm's runc, the CRI api.proto, gogo proto includes, debootstrap, and what
 # e2e/oci-pack.sh and the tiny test images need (jq, busybox-static, gcc for the pause binary).
+# Also containerd 2.1.9 from forky, NOT installed: a forky source pinned at priority 1 (never a
+# candidate for anything installed), `apt-get download` and `dpkg -x` into $CONTAINERD21_DIR
+# (e2e/containerd.sh uses it with CONTAINERD_VERSION=2.1). Fast no-op when everything is there.
 set -euo pipefail
+
+CONTAINERD21_VERSION=2.1.9
+CONTAINERD21_DIR=/var/cache/cainjekt-e2e/containerd-$CONTAINERD21_VERSION
+
+# true when the unpacked containerd 2.1 is complete and reports the expected version
+have_containerd21() {
+  local b=$CONTAINERD21_DIR/usr/bin
+  [[ -x $b/containerd && -x $b/ctr && -x $b/containerd-shim-runc-v2 ]] || return 1
+  "$b/containerd" --version 2>/dev/null | grep -qE " v?$CONTAINERD21_VERSION([~+-]| |$)"
+}
 
 need=()
 command -v containerd >/dev/null || need+=(containerd/trixie)
@@ -19,32 +32,51 @@ command -v jq >/dev/null || need+=(jq)
 [[ -x /bin/busybox ]] || need+=(busybox-static)
 command -v gcc >/dev/null || need+=(gcc libc6-dev)
 command -v mount >/dev/null || need+=(mount)
-((${#need[@]} == 0)) && exit 0
+want21=0
+have_containerd21 || want21=1
+((${#need[@]} == 0 && want21 == 0)) && exit 0
 
 if [[ $(id -u) -ne 0 ]]; then
-  echo "e2e/install.sh: missing ${need[*]}; run as root (apt-get) or install them" >&2
+  missing=("${need[@]}")
+  ((want21)) && missing+=("containerd $CONTAINERD21_VERSION in $CONTAINERD21_DIR")
+  echo "e2e/install.sh: missing ${missing[*]}; run as root (apt-get) or install them" >&2
   exit 1
 fi
 
-src=/etc/apt/sources.list.d/cainjekt-trixie.sources
-if [[ ! -f $src ]]; then
-  cat >"$src" <<'SRC'
-Types: deb
-URIs: http://deb.debian.org/debian
-Suites: trixie
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-fi
-pin=/etc/apt/preferences.d/cainjekt-trixie
-if [[ ! -f $pin ]]; then
-  cat >"$pin" <<'PIN'
-Package: *
-Pin: release n=trixie
-Pin-Priority: 100
-PIN
-fi
+# adds Debian suite $1 with every package pinned at priority $2 (pin first: the source never
+# exists without it); existing files are left alone
+apt_suite() {
+  local suite=$1 priority=$2
+  local pin=/etc/apt/preferences.d/cainjekt-$suite src=/etc/apt/sources.list.d/cainjekt-$suite.sources
+  [[ -f $pin ]] || printf 'Package: *\nPin: release n=%s\nPin-Priority: %s\n' "$suite" "$priority" >"$pin"
+  [[ -f $src ]] || printf '%s\n' 'Types: deb' 'URIs: http://deb.debian.org/debian' "Suites: $suite" \
+    'Components: main' 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' >"$src"
+}
+
+apt_suite trixie 100
+# forky only for `apt-get download`: priority 1 never installs or upgrades anything
+((want21)) && apt_suite forky 1
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-containerd --version
+if ((${#need[@]})); then
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  containerd --version
+fi
+
+if ((want21)); then
+  ver=$(apt-cache madison containerd | awk -F' *\\| *' '$3 ~ /forky/ { print $2; exit }')
+  [[ $ver == "$CONTAINERD21_VERSION"* ]] \
+    || { echo "e2e/install.sh: forky has containerd '${ver:-none}', want $CONTAINERD21_VERSION" >&2; exit 1; }
+  tmp=$(mktemp -d)
+  chown _apt "$tmp" 2>/dev/null || true # apt downloads as _apt
+  trap 'rm -rf "$tmp"' EXIT
+  (cd "$tmp" && apt-get download -qq "containerd=$ver" >/dev/null)
+  rm -rf "$CONTAINERD21_DIR.tmp"
+  mkdir -p "$CONTAINERD21_DIR.tmp"
+  dpkg -x "$tmp"/containerd_*.deb "$CONTAINERD21_DIR.tmp"
+  rm -rf "$CONTAINERD21_DIR"
+  mv "$CONTAINERD21_DIR.tmp" "$CONTAINERD21_DIR"
+  have_containerd21 \
+    || { echo "e2e/install.sh: $CONTAINERD21_DIR/usr/bin/containerd is not $CONTAINERD21_VERSION" >&2; exit 1; }
+  "$CONTAINERD21_DIR/usr/bin/containerd" --version
+fi

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.e2e;
 
+import io.cainjekt.e2e.compat.CompatResults;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,10 +13,11 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * A private containerd 1.7 with NRI (e2e/containerd.sh) plus a {@link CriClient} on it, shared by
- * all IT classes of one JVM through {@link ContainerdExtension}. Starting it builds (cached) and
- * imports the pause and busybox images. Thread-safe for the CRI calls; {@link #restart()} must not
- * race other calls.
+ * A private containerd with NRI (e2e/containerd.sh) plus a {@link CriClient} on it, shared by all
+ * IT classes of one JVM through {@link ContainerdExtension}; its {@link ContainerdVersion} comes
+ * from the system property {@value ContainerdVersion#PROPERTY} (1.7 or 2.1). Starting it builds
+ * (cached) and imports the pause and busybox images. Thread-safe for the CRI calls; {@link
+ * #restart()} must not race other calls.
  */
 public final class Containerd implements AutoCloseable {
 
@@ -28,33 +30,56 @@ public final class Containerd implements AutoCloseable {
   private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(5);
 
   private final Path basedir;
+  private final ContainerdVersion version;
   private final Path dir;
   private final Map<String, String> paths;
   private final CallTimings timings = new CallTimings();
   private final CriClient cri;
   private final List<Duration> starts = new ArrayList<>();
+  private final String versionLine;
 
-  private Containerd(Path basedir, Path dir) {
+  private Containerd(Path basedir, ContainerdVersion version, Path dir) {
     this.basedir = basedir;
+    this.version = version;
     this.dir = dir;
     this.paths = parsePaths(script("containerd.sh", "paths", dir.toString()));
+    this.versionLine = script("containerd.sh", "version", dir.toString()).strip();
     this.cri = new CriClient(socket(), timings);
   }
 
-  /**
-   * Stops whatever an earlier run left in {@code basedir/target/e2e/containerd}, starts a fresh
-   * containerd there, and imports the runtime images (cached in {@code e2e/.cache}).
-   */
+  /** {@link #start(Path, ContainerdVersion)} of the {@linkplain ContainerdVersion#selected()}. */
   public static Containerd start(Path basedir) {
-    Path dir = basedir.resolve("target/e2e/containerd");
-    Containerd c = new Containerd(basedir, dir);
+    return start(basedir, ContainerdVersion.selected());
+  }
+
+  /**
+   * Stops whatever an earlier run left in {@code basedir/target/e2e/containerd-<version>}, starts a
+   * fresh containerd of {@code version} there, and imports the runtime images (cached in {@code
+   * e2e/.cache}).
+   */
+  public static Containerd start(Path basedir, ContainerdVersion version) {
+    Path dir = basedir.resolve("target/e2e/containerd-" + version.id());
+    Containerd c = new Containerd(basedir, version, dir);
     c.script("containerd.sh", "stop", dir.toString());
+    CompatResults.begin(basedir, version.id(), c.versionLine);
     Path images = basedir.resolve("e2e/.cache/runtime-images");
     c.script("runtime-images.sh", images.toString());
     c.timedStart("start");
     c.importImage(images.resolve("pause.tar"), true);
     c.importImage(images.resolve("busybox.tar"), false);
     return c;
+  }
+
+  /** The release line this instance runs. */
+  public ContainerdVersion release() {
+    return version;
+  }
+
+  /**
+   * The binary's own {@code containerd --version} line, e.g. {@code containerd ... 2.1.9+unknown}.
+   */
+  public String version() {
+    return versionLine;
   }
 
   /** The repository root (the e2e/ scripts and src/test/resources live under it). */
@@ -150,9 +175,10 @@ public final class Containerd implements AutoCloseable {
     }
   }
 
-  /** Human-readable summary: start durations and CRI latencies per method. */
+  /** Human-readable summary: version, start durations and CRI latencies per method. */
   public String report() {
-    return "containerd starts: "
+    return versionLine
+        + "\ncontainerd starts: "
         + startDurations().stream().map(d -> d.toMillis() + " ms").toList()
         + "\nCRI latencies:\n  "
         + timings.summaries().stream().map(Object::toString).collect(Collectors.joining("\n  "));
@@ -174,6 +200,8 @@ public final class Containerd implements AutoCloseable {
 
   private String script(String name, String... args) {
     List<String> command = new ArrayList<>();
+    command.add("env");
+    command.add("CONTAINERD_VERSION=" + version.id());
     command.add(basedir.resolve("e2e").resolve(name).toString());
     command.addAll(List.of(args));
     return Shell.run(SCRIPT_TIMEOUT, command);
@@ -188,10 +216,11 @@ public final class Containerd implements AutoCloseable {
                 l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1)));
   }
 
-  /** Writes the report to {@code target/e2e/cri-latency.txt}. */
+  /** Writes the report to {@code target/e2e/cri-latency-<version>.txt}. */
   private void writeReport() {
     try {
-      Files.writeString(dir.resolveSibling("cri-latency.txt"), report() + "\n");
+      Files.writeString(
+          dir.resolveSibling("cri-latency-" + version.id() + ".txt"), report() + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException("write latency report", e);
     }

@@ -13,12 +13,14 @@ public final class RunningPod implements AutoCloseable {
   private final PodSpec pod;
   private final String podId;
   private final String containerId;
+  private final String image;
 
-  private RunningPod(CriClient cri, PodSpec pod, String podId, String containerId) {
+  private RunningPod(CriClient cri, PodSpec pod, String podId, String containerId, String image) {
     this.cri = cri;
     this.pod = pod;
     this.podId = podId;
     this.containerId = containerId;
+    this.image = image;
   }
 
   /** Runs {@code pod} and starts {@code container} in it; removes the pod again on failure. */
@@ -27,7 +29,7 @@ public final class RunningPod implements AutoCloseable {
     try {
       String id = cri.createContainer(podId, pod, container);
       cri.startContainer(id);
-      return new RunningPod(cri, pod, podId, id);
+      return new RunningPod(cri, pod, podId, id, container.image());
     } catch (RuntimeException e) {
       try {
         cri.removePod(podId);
@@ -48,6 +50,11 @@ public final class RunningPod implements AutoCloseable {
 
   public String containerId() {
     return containerId;
+  }
+
+  /** The container's image reference. */
+  public String image() {
+    return image;
   }
 
   /** ExecSync in the container. */

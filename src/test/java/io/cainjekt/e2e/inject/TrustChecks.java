@@ -4,6 +4,8 @@ package io.cainjekt.e2e.inject;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cainjekt.e2e.RunningPod;
+import io.cainjekt.e2e.compat.CompatRecord;
+import io.cainjekt.e2e.compat.CompatResults;
 import io.cainjekt.e2e.tls.Client;
 import io.cainjekt.e2e.tls.Pki.Ca;
 import io.cainjekt.e2e.tls.TlsCheck;
@@ -58,9 +60,35 @@ final class TrustChecks {
       Verdict expected,
       List<String> prefix) {
     Map<Client, Verdict> verdicts = verdicts(pod, servers, ca, clients, prefix);
+    record(pod, ca, prefix.equals(WITHOUT_CAINJEKT_ENV), expected, verdicts);
     assertThat(verdicts)
         .as("verdicts for a %s-signed server in %s %s", ca, pod.pod().name(), prefix)
         .containsOnlyKeys(clients)
         .allSatisfy((client, verdict) -> assertThat(verdict).as(client.id()).isEqualTo(expected));
+  }
+
+  /** Appends each verdict to the compatibility results (before asserting: failures show too). */
+  private static void record(
+      RunningPod pod, Ca ca, boolean osStoreOnly, Verdict expected, Map<Client, Verdict> verdicts) {
+    String release = CompatResults.release();
+    String image = imageName(pod.image());
+    verdicts.forEach(
+        (client, verdict) ->
+            CompatResults.append(
+                new CompatRecord(
+                    release,
+                    image,
+                    client.id(),
+                    ca.name(),
+                    osStoreOnly,
+                    expected.name(),
+                    verdict.name())));
+  }
+
+  /** {@code localhost/cainjekt-e2e/debian-tls:abc} is {@code debian-tls}. */
+  static String imageName(String reference) {
+    String last = reference.substring(reference.lastIndexOf('/') + 1);
+    int tag = last.indexOf(':');
+    return tag < 0 ? last : last.substring(0, tag);
   }
 }
