@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the e2e/ scripts and small host commands for the fixtures. Thread-safe (stateless). */
-final class Shell {
+public final class Shell {
 
   private Shell() {}
 
@@ -28,7 +28,7 @@ final class Shell {
    * Runs {@code command}, waits at most {@code timeout}, returns its combined output; a non-zero
    * exit or a timeout throws with the output in the message.
    */
-  static String run(Duration timeout, List<String> command) {
+  public static String run(Duration timeout, List<String> command) {
     Path out = null;
     try {
       out = Files.createTempFile("cainjekt-e2e-", ".out");
