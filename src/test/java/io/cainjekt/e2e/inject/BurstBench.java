@@ -8,8 +8,6 @@ import io.cainjekt.e2e.Containerd;
 import io.cainjekt.e2e.ContainerdExtension;
 import io.cainjekt.e2e.CriClient;
 import io.cainjekt.e2e.PodSpec;
-import io.cainjekt.e2e.tls.Pki;
-import io.cainjekt.e2e.tls.Pki.Ca;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,14 +46,11 @@ class BurstBench {
     String image = BenchImages.reference(containerd, System.getProperty("bench.image", "busybox"));
     CallTimings timings = new CallTimings();
     ConcurrentLinkedQueue<String> podIds = new ConcurrentLinkedQueue<>();
-    try (InjectingPlugin plugin =
-            InjectingPlugin.start(
-                containerd,
-                work,
-                Pki.caCertificate(Ca.CORP_CA),
-                ProductionJvm.java(work.resolve("jvm")));
+    try (InjectingPlugin plugin = ProductionJvm.plugin(containerd, work);
         CriClient cri = new CriClient(containerd.socket(), timings);
-        ExecutorService threads = Executors.newFixedThreadPool(PODS)) {
+        ExecutorService threads =
+            Executors.newFixedThreadPool(
+                PODS, Thread.ofPlatform().name("burst-pod-", 0).factory())) {
       long mark = plugin.logMark();
       long begin = System.nanoTime();
       List<Future<?>> pods = new ArrayList<>();
@@ -110,7 +105,8 @@ class BurstBench {
 
   private static void removeAll(Containerd containerd, ConcurrentLinkedQueue<String> podIds)
       throws Exception {
-    try (ExecutorService threads = Executors.newFixedThreadPool(8)) {
+    try (ExecutorService threads =
+        Executors.newFixedThreadPool(8, Thread.ofPlatform().name("burst-remove-", 0).factory())) {
       List<Future<?>> removals = new ArrayList<>();
       for (String id : podIds) {
         removals.add(threads.submit(() -> containerd.cri().removePod(id)));

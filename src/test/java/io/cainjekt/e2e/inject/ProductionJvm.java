@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.e2e.inject;
 
+import io.cainjekt.e2e.Containerd;
+import io.cainjekt.e2e.tls.Pki;
+import io.cainjekt.e2e.tls.Pki.Ca;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +29,12 @@ final class ProductionJvm {
       List.of("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=60", "-XX:-UsePerfData", "-XX:MaxRAM=256m");
 
   private ProductionJvm() {}
+
+  /** {@link InjectingPlugin} with CorpCA as its bundle, run with these flags. */
+  static InjectingPlugin plugin(Containerd containerd, Path workDir) throws IOException {
+    return InjectingPlugin.start(
+        containerd, workDir, Pki.caCertificate(Ca.CORP_CA), java(workDir.resolve("jvm")));
+  }
 
   /** Writes the wrapper into {@code dir} and returns it. */
   static Optional<Path> java(Path dir) throws IOException {

@@ -5,8 +5,6 @@ import io.cainjekt.e2e.ContainerSpec;
 import io.cainjekt.e2e.Containerd;
 import io.cainjekt.e2e.ContainerdExtension;
 import io.cainjekt.e2e.PodSpec;
-import io.cainjekt.e2e.tls.Pki;
-import io.cainjekt.e2e.tls.Pki.Ca;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,13 +52,10 @@ class SoakIT {
     }
     List<String> podIds = pods.stream().map(p -> containerd.cri().runPodSandbox(p)).toList();
     List<SoakSample> series = new ArrayList<>();
-    try (InjectingPlugin plugin =
-            InjectingPlugin.start(
-                containerd,
-                work,
-                Pki.caCertificate(Ca.CORP_CA),
-                ProductionJvm.java(work.resolve("jvm")));
-        ExecutorService workers = Executors.newFixedThreadPool(WORKERS)) {
+    try (InjectingPlugin plugin = ProductionJvm.plugin(containerd, work);
+        ExecutorService workers =
+            Executors.newFixedThreadPool(
+                WORKERS, Thread.ofPlatform().name("soak-worker-", 0).factory())) {
       long mark = plugin.logMark();
       long pid = plugin.process().pid();
       Path containerdDir = containerd.stateDir().getParent();

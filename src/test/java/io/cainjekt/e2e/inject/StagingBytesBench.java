@@ -7,8 +7,6 @@ import io.cainjekt.e2e.Containerd;
 import io.cainjekt.e2e.ContainerdExtension;
 import io.cainjekt.e2e.PodSpec;
 import io.cainjekt.e2e.Shell;
-import io.cainjekt.e2e.tls.Pki;
-import io.cainjekt.e2e.tls.Pki.Ca;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,9 +68,7 @@ class StagingBytesBench {
             "staging",
             "staging bytes: " + CONTAINERS + " containers of one image, " + IMAGES + " images",
             ctrd);
-    try (InjectingPlugin plugin =
-        InjectingPlugin.start(
-            ctrd, work, Pki.caCertificate(Ca.CORP_CA), ProductionJvm.java(work.resolve("jvm")))) {
+    try (InjectingPlugin plugin = ProductionJvm.plugin(ctrd, work)) {
       assertThat(plugin.stagingDir()).isEqualTo(tmpfs);
       Map<String, Long> empty = bytes(plugin);
       start(List.of(Containerd.BUSYBOX), 1, "one");

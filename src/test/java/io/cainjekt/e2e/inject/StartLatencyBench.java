@@ -8,8 +8,6 @@ import io.cainjekt.e2e.Containerd;
 import io.cainjekt.e2e.ContainerdExtension;
 import io.cainjekt.e2e.CriClient;
 import io.cainjekt.e2e.PodSpec;
-import io.cainjekt.e2e.tls.Pki;
-import io.cainjekt.e2e.tls.Pki.Ca;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -46,12 +44,7 @@ class StartLatencyBench {
     CallTimings plain = new CallTimings();
     String optedId = containerd.cri().runPodSandbox(optedPod);
     String plainId = containerd.cri().runPodSandbox(plainPod);
-    try (InjectingPlugin plugin =
-            InjectingPlugin.start(
-                containerd,
-                work,
-                Pki.caCertificate(Ca.CORP_CA),
-                ProductionJvm.java(work.resolve("jvm")));
+    try (InjectingPlugin plugin = ProductionJvm.plugin(containerd, work);
         CriClient optedCri = new CriClient(containerd.socket(), opted);
         CriClient plainCri = new CriClient(containerd.socket(), plain)) {
       long mark = plugin.logMark();
