@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Runs one end-to-end benchmark (or all) against a private containerd with NRI and the packaged
+# plugin, as root, then regenerates docs/performance-e2e.md from target/bench/*.json.
+#
+# usage: bench/e2e.sh FIGURE [MAVEN_ARGS...]
+#   start-latency  CRI Create/StartContainer, opted-in vs plain, interleaved  (StartLatencyBench)
+#                  -Dbench.image=debian-tls|busybox|rhel-tls|...  -Dbench.n=200
+#   burst          100 pods x 2 containers at once: all injected, no timeouts (BurstBench)
+#   startup        plugin start-to-ready and idle RSS, 5 runs                (PluginStartupBench)
+#   staging        staging bytes: 300 containers of one image, 10 images     (StagingBytesBench)
+#   soak           2000 lifecycles, leak checks, RSS after 2000 (SoakIT; also runs in CI)
+#   all            every one of them in one Maven run
+# Results: target/bench/<name>.json (+ target/bench/soak-series.csv).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+declare -A TESTS=(
+  [start-latency]=StartLatencyBench
+  [burst]=BurstBench
+  [startup]=PluginStartupBench
+  [staging]=StagingBytesBench
+  [soak]=SoakIT
+)
+figure=${1:-}
+if [[ $figure == all ]]; then
+  tests=$(IFS=,; echo "${TESTS[*]}")
+elif [[ -n $figure && -n ${TESTS[$figure]:-} ]]; then
+  tests=${TESTS[$figure]}
+else
+  sed -n '3,16p' "$0" >&2
+  exit 2
+fi
+shift
+[[ $(id -u) -eq 0 ]] || { echo "bench/e2e.sh: needs root (containerd)" >&2; exit 2; }
+./mvnw -B verify -Dit.test="$tests" -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dit.failIfNoSpecifiedTests=false "$@"
+bench/report.sh

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.e2e.inject;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Counts and reads the plugin's own log lines, in either of its formats: text ({@code 2026-...Z
+ * INFO Logger msg key="value"}) or JSON lines ({@code {"time":..,"msg":..,"key":..}}). Thread-safe
+ * (stateless).
+ */
+final class PluginLog {
+
+  private static final Pattern NOT_FAILED = Pattern.compile("\"?failed\"?[=:]\"?false\\b");
+  private static final Pattern TIME =
+      Pattern.compile("^(?:\\{\"time\":\")?(\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z)");
+
+  private PluginLog() {}
+
+  /** Lines whose message is {@code msg} (e.g. "inject: injected"). */
+  static long count(List<String> lines, String msg) {
+    return lines.stream().filter(l -> hasMessage(l, msg)).count();
+  }
+
+  /** "inject: injected" lines that report no failed processor. */
+  static long injectedWithoutFailure(List<String> lines) {
+    return lines.stream()
+        .filter(l -> hasMessage(l, "inject: injected") && NOT_FAILED.matcher(l).find())
+        .count();
+  }
+
+  /** The time stamp of a line. */
+  static Instant time(String line) {
+    Matcher m = TIME.matcher(line);
+    if (!m.find()) {
+      throw new IllegalStateException("no time stamp at the start of log line " + line);
+    }
+    return Instant.parse(m.group(1));
+  }
+
+  private static boolean hasMessage(String line, String msg) {
+    return line.contains("\"msg\":\"" + msg + "\"")
+        || line.contains(" " + msg + " ")
+        || line.endsWith(" " + msg);
+  }
+}

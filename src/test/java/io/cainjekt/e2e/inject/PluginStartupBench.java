@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.e2e.inject;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cainjekt.e2e.Containerd;
+import io.cainjekt.e2e.ContainerdExtension;
+import io.cainjekt.e2e.PluginProcess;
+import io.cainjekt.e2e.tls.Pki;
+import io.cainjekt.e2e.tls.Pki.Ca;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 7: start-to-ready time of the plugin JVM and its idle RSS against the real containerd,
+ * {@value #RUNS} runs with the image's JVM flags ({@link ProductionJvm}) interleaved with {@value
+ * #RUNS} runs with the JVM's defaults. Per run: the time from spawning {@code java -jar
+ * cainjekt.jar run} to the first 200 from /readyz (polled every 10 ms), to its first log line (JVM
+ * and CLI start) and to its "nri: synchronized" line (log time stamps, same clock as the spawn),
+ * and VmRSS {@value #IDLE_SECONDS} s after ready with no container activity. Writes {@code
+ * target/bench/startup.json}.
+ */
+@ExtendWith(ContainerdExtension.class)
+class PluginStartupBench {
+
+  static final int RUNS = 5;
+  static final int IDLE_SECONDS = 10;
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path work;
+
+  @Test
+  void pluginBecomesReadyAndIdlesSmall(Containerd containerd) throws Exception {
+    Path production = ProductionJvm.java(work.resolve("jvm")).orElseThrow();
+    Path testJvm = ProcessSample.jdkTool("java");
+    List<Map<String, Object>> prod = new ArrayList<>();
+    List<Map<String, Object>> defaults = new ArrayList<>();
+    for (int run = 0; run < RUNS; run++) {
+      prod.add(oneRun(containerd, production, "prod-" + run));
+      defaults.add(oneRun(containerd, testJvm, "default-" + run));
+    }
+    BenchReport r =
+        new BenchReport(
+            "startup",
+            "plugin start-to-ready and idle RSS, " + RUNS + " runs per JVM setting, interleaved",
+            containerd);
+    r.put("production_flags", String.join(" ", ProductionJvm.FLAGS));
+    summarize(r, "", prod);
+    summarize(r, "jvm_defaults_", defaults);
+    r.put("runs_production_flags", prod);
+    r.put("runs_jvm_defaults", defaults);
+    r.write(containerd.basedir());
+    assertThat(prod).hasSize(RUNS);
+  }
+
+  private static void summarize(BenchReport r, String prefix, List<Map<String, Object>> runs) {
+    r.put(prefix + "spawn_to_ready_ms_median", median(runs, "spawn_to_ready_ms"));
+    r.put(prefix + "spawn_to_ready_ms_max", max(runs, "spawn_to_ready_ms"));
+    r.put(prefix + "spawn_to_first_log_ms_median", median(runs, "spawn_to_first_log_ms"));
+    r.put(prefix + "spawn_to_synchronized_ms_median", median(runs, "spawn_to_synchronized_ms"));
+    r.put(prefix + "rss_idle_mib_median", median(runs, "rss_idle_mib"));
+    r.put(prefix + "rss_idle_mib_max", max(runs, "rss_idle_mib"));
+  }
+
+  private Map<String, Object> oneRun(Containerd containerd, Path java, String run)
+      throws Exception {
+    int port = freePort();
+    Instant spawned = Instant.now();
+    long begin = System.nanoTime();
+    try (PluginProcess p =
+        PluginProcess.start(
+            java,
+            containerd.nriSocket(),
+            work.resolve("plugin-" + run + ".log"),
+            "--ca-bundle",
+            Pki.caCertificate(Ca.CORP_CA).toString(),
+            "--staging-dir",
+            work.resolve("staging-" + run).toString(),
+            "--http-address",
+            "127.0.0.1:" + port,
+            "--plugin-index",
+            "50")) {
+      awaitReady(p, port);
+      double spawnToReady = (System.nanoTime() - begin) / 1e6;
+      String synced = p.awaitLine(0, "nri: synchronized", READY_TIMEOUT);
+      String first = p.log().lines().getFirst();
+      LockSupport.parkNanos(Duration.ofSeconds(IDLE_SECONDS).toNanos());
+      long rssKib = ProcessSample.of(p.pid()).rssKib();
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("spawn_to_ready_ms", Math.round(spawnToReady));
+      m.put("spawn_to_first_log_ms", Duration.between(spawned, PluginLog.time(first)).toMillis());
+      m.put(
+          "spawn_to_synchronized_ms", Duration.between(spawned, PluginLog.time(synced)).toMillis());
+      m.put("rss_idle_mib", BenchReport.mib(rssKib * 1024));
+      return m;
+    }
+  }
+
+  private static void awaitReady(PluginProcess p, int port) throws Exception {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    URI readyz = URI.create("http://127.0.0.1:" + port + "/readyz");
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      while (System.nanoTime() < deadline) {
+        if (!p.isAlive()) {
+          throw new AssertionError("plugin exited: " + p.log().lines());
+        }
+        try {
+          HttpResponse<Void> response =
+              http.send(
+                  HttpRequest.newBuilder(readyz).timeout(Duration.ofSeconds(2)).build(),
+                  HttpResponse.BodyHandlers.discarding());
+          if (response.statusCode() == 200) {
+            return;
+          }
+        } catch (IOException ignored) {
+          // not listening yet
+        }
+        LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+      }
+    }
+    throw new AssertionError("plugin not ready within " + READY_TIMEOUT + ": " + p.log().lines());
+  }
+
+  private static double median(List<Map<String, Object>> runs, String key) {
+    List<Double> v = values(runs, key);
+    return v.get(v.size() / 2);
+  }
+
+  private static double max(List<Map<String, Object>> runs, String key) {
+    return values(runs, key).getLast();
+  }
+
+  private static List<Double> values(List<Map<String, Object>> runs, String key) {
+    return runs.stream().map(r -> ((Number) r.get(key)).doubleValue()).sorted().toList();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

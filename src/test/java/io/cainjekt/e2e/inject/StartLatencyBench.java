@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.e2e.inject;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cainjekt.e2e.CallTimings;
+import io.cainjekt.e2e.Containerd;
+import io.cainjekt.e2e.ContainerdExtension;
+import io.cainjekt.e2e.CriClient;
+import io.cainjekt.e2e.PodSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 7: CRI CreateContainer and StartContainer latency on the real containerd with the plugin
+ * running, opted-in versus not opted-in containers of the same image, interleaved in one run (after
+ * a warm-up) so that machine noise hits both sides alike. Each side has its own {@link CriClient}
+ * and so its own {@link CallTimings}. Image: {@code -Dbench.image} (default debian-tls, which has a
+ * JDK, Python and Node.js, so the whole pipeline runs), count {@code -Dbench.n}. Writes {@code
+ * target/bench/start-latency-<image>.json}. Only correctness is asserted.
+ */
+@ExtendWith(ContainerdExtension.class)
+class StartLatencyBench {
+
+  private static final int WARMUP = 20;
+  private static final Map<String, String> OPT_IN = Map.of("cainjekt.io/enabled", "true");
+
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path work;
+
+  @Test
+  void optedInStartsAsFastAsPlainOnes(Containerd containerd) throws Exception {
+    String imageName = System.getProperty("bench.image", "debian-tls");
+    int n = Integer.getInteger("bench.n", 200);
+    String image = BenchImages.reference(containerd, imageName);
+    PodSpec optedPod = PodSpec.of("e2e-bench", "latency-opted").withAnnotations(OPT_IN);
+    PodSpec plainPod = PodSpec.of("e2e-bench", "latency-plain");
+    CallTimings opted = new CallTimings();
+    CallTimings plain = new CallTimings();
+    String optedId = containerd.cri().runPodSandbox(optedPod);
+    String plainId = containerd.cri().runPodSandbox(plainPod);
+    try (InjectingPlugin plugin = ProductionJvm.plugin(containerd, work);
+        CriClient optedCri = new CriClient(containerd.socket(), opted);
+        CriClient plainCri = new CriClient(containerd.socket(), plain)) {
+      long mark = plugin.logMark();
+      for (int i = 0; i < WARMUP; i++) {
+        cycle(containerd.cri(), optedId, optedPod, "warm-o" + i, image);
+        cycle(containerd.cri(), plainId, plainPod, "warm-p" + i, image);
+      }
+      for (int i = 0; i < n; i++) {
+        cycle(optedCri, optedId, optedPod, "o" + i, image);
+        cycle(plainCri, plainId, plainPod, "p" + i, image);
+      }
+      List<String> log = plugin.process().log().linesSince(mark);
+      report(containerd, imageName, opted, plain, plugin).write(containerd.basedir());
+      assertThat(PluginLog.injectedWithoutFailure(log)).isEqualTo(WARMUP + n);
+      assertThat(PluginLog.count(log, "inject: failed")).isZero();
+      assertThat(PluginLog.count(log, "nri: connection lost")).isZero();
+    } finally {
+      containerd.cri().removePod(optedId);
+      containerd.cri().removePod(plainId);
+    }
+  }
+
+  /** Create and start timed by {@code cri}; stop and remove by the shared, untimed client. */
+  private static void cycle(CriClient cri, String podId, PodSpec pod, String name, String image) {
+    String id = ContainerCycle.createAndStart(cri, podId, pod, ContainerCycle.sleeper(name, image));
+    ContainerCycle.stopAndRemove(cri, id);
+  }
+
+  private static BenchReport report(
+      Containerd containerd,
+      String image,
+      CallTimings opted,
+      CallTimings plain,
+      InjectingPlugin plugin) {
+    BenchReport r =
+        new BenchReport(
+            "start-latency-" + image,
+            "CRI CreateContainer/StartContainer, opted-in vs plain, interleaved, image " + image,
+            containerd);
+    r.putLatency("create_opted_in", opted, "CreateContainer");
+    r.putLatency("create_plain", plain, "CreateContainer");
+    r.putLatency("start_opted_in", opted, "StartContainer");
+    r.putLatency("start_plain", plain, "StartContainer");
+    r.put("create_median_ratio", ratio(opted, plain, "CreateContainer", true));
+    r.put("create_p99_ratio", ratio(opted, plain, "CreateContainer", false));
+    r.put("start_median_ratio", ratio(opted, plain, "StartContainer", true));
+    r.put("start_p99_ratio", ratio(opted, plain, "StartContainer", false));
+    r.put("plugin_start_handling_mean_ms", mean(plugin, "start_container"));
+    r.put("plugin_create_handling_mean_ms", mean(plugin, "create_container"));
+    return r;
+  }
+
+  private static double ratio(CallTimings a, CallTimings b, String method, boolean median) {
+    CallTimings.Summary x = a.summary(method);
+    CallTimings.Summary y = b.summary(method);
+    double r =
+        median
+            ? (double) x.median().toNanos() / y.median().toNanos()
+            : (double) x.p99().toNanos() / y.p99().toNanos();
+    return Math.round(r * 1000) / 1000.0;
+  }
+
+  /** Mean of the plugin's own handling time histogram for {@code event}, in ms. */
+  private static double mean(InjectingPlugin plugin, String event) {
+    String labels = "{event=\"" + event + "\"}";
+    double sum = plugin.sample("cainjekt_nri_request_duration_seconds_sum" + labels);
+    double count = plugin.sample("cainjekt_nri_request_duration_seconds_count" + labels);
+    return count == 0 ? 0 : Math.round(sum / count * 1e5) / 100.0;
+  }
+}
