@@ -162,6 +162,19 @@ final class InjectedContainers {
         .toList();
   }
 
+  /** How many containers there are, and how many hold an outdated version of their bundle. */
+  int[] counts(Function<String, Optional<Fingerprint>> currentHash) {
+    int all = 0;
+    int outdated = 0;
+    for (Entry e : entries.values()) {
+      all++;
+      if (currentHash.apply(e.bundle()).map(h -> !h.equals(e.caHash())).orElse(false)) {
+        outdated++;
+      }
+    }
+    return new int[] {all, outdated};
+  }
+
   /** The /containers view; {@code currentHash} gives each bundle's current version. */
   List<ContainerReport> reports(Function<String, Optional<Fingerprint>> currentHash) {
     return entries.values().stream()

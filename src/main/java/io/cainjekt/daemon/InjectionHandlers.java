@@ -132,6 +132,7 @@ final class InjectionHandlers {
     try {
       LoadedBundle bundle = services.bundles().get(decision.bundle().orElseThrow()).orElseThrow();
       Adjustment adjustment = withLock(c.id(), () -> stage(pod, c, bundle, decision));
+      updateGauges();
       services.metrics().nriRequest(LatencyEvent.CREATE_CONTAINER, since(start));
       logDecision("inject: staged", pod, c, decision);
       return adjustment;
@@ -191,6 +192,7 @@ final class InjectionHandlers {
     long start = System.nanoTime();
     try {
       InjectionReport report = withLock(c.id(), () -> inject(c.id(), c.pid()));
+      updateGauges();
       services.metrics().nriRequest(LatencyEvent.START_CONTAINER, since(start));
       logInjected(pod, c, report, since(start));
       if (report.anyFailed()) {
@@ -384,11 +386,14 @@ final class InjectionHandlers {
     updateGauges();
   }
 
-  /** Refreshes the gauges derived from the view (injected, outdated, staged bytes). */
+  /**
+   * Refreshes the gauges derived from the view (injected, outdated, staged bytes): after every
+   * change of the view, without building its reports.
+   */
   void updateGauges() {
-    List<ContainerReport> reports = reports();
-    int outdated = (int) reports.stream().filter(ContainerReport::outdated).count();
-    services.metrics().containers(reports.size(), outdated);
+    int[] counts =
+        containers.counts(name -> services.bundles().get(name).map(b -> b.bundle().contentHash()));
+    services.metrics().containers(counts[0], counts[1]);
     services.metrics().stagedBytes(services.staging().stagedBytes());
   }
 

@@ -75,11 +75,11 @@ public class HandlerBenchmark {
 
   @Setup(Level.Trial)
   public void start() throws Exception {
-    lower = BenchImages.rootfs(Path.of(System.getProperty("user.dir")), image);
+    lower = BenchRoots.rootfs(Path.of(System.getProperty("user.dir")), image);
     work = Files.createTempDirectory("cainjekt-bench");
-    BenchImages.run("mount", "-t", "tmpfs", "-o", "size=1g", "tmpfs", work.toString());
+    BenchRoots.run("mount", "-t", "tmpfs", "-o", "size=1g", "tmpfs", work.toString());
     Path bundle = work.resolve("ca.pem");
-    Files.write(bundle, BenchImages.resource("inject/pki/corp-ca.pem"));
+    Files.write(bundle, BenchRoots.resource("inject/pki/corp-ca.pem"));
     bundles = TrustBundles.open(List.of(new NamedSource("default", bundle)), Duration.ZERO);
     staging = Staging.open(work.resolve("staging"));
     handlers =
@@ -100,7 +100,7 @@ public class HandlerBenchmark {
   public void stop() throws Exception {
     staging.close();
     bundles.close();
-    BenchImages.run("umount", "-l", work.toString());
+    BenchRoots.run("umount", "-l", work.toString());
     Files.deleteIfExists(work);
   }
 
@@ -141,7 +141,7 @@ public class HandlerBenchmark {
       Files.createDirectories(rootfs);
       Files.createDirectories(task.resolve("upper"));
       Files.createDirectories(task.resolve("work"));
-      BenchImages.run(
+      BenchRoots.run(
           "mount",
           "-t",
           "overlay",
@@ -160,8 +160,8 @@ public class HandlerBenchmark {
     @TearDown(Level.Invocation)
     public void removeAndUnmount(HandlerBenchmark b) throws Exception {
       b.handlers.removeContainer(OPTED_IN_POD, container(id, 0));
-      BenchImages.run("umount", rootfs.toString());
-      BenchImages.run("rm", "-rf", rootfs.getParent().toString());
+      BenchRoots.run("umount", rootfs.toString());
+      BenchRoots.run("rm", "-rf", rootfs.getParent().toString());
     }
   }
 

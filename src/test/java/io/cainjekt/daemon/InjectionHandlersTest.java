@@ -21,6 +21,7 @@ import io.cainjekt.policy.PolicyConfig;
 import io.cainjekt.trust.NamedSource;
 import io.cainjekt.trust.TrustBundles;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -266,6 +267,37 @@ class InjectionHandlersTest {
       }
     }
     return 0;
+  }
+
+  /** The value of an unlabelled gauge of the handlers' metrics (NaN when absent). */
+  private double gauge(String name) {
+    for (MetricSnapshot s : metrics.registry().scrape()) {
+      if (s instanceof GaugeSnapshot g && g.getMetadata().getName().equals(name)) {
+        return g.getDataPoints().getFirst().getValue();
+      }
+    }
+    return Double.NaN;
+  }
+
+  @Test
+  void gaugesFollowEveryCreateStartAndRemove() throws Exception {
+    InjectionHandlers h = handlers(FailPolicy.OPEN);
+    debianRoot();
+
+    h.createContainer(pod(OPTED_IN), container(0, List.of()));
+    assertThat(gauge("cainjekt_injected_containers")).isEqualTo(1);
+    double staged = gauge("cainjekt_staged_bytes");
+    assertThat(staged).isPositive();
+
+    h.startContainer(pod(OPTED_IN), container(4242, List.of()));
+    assertThat(gauge("cainjekt_staged_bytes"))
+        .as("the image's own files replace the defaults")
+        .isPositive()
+        .isNotEqualTo(staged);
+
+    h.removeContainer(pod(OPTED_IN), container(0, List.of()));
+    assertThat(gauge("cainjekt_injected_containers")).isZero();
+    assertThat(gauge("cainjekt_staged_bytes")).isZero();
   }
 
   @Test

@@ -12,21 +12,20 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Runs the plugin with the JVM flags of the image's ENTRYPOINT (Dockerfile: Serial GC, heap at 60 %
- * of the memory the JVM sees, no hsperfdata file) instead of the test JVM's defaults (G1, 25 %), so
- * memory figures are those of the DaemonSet. The AOT cache of the image is not used (it needs the
+ * Runs the plugin as the DaemonSet does. Every plugin the tests start already gets the image's JVM
+ * options ({@code bin/jvm.options}, added by {@code PluginProcess}); this adds the memory limit the
+ * JVM in the pod would read from its cgroup. The AOT cache of the image is not used (it needs the
  * image's training run). {@link InjectingPlugin} and {@code PluginProcess} take a {@code java} to
- * run; this is a two-line wrapper script around the test JVM's java that adds the flags.
+ * run; this is a two-line wrapper script around the test JVM's java that adds the flag.
  */
 final class ProductionJvm {
 
   /**
-   * The Dockerfile ENTRYPOINT's flags, without the AOT cache, plus {@code -XX:MaxRAM=256m}: the
-   * chart's memory limit (values.yaml resources.limits.memory), which the JVM in the pod reads from
-   * its cgroup and sizes its heap from; on this host it would see all of the machine's memory.
+   * {@code -XX:MaxRAM=256m}: the chart's memory limit (values.yaml resources.limits.memory), which
+   * sizes the heap through {@code -XX:MaxRAMPercentage} of bin/jvm.options; on this host the JVM
+   * would see all of the machine's memory.
    */
-  static final List<String> FLAGS =
-      List.of("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=60", "-XX:-UsePerfData", "-XX:MaxRAM=256m");
+  static final List<String> FLAGS = List.of("-XX:MaxRAM=256m");
 
   private ProductionJvm() {}
 
