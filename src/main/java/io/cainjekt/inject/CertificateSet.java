@@ -52,7 +52,7 @@ public final class CertificateSet {
 
   private static Fingerprint fingerprint(X509Certificate certificate) {
     try {
-      return Fingerprint.of(certificate.getEncoded());
+      return Fingerprint.of(certificate);
     } catch (CertificateEncodingException e) {
       throw new IllegalArgumentException("certificate without a DER encoding", e);
     }

@@ -39,8 +39,7 @@ public record CaCertificate(X509Certificate certificate, byte[] der, Fingerprint
 
   /** Wraps an already parsed certificate. */
   static CaCertificate of(X509Certificate certificate) throws CertificateException {
-    byte[] der = certificate.getEncoded();
-    return new CaCertificate(certificate, der, Fingerprint.of(der));
+    return new CaCertificate(certificate, certificate.getEncoded(), Fingerprint.of(certificate));
   }
 
   @Override

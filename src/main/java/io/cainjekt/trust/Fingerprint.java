@@ -3,8 +3,13 @@ package io.cainjekt.trust;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * A SHA-256 digest, compared by value. Immutable.
@@ -24,12 +29,44 @@ public record Fingerprint(byte[] sha256) implements Comparable<Fingerprint> {
     sha256 = sha256.clone();
   }
 
+  private static final MessageDigest PROTOTYPE = newDigest();
+
+  // Fingerprints of parsed certificates: the memoized parses of an image's stores hand out the same
+  // instances for every container of that image, so each is hashed once. Weak keys; the values do
+  // not refer to them.
+  private static final Map<X509Certificate, Fingerprint> OF_CERTIFICATE =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
   /** The SHA-256 of {@code der}. */
   public static Fingerprint of(byte[] der) {
     return new Fingerprint(digest().digest(der));
   }
 
+  /**
+   * The SHA-256 of the certificate's DER encoding.
+   *
+   * @throws CertificateEncodingException if it has none
+   */
+  public static Fingerprint of(X509Certificate certificate) throws CertificateEncodingException {
+    Fingerprint known = OF_CERTIFICATE.get(certificate);
+    if (known != null) {
+      return known;
+    }
+    Fingerprint computed = of(certificate.getEncoded());
+    OF_CERTIFICATE.put(certificate, computed);
+    return computed;
+  }
+
+  /** A fresh SHA-256 digest (a clone of a prototype: much cheaper than a provider lookup). */
   static MessageDigest digest() {
+    try {
+      return (MessageDigest) PROTOTYPE.clone();
+    } catch (CloneNotSupportedException e) {
+      return newDigest();
+    }
+  }
+
+  private static MessageDigest newDigest() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

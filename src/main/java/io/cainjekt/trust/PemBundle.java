@@ -27,6 +27,7 @@ public final class PemBundle {
   private final List<CaCertificate> certificates;
   private final List<String> warnings;
   private final Fingerprint contentHash;
+  private volatile byte[] pem; // toPem(), encoded on first use
 
   private PemBundle(Collection<CaCertificate> certificates, List<String> warnings) {
     Map<Fingerprint, CaCertificate> unique = new LinkedHashMap<>();
@@ -146,6 +147,15 @@ public final class PemBundle {
 
   /** The certificates as PEM text, one block each, LF line ends. */
   public byte[] toPem() {
+    byte[] known = pem; // benign race: every thread computes the same bytes
+    if (known == null) {
+      known = encode();
+      pem = known;
+    }
+    return known.clone();
+  }
+
+  private byte[] encode() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Base64.Encoder encoder =
         Base64.getMimeEncoder(PEM_LINE_CHARS, "\n".getBytes(StandardCharsets.US_ASCII));
