@@ -32,6 +32,10 @@ public record OsRelease(String id, List<String> idLike, String versionId, String
   private static final Pattern LINE = Pattern.compile("([A-Za-z0-9_]+)=(.*)");
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z0-9._-]{1,64}");
   private static final int MAX_FIELD_CHARS = 256;
+  // C0 and C1 controls, format characters (bidi overrides, zero-width), line and paragraph
+  // separators and lone surrogates: none of them belongs in a log line or the status document.
+  private static final Pattern UNPRINTABLE =
+      Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}]");
 
   public OsRelease {
     idLike = List.copyOf(idLike);
@@ -68,10 +72,11 @@ public record OsRelease(String id, List<String> idLike, String versionId, String
     return IDENTIFIER.matcher(lower).matches() ? lower : "";
   }
 
+  /** Printable characters only, at most {@link #MAX_FIELD_CHARS} code points. */
   private static String clip(String value) {
-    String printable = value.replaceAll("\\p{Cntrl}", "");
-    return printable.length() > MAX_FIELD_CHARS
-        ? printable.substring(0, MAX_FIELD_CHARS)
+    String printable = UNPRINTABLE.matcher(value).replaceAll("");
+    return printable.codePointCount(0, printable.length()) > MAX_FIELD_CHARS
+        ? printable.substring(0, printable.offsetByCodePoints(0, MAX_FIELD_CHARS))
         : printable;
   }
 

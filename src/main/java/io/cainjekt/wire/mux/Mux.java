@@ -29,6 +29,12 @@ public final class Mux implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Mux.class);
   private static final int READ_BUFFER_BYTES = 64 << 10;
 
+  /**
+   * Unknown connection ids we warn about one by one; past this a peer spraying ids gets no more
+   * warnings and costs no more memory.
+   */
+  static final int MAX_WARNED_UNKNOWN = 16;
+
   /** The receiving side of one logical connection; called on the reader thread. */
   public interface Receiver {
     /** Bytes that arrived for this connection; throwing closes the whole trunk. */
@@ -166,6 +172,11 @@ public final class Mux implements AutoCloseable {
     }
   }
 
+  /** How many unknown connection ids were remembered for warnings (bounded). */
+  int unknownConnectionsWarned() {
+    return warnedUnknown.size();
+  }
+
   private ConnectionClosedException endOfStream() {
     boolean truncated = !decoder.idle() || receivers.values().stream().anyMatch(r -> !r.idle());
     return new ConnectionClosedException(
@@ -178,7 +189,7 @@ public final class Mux implements AutoCloseable {
     Receiver receiver = receivers.get(connId);
     if (receiver != null) {
       receiver.receive(payload);
-    } else if (warnedUnknown.add(connId)) {
+    } else if (warnedUnknown.size() < MAX_WARNED_UNKNOWN && warnedUnknown.add(connId)) {
       log.atWarn()
           .setMessage("mux: bytes for an unknown connection discarded")
           .addKeyValue("conn", connId)
