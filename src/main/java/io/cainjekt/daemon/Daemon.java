@@ -84,11 +84,11 @@ public final class Daemon implements AutoCloseable {
       KubernetesApi k8s = own(KubernetesApi.start(config.kubernetes(), metrics));
       InjectionHandlers handlers = new InjectionHandlers(services(bundles, staging, k8s));
       bundles.addListener(b -> bundleLoaded(b, handlers));
-      http = own(HealthServer.start(config.httpAddress(), metrics, readiness, handlers::reports));
       nri = own(new NriStub(nriOptions(), nriHandlers(handlers)));
       nri.addStateListener(this::runtimeState);
       handlers.updateGauges();
-      nri.start();
+      nri.start(); // connects in the background while the HTTP server comes up
+      http = own(HealthServer.start(config.httpAddress(), metrics, readiness, handlers::reports));
     } catch (IOException | RuntimeException e) {
       close();
       throw e;

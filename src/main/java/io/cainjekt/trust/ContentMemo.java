@@ -20,8 +20,12 @@ final class ContentMemo {
   /** Entries kept at most. */
   static final int MAX_ENTRIES = 48;
 
-  /** Input bytes the kept entries may stand for in total (their results are of that order). */
-  static final long MAX_WEIGHT_BYTES = 12L << 20;
+  /**
+   * Input bytes the kept entries may stand for in total. A parsed bundle takes a few times its
+   * input on the heap, so this bounds the memo to roughly 20 MiB; a Debian image's bundle and JDK
+   * cacerts are about 400 KB together, so about fifteen images stay warm.
+   */
+  static final long MAX_WEIGHT_BYTES = 6L << 20;
 
   private static final ContentMemo SHARED = new ContentMemo(MAX_ENTRIES, MAX_WEIGHT_BYTES);
 
