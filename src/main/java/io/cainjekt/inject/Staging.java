@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject;
 
+import io.cainjekt.trust.Fingerprint;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -227,7 +228,7 @@ public final class Staging implements AutoCloseable {
         return known;
       }
     }
-    String hash = BlobStore.sha256Hex(content);
+    String hash = Fingerprint.of(content).hex();
     synchronized (recentHashes) {
       recentHashes.put(content, hash);
     }

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cainjekt.trust.Fingerprint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -204,12 +205,12 @@ class StagingTest {
     Path dir = root.resolve("containers").resolve(ID_A);
     Files.write(blobs.resolve(".tmp-crashed"), BUNDLE_V2);
     Files.write(
-        blobs.resolve(BlobStore.sha256Hex(BUNDLE_V2)), BUNDLE_V2); // published, never linked
+        blobs.resolve(Fingerprint.of(BUNDLE_V2).hex()), BUNDLE_V2); // published, never linked
     Files.createLink(dir.resolve(".tmp-" + Staging.STATUS), blobs.resolve(".tmp-crashed"));
     try (Staging reopened = Staging.open(root)) {
       try (Stream<Path> s = Files.list(blobs)) {
         assertThat(s.map(p -> p.getFileName().toString()))
-            .containsExactly(BlobStore.sha256Hex(BUNDLE));
+            .containsExactly(Fingerprint.of(BUNDLE).hex());
       }
       try (Stream<Path> s = Files.list(dir)) {
         assertThat(s.map(p -> p.getFileName().toString())).containsExactly(Staging.CA_BUNDLE);
