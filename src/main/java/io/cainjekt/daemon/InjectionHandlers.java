@@ -244,7 +244,7 @@ final class InjectionHandlers {
             .pipeline()
             .run(
                 new InjectionRequest(
-                    RootFs.open(root.hostPath()),
+                    RootFs.openForInjection(root.hostPath()),
                     bundle.bundle(),
                     entry.env(),
                     entry.volumeMountPaths(),

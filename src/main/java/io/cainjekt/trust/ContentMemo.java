@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /**
  * A small, bounded memo for the pure functions of this package whose input is file content: parsing
@@ -69,9 +70,24 @@ final class ContentMemo {
    * @param input the hash of everything the function reads
    * @param weight roughly the bytes the result holds
    */
-  @SuppressWarnings("unchecked") // a key's kind always maps to one result type
   <T, E extends Exception> T get(
       String kind, String source, Fingerprint input, long weight, Computation<T, E> compute)
+      throws E {
+    return get(kind, source, input, compute, value -> weight);
+  }
+
+  /**
+   * The memoized result of {@code compute} for this input, weighed once computed.
+   *
+   * @param weigher roughly the bytes a result holds
+   */
+  @SuppressWarnings("unchecked") // a key's kind always maps to one result type
+  <T, E extends Exception> T get(
+      String kind,
+      String source,
+      Fingerprint input,
+      Computation<T, E> compute,
+      ToLongFunction<? super T> weigher)
       throws E {
     Key key = new Key(kind, source, input);
     synchronized (this) {
@@ -83,6 +99,7 @@ final class ContentMemo {
       misses++;
     }
     T value = compute.compute();
+    long weight = weigher.applyAsLong(value);
     if (weight <= maxWeight) {
       put(key, new Entry(value, weight));
     }
