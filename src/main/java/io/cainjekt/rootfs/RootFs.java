@@ -19,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -40,6 +41,7 @@ public final class RootFs {
 
   private final Path hostRoot;
   private final Lookup lookup;
+  private final List<RootChange> changes = Collections.synchronizedList(new ArrayList<>());
 
   private RootFs(Path hostRoot, Lookup lookup) {
     this.hostRoot = hostRoot;
@@ -251,6 +253,7 @@ public final class RootFs {
           containerPath,
           content,
           newFileMode);
+      changes.add(new RootChange.Write(containerPath, content, newFileMode));
     } finally {
       lookup.forget(r.hostPath(hostRoot));
     }
@@ -271,6 +274,7 @@ public final class RootFs {
         lookup.forget(host);
         Files.createDirectory(host, PosixFilePermissions.asFileAttribute(DIRECTORY_MODE));
       }
+      changes.add(new RootChange.Directories(containerPath));
     } finally {
       lookup.forget(r.hostPath(hostRoot));
     }
@@ -302,8 +306,28 @@ public final class RootFs {
     }
     try {
       AtomicWriter.replaceSymlink(hostRoot, parent.components(), name, containerPath, target);
+      changes.add(new RootChange.Symlink(containerPath, target));
     } finally {
       lookup.forget(parent.hostPath(hostRoot).resolve(name));
+    }
+  }
+
+  /** The changes made through this object so far, in order. */
+  public List<RootChange> changes() {
+    synchronized (changes) {
+      return List.copyOf(changes);
+    }
+  }
+
+  /**
+   * Makes a recorded change (of another root of the same image) here, with the same checks as the
+   * method that made it.
+   */
+  public void apply(RootChange change) throws IOException {
+    switch (change) {
+      case RootChange.Write w -> writeAtomically(w.containerPath(), w.content(), w.newFileMode());
+      case RootChange.Directories d -> createDirectories(d.containerPath());
+      case RootChange.Symlink l -> symlink(l.containerPath(), l.target());
     }
   }
 

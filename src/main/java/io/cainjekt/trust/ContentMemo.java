@@ -2,9 +2,7 @@
 package io.cainjekt.trust;
 
 import java.security.MessageDigest;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Optional;
 import java.util.function.ToLongFunction;
 
 /**
@@ -32,18 +30,10 @@ final class ContentMemo {
 
   private record Key(String kind, String source, Fingerprint input) {}
 
-  private record Entry(Object value, long weight) {}
-
-  private final int maxEntries;
-  private final long maxWeight;
-  private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
-  private long weight;
-  private long hits;
-  private long misses;
+  private final WeightedLru<Key, Object> entries;
 
   ContentMemo(int maxEntries, long maxWeight) {
-    this.maxEntries = maxEntries;
-    this.maxWeight = maxWeight;
+    this.entries = new WeightedLru<>(maxEntries, maxWeight);
   }
 
   /** The process-wide memo. */
@@ -90,38 +80,21 @@ final class ContentMemo {
       ToLongFunction<? super T> weigher)
       throws E {
     Key key = new Key(kind, source, input);
-    synchronized (this) {
-      Entry e = entries.get(key);
-      if (e != null) {
-        hits++;
-        return (T) e.value();
-      }
-      misses++;
+    Optional<Object> known = entries.get(key);
+    if (known.isPresent()) {
+      return (T) known.get();
     }
     T value = compute.compute();
-    long weight = weigher.applyAsLong(value);
-    if (weight <= maxWeight) {
-      put(key, new Entry(value, weight));
-    }
+    entries.put(key, value, weigher.applyAsLong(value));
     return value;
   }
 
-  private synchronized void put(Key key, Entry entry) {
-    Entry old = entries.put(key, entry);
-    weight += entry.weight() - (old == null ? 0 : old.weight());
-    Iterator<Map.Entry<Key, Entry>> eldest = entries.entrySet().iterator();
-    while ((entries.size() > maxEntries || weight > maxWeight) && eldest.hasNext()) {
-      weight -= eldest.next().getValue().weight();
-      eldest.remove();
-    }
-  }
-
   /** Hits and misses so far, for tests and benchmarks. */
-  synchronized long[] counts() {
-    return new long[] {hits, misses};
+  long[] counts() {
+    return entries.counts();
   }
 
-  synchronized int size() {
+  int size() {
     return entries.size();
   }
 
