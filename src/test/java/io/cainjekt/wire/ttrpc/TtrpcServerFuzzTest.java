@@ -10,6 +10,7 @@ import io.cainjekt.wire.ttrpc.proto.Request;
 import io.cainjekt.wire.ttrpc.proto.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -226,7 +227,7 @@ class TtrpcServerFuzzTest {
         assertThat(multiset(got)).as("case %d: replies", i).isEqualTo(multiset(script.expected));
       }
       if (garbage) {
-        link.send(List.of(new byte[] {0, 0, 0, 0, 0, 0, 0, 1, 9, 0})); // message type 9
+        sendProtocolError(link, m.random().nextInt(4));
       } else {
         int barrier = script.fresh();
         script.expect(barrier, new Expect(StatusCode.OK, ByteString.EMPTY));
@@ -249,6 +250,17 @@ class TtrpcServerFuzzTest {
     assertThat(handlers.exited.tryAcquire(handlers.started.get(), 10, TimeUnit.SECONDS))
         .as("case %d: every handler returned", i)
         .isTrue();
+  }
+
+  /** Bytes that break the protocol: each closes the trunk with a TtrpcProtocolException. */
+  private static void sendProtocolError(MuxLink link, int kind) throws IOException {
+    switch (kind) {
+      case 0 -> link.send(List.of(new byte[] {0, 0, 0, 0, 0, 0, 0, 1, 9, 0})); // message type 9
+      case 1 -> link.send(List.of(FrameCodecFuzzTest.header(0x8000_0000L, 1, 1))); // 2 GiB
+      case 2 -> // a response whose payload is not protobuf, for a stream nobody opened
+          link.send(List.of(FrameCodec.encode(3, MessageType.RESPONSE, 0, new byte[] {-1})));
+      default -> link.sendRaw(ByteBuffer.allocate(8).putInt(0).putInt(1).array()); // mux id 0
+    }
   }
 
   private static byte[] barrierRequest() {
