@@ -194,10 +194,11 @@ final class InjectionHandlers {
     }
     long start = System.nanoTime();
     try {
-      InjectionReport report = withLock(c.id(), () -> inject(c.id(), c.pid(), true));
+      PlanMemo.Run run = withLock(c.id(), () -> inject(c.id(), c.pid(), true));
+      InjectionReport report = run.report();
       updateGauges();
       services.metrics().nriRequest(LatencyEvent.START_CONTAINER, since(start));
-      logInjected(pod, c, report, since(start));
+      logInjected(pod, c, run, since(start));
       if (report.anyFailed()) {
         Set<RootfsRefusal> refusals = Reports.refusals(report);
         refusals.forEach(r -> services.metrics().rejected(Reports.rejectedInput(r)));
@@ -227,7 +228,7 @@ final class InjectionHandlers {
    * replayed; a running container's root (rotation) always gets a full run. Caller holds the
    * container's lock.
    */
-  private InjectionReport inject(String id, int pid, boolean starting) throws IOException {
+  private PlanMemo.Run inject(String id, int pid, boolean starting) throws IOException {
     InjectedContainers.Entry entry = containers.get(id).orElseThrow();
     LoadedBundle bundle =
         services
@@ -244,7 +245,7 @@ final class InjectionHandlers {
                     () ->
                         new IOException(
                             "no root found for container " + id + " (pid " + pid + ")"));
-    InjectionReport report =
+    PlanMemo.Run run =
         plans.run(
             new InjectionRequest(
                 RootFs.openForInjection(root.hostPath()),
@@ -254,6 +255,7 @@ final class InjectionHandlers {
                 entry.filter(),
                 false),
             starting ? root.imageLayers() : Optional.empty());
+    InjectionReport report = run.report();
     services.staging().replace(id, report.files());
     List<String> runtimes = Reports.runtimes(report);
     containers.update(
@@ -272,7 +274,7 @@ final class InjectionHandlers {
     services.metrics().injected(report.distro().orElse("none"));
     services.metrics().distroDetected(report.distro().orElse("none"));
     runtimes.forEach(services.metrics()::runtimeDetected);
-    return report;
+    return run;
   }
 
   /** RemoveContainer: forget the container and release its staged files. */
@@ -449,7 +451,8 @@ final class InjectionHandlers {
         .log();
   }
 
-  private void logInjected(PodInfo pod, ContainerInfo c, InjectionReport r, Duration took) {
+  private void logInjected(PodInfo pod, ContainerInfo c, PlanMemo.Run run, Duration took) {
+    InjectionReport r = run.report();
     log.atInfo()
         .setMessage("inject: injected")
         .addKeyValue("namespace", pod.namespace())
@@ -461,6 +464,7 @@ final class InjectionHandlers {
             "root",
             containers.get(c.id()).flatMap(InjectedContainers.Entry::root).map(x -> x.kind()))
         .addKeyValue("failed", r.anyFailed())
+        .addKeyValue("plan", run.replayed() ? "replayed" : "computed")
         .addKeyValue("ms", took.toNanos() / 1e6)
         .log();
   }

@@ -56,6 +56,14 @@ public final class PlanMemo {
     }
   }
 
+  /**
+   * One injection's report, and whether it was a replay of the image's plan.
+   *
+   * @param report what was done (the remembered report when replayed)
+   * @param replayed true when the remembered changes were made instead of running the pipeline
+   */
+  public record Run(InjectionReport report, boolean replayed) {}
+
   private final Pipeline pipeline;
   private final WeightedLru<Key, Plan> plans;
 
@@ -69,15 +77,15 @@ public final class PlanMemo {
   }
 
   /**
-   * The report of {@code request}: the pipeline's, or the remembered one of the same image once its
-   * changes are made again in {@code request.root()}.
+   * Injects {@code request}: runs the pipeline, or makes the remembered changes of the same image
+   * again in {@code request.root()} and hands back the remembered report.
    *
    * @param imageLayers the root's read-only image layers with an empty writable layer above them;
    *     empty to run the pipeline without remembering
    */
-  public InjectionReport run(InjectionRequest request, Optional<String> imageLayers) {
+  public Run run(InjectionRequest request, Optional<String> imageLayers) {
     if (imageLayers.isEmpty() || request.dryRun()) {
-      return pipeline.run(request);
+      return new Run(pipeline.run(request), false);
     }
     Key key =
         new Key(
@@ -92,7 +100,7 @@ public final class PlanMemo {
         for (RootChange change : known.get().changes()) {
           request.root().apply(change);
         }
-        return known.get().report();
+        return new Run(known.get().report(), true);
       } catch (IOException | RuntimeException e) { // boundary: fall back to a full run
         plans.remove(key);
         log.atWarn()
@@ -100,7 +108,7 @@ public final class PlanMemo {
             .addKeyValue("root", request.root().hostRoot())
             .setCause(e)
             .log();
-        return pipeline.run(request);
+        return new Run(pipeline.run(request), false);
       }
     }
     InjectionReport report = pipeline.run(request);
@@ -108,7 +116,7 @@ public final class PlanMemo {
       Plan plan = new Plan(request.root().changes(), report);
       plans.put(key, plan, plan.weight());
     }
-    return report;
+    return new Run(report, false);
   }
 
   /** Replays and runs so far: hits and misses, for tests and benchmarks. */

@@ -53,11 +53,14 @@ class PlanMemoTest {
     Path replayed = debian("replayed");
     Path fullRun = debian("full");
 
-    InjectionReport report = memo.run(request(first, ENV, Set.of()), LAYERS);
-    InjectionReport again = memo.run(request(replayed, ENV, Set.of()), LAYERS);
+    PlanMemo.Run run = memo.run(request(first, ENV, Set.of()), LAYERS);
+    PlanMemo.Run again = memo.run(request(replayed, ENV, Set.of()), LAYERS);
     Pipeline.standard().run(request(fullRun, ENV, Set.of()));
+    InjectionReport report = run.report();
 
-    assertThat(again).isSameAs(report);
+    assertThat(run.replayed()).isFalse();
+    assertThat(again.replayed()).isTrue();
+    assertThat(again.report()).isSameAs(report);
     assertThat(memo.counts()).containsExactly(1, 1);
     assertThat(report.results()).anyMatch(r -> r.outcome() instanceof Outcome.Applied);
     assertThat(TreeSnapshot.of(replayed)).isEqualTo(TreeSnapshot.of(fullRun));
@@ -72,7 +75,7 @@ class PlanMemoTest {
     // not what the layers promise: a full run would see an Alpine image, the replay does not look
     Files.writeString(second.resolve("etc/os-release"), "ID=alpine\n", StandardCharsets.UTF_8);
 
-    InjectionReport report = memo.run(request(second, ENV, Set.of()), LAYERS);
+    InjectionReport report = memo.run(request(second, ENV, Set.of()), LAYERS).report();
 
     assertThat(report.distro()).contains("debian");
     assertThat(memo.counts()).containsExactly(1, 1);
@@ -129,7 +132,7 @@ class PlanMemoTest {
     Files.delete(broken.resolve("etc/ssl/certs/ca-certificates.crt"));
     Files.createDirectory(broken.resolve("etc/ssl/certs/ca-certificates.crt"));
 
-    assertThat(memo.run(request(broken, ENV, Set.of()), LAYERS).anyFailed()).isTrue();
+    assertThat(memo.run(request(broken, ENV, Set.of()), LAYERS).report().anyFailed()).isTrue();
     memo.run(request(debian("next"), ENV, Set.of()), LAYERS);
     assertThat(memo.counts()).containsExactly(0, 2);
   }
@@ -137,13 +140,15 @@ class PlanMemoTest {
   @Test
   void aReplayThatFailsFallsBackToAFullRunAndIsForgotten() throws IOException {
     PlanMemo memo = new PlanMemo(Pipeline.standard());
-    InjectionReport planned = memo.run(request(debian("a"), ENV, Set.of()), LAYERS);
+    InjectionReport planned = memo.run(request(debian("a"), ENV, Set.of()), LAYERS).report();
     Path diverged = debian("diverged");
     Files.delete(diverged.resolve("etc/ssl/certs/ca-certificates.crt"));
     Files.createDirectory(diverged.resolve("etc/ssl/certs/ca-certificates.crt"));
 
-    InjectionReport report = memo.run(request(diverged, ENV, Set.of()), LAYERS);
+    PlanMemo.Run run = memo.run(request(diverged, ENV, Set.of()), LAYERS);
+    InjectionReport report = run.report();
 
+    assertThat(run.replayed()).isFalse();
     assertThat(report).isNotSameAs(planned);
     assertThat(report.anyFailed()).isTrue();
     memo.run(request(debian("c"), ENV, Set.of()), LAYERS);
