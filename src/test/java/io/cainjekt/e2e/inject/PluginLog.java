@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 final class PluginLog {
 
   private static final Pattern NOT_FAILED = Pattern.compile("\"?failed\"?[=:]\"?false\\b");
+  private static final Pattern MILLIS = Pattern.compile("\"?ms\"?[=:]\"?([0-9.]+)");
+  private static final Pattern REPLAYED = Pattern.compile("\"?plan\"?[=:]\"replayed\"");
   private static final Pattern TIME =
       Pattern.compile("^(?:\\{\"time\":\")?(\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z)");
 
@@ -28,6 +30,23 @@ final class PluginLog {
   static long injectedWithoutFailure(List<String> lines) {
     return lines.stream()
         .filter(l -> hasMessage(l, "inject: injected") && NOT_FAILED.matcher(l).find())
+        .count();
+  }
+
+  /** The handling times ({@code ms}) of the "inject: injected" lines, in order. */
+  static List<Double> injectedMillis(List<String> lines) {
+    return lines.stream()
+        .filter(l -> hasMessage(l, "inject: injected"))
+        .map(MILLIS::matcher)
+        .filter(Matcher::find)
+        .map(m -> Double.parseDouble(m.group(1)))
+        .toList();
+  }
+
+  /** "inject: injected" lines that replayed their image's plan. */
+  static long replayed(List<String> lines) {
+    return lines.stream()
+        .filter(l -> hasMessage(l, "inject: injected") && REPLAYED.matcher(l).find())
         .count();
   }
 

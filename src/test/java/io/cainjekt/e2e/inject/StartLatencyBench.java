@@ -52,12 +52,19 @@ class StartLatencyBench {
         cycle(containerd.cri(), optedId, optedPod, "warm-o" + i, image);
         cycle(containerd.cri(), plainId, plainPod, "warm-p" + i, image);
       }
+      long measured = plugin.logMark();
       for (int i = 0; i < n; i++) {
         cycle(optedCri, optedId, optedPod, "o" + i, image);
         cycle(plainCri, plainId, plainPod, "p" + i, image);
       }
       List<String> log = plugin.process().log().linesSince(mark);
-      report(containerd, imageName, opted, plain, plugin).write(containerd.basedir());
+      BenchReport r = report(containerd, imageName, opted, plain, plugin);
+      List<String> measuredLog = plugin.process().log().linesSince(measured);
+      List<Double> handling = PluginLog.injectedMillis(measuredLog);
+      r.put("plugin_start_handling_median_ms", percentile(handling, 0.5));
+      r.put("plugin_start_handling_p99_ms", percentile(handling, 0.99));
+      r.put("plugin_start_replayed", PluginLog.replayed(measuredLog));
+      r.write(containerd.basedir());
       assertThat(PluginLog.injectedWithoutFailure(log)).isEqualTo(WARMUP + n);
       assertThat(PluginLog.count(log, "inject: failed")).isZero();
       assertThat(PluginLog.count(log, "nri: connection lost")).isZero();
@@ -105,6 +112,15 @@ class StartLatencyBench {
             ? (double) x.median().toNanos() / y.median().toNanos()
             : (double) x.p99().toNanos() / y.p99().toNanos();
     return Math.round(r * 1000) / 1000.0;
+  }
+
+  /** The {@code q} quantile (nearest rank) of {@code values}, 0 when there are none. */
+  private static double percentile(List<Double> values, double q) {
+    if (values.isEmpty()) {
+      return 0;
+    }
+    List<Double> sorted = values.stream().sorted().toList();
+    return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(q * sorted.size()) - 1));
   }
 
   /** Mean of the plugin's own handling time histogram for {@code event}, in ms. */
