@@ -87,7 +87,9 @@ public final class TrustStoreBuilder {
 
   /**
    * The trusted certificates of a JKS, JCEKS or PKCS12 keystore (such as a JDK's {@code cacerts}),
-   * opened without a password or else with {@code changeit}.
+   * opened without a password or else with {@code changeit}. A PKCS12 store whose MAC and encrypted
+   * parts ask for more than {@link Pkcs12Protection#MAX_TOTAL_ITERATIONS} key-derivation iterations
+   * in total is refused before the password is tried.
    *
    * @param source names the keystore in messages
    * @throws TrustBundleException if it cannot be read either way
@@ -115,6 +117,9 @@ public final class TrustStoreBuilder {
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
       first = e; // the store may need the default password
     }
+    if (type.equals("PKCS12")) {
+      requireBoundedKeyDerivation(source, keystore, first);
+    }
     try {
       return load(type, keystore, DEFAULT_PASSWORD);
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
@@ -124,6 +129,31 @@ public final class TrustStoreBuilder {
       // empty without a password may mean encrypted certificates: never report a silent zero
       throw new TrustBundleException(
           "read keystore " + source + " as " + type + " (no password, then the default)", e);
+    }
+  }
+
+  /**
+   * With a password the JDK derives a key for the MAC and for each encrypted part, at up to
+   * 5,000,000 iterations each; without one (the first attempt) it skips both. Before the default
+   * password is tried, a store asking for more than {@link Pkcs12Protection#MAX_TOTAL_ITERATIONS}
+   * is refused.
+   */
+  private static void requireBoundedKeyDerivation(String source, byte[] keystore, Exception first)
+      throws TrustBundleException {
+    try {
+      Pkcs12Protection.requireBounded(keystore);
+    } catch (IllegalArgumentException e) {
+      TrustBundleException refused =
+          new TrustBundleException(
+              "read keystore "
+                  + source
+                  + " as PKCS12: refused before deriving any key from the default password: "
+                  + e.getMessage(),
+              e);
+      if (first != null) {
+        refused.addSuppressed(first);
+      }
+      throw refused;
     }
   }
 
