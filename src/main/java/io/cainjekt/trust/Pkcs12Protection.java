@@ -9,7 +9,8 @@ import java.util.List;
  * the iteration count of its MacData and of each encrypted SafeContents (PKCS#12 PBE, PBES1, or
  * PBES2 with PBKDF2), read with {@link DerReader} before the JDK derives any key. The JDK accepts
  * up to 5,000,000 iterations per MAC and per encrypted part, so a hostile image's keystore could
- * cost seconds of CPU per container; {@link #requireBounded} refuses such a store first. Immutable.
+ * cost seconds of CPU per container; {@link #requireWithinLimits} refuses such a store first.
+ * Immutable.
  *
  * @param macIterations iterations of the MAC, 0 without MacData
  * @param encryptedIterations iterations of each encrypted SafeContents, in file order
@@ -112,28 +113,24 @@ record Pkcs12Protection(long macIterations, List<Long> encryptedIterations) {
   }
 
   /**
-   * Reads {@code pfx} and refuses it when opening it with a password would cost more than the
-   * limits allow.
+   * Returns this protection, or refuses it when opening the store with a password would cost more
+   * than the limits allow.
    *
-   * @throws IllegalArgumentException naming the counts and the limit, or why they cannot be read
+   * @throws IllegalArgumentException naming the counts and the limit
    */
-  static Pkcs12Protection requireBounded(byte[] pfx) {
-    Pkcs12Protection protection = of(pfx);
-    if (protection.encryptedIterations.size() > MAX_ENCRYPTED_PARTS) {
+  Pkcs12Protection requireWithinLimits() {
+    if (encryptedIterations.size() > MAX_ENCRYPTED_PARTS) {
       throw new IllegalArgumentException(
-          protection.encryptedIterations.size()
+          encryptedIterations.size()
               + " encrypted SafeContents, over the limit of "
               + MAX_ENCRYPTED_PARTS);
     }
-    if (protection.totalIterations() > MAX_TOTAL_ITERATIONS) {
+    if (totalIterations() > MAX_TOTAL_ITERATIONS) {
       throw new IllegalArgumentException(
           "password-based protection of %d iterations (MAC %d, encrypted contents %s), over the limit of %d"
               .formatted(
-                  protection.totalIterations(),
-                  protection.macIterations,
-                  protection.encryptedIterations,
-                  MAX_TOTAL_ITERATIONS));
+                  totalIterations(), macIterations, encryptedIterations, MAX_TOTAL_ITERATIONS));
     }
-    return protection;
+    return this;
   }
 }

@@ -140,21 +140,33 @@ public final class TrustStoreBuilder {
    */
   private static void requireBoundedKeyDerivation(String source, byte[] keystore, Exception first)
       throws TrustBundleException {
+    Pkcs12Protection protection;
     try {
-      Pkcs12Protection.requireBounded(keystore);
+      protection = Pkcs12Protection.of(keystore);
     } catch (IllegalArgumentException e) {
-      TrustBundleException refused =
-          new TrustBundleException(
-              "read keystore "
-                  + source
-                  + " as PKCS12: refused before deriving any key from the default password: "
-                  + e.getMessage(),
-              e);
-      if (first != null) {
-        refused.addSuppressed(first);
-      }
-      throw refused;
+      throw refused(
+          source, "its password protection cannot be bounded (" + e.getMessage() + ")", e, first);
     }
+    try {
+      protection.requireWithinLimits();
+    } catch (IllegalArgumentException e) {
+      throw refused(source, e.getMessage(), e, first);
+    }
+  }
+
+  private static TrustBundleException refused(
+      String source, String why, Exception cause, Exception first) {
+    TrustBundleException refused =
+        new TrustBundleException(
+            "read keystore "
+                + source
+                + " as PKCS12: refused before deriving any key from the default password: "
+                + why,
+            cause);
+    if (first != null) {
+      refused.addSuppressed(first);
+    }
+    return refused;
   }
 
   private static List<X509Certificate> load(String type, byte[] keystore, char[] password)

@@ -86,9 +86,10 @@ class Pkcs12ProtectionTest {
   @Test
   void ourOwnTruststoresAndTheCommittedCacertsAreWithinTheLimit() throws Exception {
     byte[] ours = TrustStoreBuilder.pkcs12(List.of(TestPki.rootCa("Corp Root CA").certificate()));
-    assertThat(Pkcs12Protection.requireBounded(ours)).isEqualTo(new Pkcs12Protection(0, List.of()));
+    assertThat(Pkcs12Protection.of(ours).requireWithinLimits())
+        .isEqualTo(new Pkcs12Protection(0, List.of()));
     byte[] committed = PemBundleFuzzTest.load("/inject/pki/cacerts.p12");
-    assertThat(Pkcs12Protection.requireBounded(committed).totalIterations())
+    assertThat(Pkcs12Protection.of(committed).requireWithinLimits().totalIterations())
         .isPositive()
         .isLessThanOrEqualTo(Pkcs12Protection.MAX_TOTAL_ITERATIONS);
     assertThat(TrustStoreBuilder.readKeyStore(SOURCE, committed)).isNotEmpty();
@@ -98,7 +99,7 @@ class Pkcs12ProtectionTest {
   @Test
   void aLegacyKeytoolStoreIsWithinTheLimitAndLoads() throws Exception {
     byte[] store = keytool("legacy.p12", "-Dkeystore.pkcs12.legacy");
-    assertThat(Pkcs12Protection.requireBounded(store))
+    assertThat(Pkcs12Protection.of(store).requireWithinLimits())
         .isEqualTo(new Pkcs12Protection(100_000, List.of(50_000L)));
     List<X509Certificate> read = TrustStoreBuilder.readKeyStore(SOURCE, store);
     assertThat(read).hasSize(1);
@@ -189,7 +190,9 @@ class Pkcs12ProtectionTest {
                                             Der.sequence(Der.oid("1.2.3.4")))))))))));
     assertThatThrownBy(() -> TrustStoreBuilder.readKeyStore(SOURCE, unknownAlgorithm))
         .isInstanceOf(TrustBundleException.class)
-        .hasMessageEndingWith("content encrypted with unknown algorithm 1.2.3.4");
+        .hasMessageEndingWith(
+            "its password protection cannot be bounded (content encrypted with unknown algorithm"
+                + " 1.2.3.4)");
   }
 
   private static String trace(Throwable e) {
