@@ -147,7 +147,7 @@ final class InjectCommand implements Callable<Integer> {
       throw usage("--rootfs is required (or set CAINJEKT_ROOTFS)");
     }
     try {
-      return RootFs.open(rootfs);
+      return RootFs.openForInjection(rootfs);
     } catch (IOException e) {
       throw usage("--rootfs " + rootfs + ": " + e.getMessage());
     }

@@ -6,7 +6,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Finds the host path of a running container's root filesystem.
@@ -43,36 +45,48 @@ final class ContainerRoots {
     PROC_PID_ROOT
   }
 
-  /** A container root on the host. */
-  record Root(Path hostPath, Kind kind) {}
+  /**
+   * A container root on the host.
+   *
+   * @param hostPath where it is
+   * @param kind which door it was found through
+   * @param imageLayers for an overlay mount of the runtime, its {@code lowerdir} option: the
+   *     image's read-only layers, which identify what the root holds before anything is written
+   */
+  record Root(Path hostPath, Kind kind, Optional<String> imageLayers) {}
+
+  /** The rootfs mount of a container: where it is mounted and, for overlayfs, its lower layers. */
+  record Mount(String mountPoint, Optional<String> lowerLayers) {}
 
   /** The root of container {@code containerId} whose init process is {@code pid}. */
   Optional<Root> find(String containerId, int pid) throws IOException {
-    Optional<String> own = mountPoint(procRoot.resolve("self/mountinfo"), containerId);
-    if (own.isPresent() && Files.isDirectory(Path.of(own.get()))) {
-      return Optional.of(new Root(Path.of(own.get()), Kind.HOST_MOUNT)); // host mount namespace
+    Optional<Mount> own = mount(procRoot.resolve("self/mountinfo"), containerId);
+    if (own.isPresent() && Files.isDirectory(Path.of(own.get().mountPoint()))) {
+      // the host mount namespace
+      return Optional.of(
+          new Root(Path.of(own.get().mountPoint()), Kind.HOST_MOUNT, own.get().lowerLayers()));
     }
-    Optional<String> host = mountPoint(procRoot.resolve("1/mountinfo"), containerId);
+    Optional<Mount> host = mount(procRoot.resolve("1/mountinfo"), containerId);
     if (host.isPresent()) {
-      Path viaPid1 = procRoot.resolve("1/root").resolve(host.get().substring(1));
+      Path viaPid1 = procRoot.resolve("1/root").resolve(host.get().mountPoint().substring(1));
       if (Files.isDirectory(viaPid1)) {
-        return Optional.of(new Root(viaPid1, Kind.HOST_MOUNT));
+        return Optional.of(new Root(viaPid1, Kind.HOST_MOUNT, host.get().lowerLayers()));
       }
     }
     if (pid > 0) {
       Path pidRoot = procRoot.resolve(pid + "/root");
       if (Files.isDirectory(pidRoot)) {
-        return Optional.of(new Root(pidRoot, Kind.PROC_PID_ROOT));
+        return Optional.of(new Root(pidRoot, Kind.PROC_PID_ROOT, Optional.empty()));
       }
     }
     return Optional.empty();
   }
 
   /**
-   * The mount point of the container's rootfs in the mount namespace whose mountinfo is {@code
-   * mountinfo}, if any. A missing or unreadable mountinfo means none.
+   * The container's rootfs mount in the mount namespace whose mountinfo is {@code mountinfo}, if
+   * any. A missing or unreadable mountinfo means none.
    */
-  static Optional<String> mountPoint(Path mountinfo, String containerId) throws IOException {
+  static Optional<Mount> mount(Path mountinfo, String containerId) throws IOException {
     if (!Files.isReadable(mountinfo)) {
       return Optional.empty();
     }
@@ -88,10 +102,31 @@ final class ContainerRoots {
       }
       String mountPoint = unescape(fields[4]);
       if (mountPoint.endsWith(suffix) && mountPoint.contains(TASK_DIR)) {
-        return Optional.of(mountPoint);
+        return Optional.of(new Mount(mountPoint, lowerLayers(line)));
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The lower layer options of an overlay mount's mountinfo line ({@code ... - overlay SOURCE
+   * rw,lowerdir=A:B,upperdir=...}), verbatim.
+   */
+  static Optional<String> lowerLayers(String line) {
+    int separator = line.indexOf(" - ");
+    if (separator < 0) {
+      return Optional.empty();
+    }
+    String[] fields = line.substring(separator + 3).split(" ");
+    if (fields.length < 3 || !fields[0].equals("overlay")) {
+      return Optional.empty();
+    }
+    // lowerdir=A:B, or one lowerdir+= (and datadir+=) per layer when mounted with the new API
+    String layers =
+        Arrays.stream(fields[2].split(","))
+            .filter(o -> o.startsWith("lowerdir") || o.startsWith("datadir"))
+            .collect(Collectors.joining(","));
+    return layers.contains("=/") ? Optional.of(layers) : Optional.empty();
   }
 
   /** Undoes mountinfo's octal escapes ({@code \040} for a space, etc.). */

@@ -6,6 +6,7 @@ import io.cainjekt.inject.EnvMerger;
 import io.cainjekt.inject.InjectionReport;
 import io.cainjekt.inject.InjectionRequest;
 import io.cainjekt.inject.Pipeline;
+import io.cainjekt.inject.PlanMemo;
 import io.cainjekt.inject.SafeDefaults;
 import io.cainjekt.inject.Staging;
 import io.cainjekt.k8s.NamespaceLabels;
@@ -61,6 +62,7 @@ final class InjectionHandlers {
   static final List<String> MOUNT_OPTIONS = List.of("rbind", "ro", "rprivate");
 
   private final Services services;
+  private final PlanMemo plans;
   private final InjectedContainers containers = new InjectedContainers();
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
@@ -112,6 +114,7 @@ final class InjectionHandlers {
 
   InjectionHandlers(Services services) {
     this.services = services;
+    this.plans = new PlanMemo(services.pipeline());
   }
 
   /** The containers this plugin injected, for /containers and {@code cainjekt inspect}. */
@@ -191,10 +194,11 @@ final class InjectionHandlers {
     }
     long start = System.nanoTime();
     try {
-      InjectionReport report = withLock(c.id(), () -> inject(c.id(), c.pid()));
+      PlanMemo.Run run = withLock(c.id(), () -> inject(c.id(), c.pid(), true));
+      InjectionReport report = run.report();
       updateGauges();
       services.metrics().nriRequest(LatencyEvent.START_CONTAINER, since(start));
-      logInjected(pod, c, report, since(start));
+      logInjected(pod, c, run, since(start));
       if (report.anyFailed()) {
         Set<RootfsRefusal> refusals = Reports.refusals(report);
         refusals.forEach(r -> services.metrics().rejected(Reports.rejectedInput(r)));
@@ -220,9 +224,11 @@ final class InjectionHandlers {
 
   /**
    * Runs the pipeline for a staged container with the current version of its bundle and stores the
-   * result. Caller holds the container's lock.
+   * result. At its start a container's root holds only its image, so the image's plan may be
+   * replayed; a running container's root (rotation) always gets a full run. Caller holds the
+   * container's lock.
    */
-  private InjectionReport inject(String id, int pid) throws IOException {
+  private PlanMemo.Run inject(String id, int pid, boolean starting) throws IOException {
     InjectedContainers.Entry entry = containers.get(id).orElseThrow();
     LoadedBundle bundle =
         services
@@ -239,17 +245,17 @@ final class InjectionHandlers {
                     () ->
                         new IOException(
                             "no root found for container " + id + " (pid " + pid + ")"));
-    InjectionReport report =
-        services
-            .pipeline()
-            .run(
-                new InjectionRequest(
-                    RootFs.open(root.hostPath()),
-                    bundle.bundle(),
-                    entry.env(),
-                    entry.volumeMountPaths(),
-                    entry.filter(),
-                    false));
+    PlanMemo.Run run =
+        plans.run(
+            new InjectionRequest(
+                RootFs.openForInjection(root.hostPath()),
+                bundle.bundle(),
+                entry.env(),
+                entry.volumeMountPaths(),
+                entry.filter(),
+                false),
+            starting ? root.imageLayers() : Optional.empty());
+    InjectionReport report = run.report();
     services.staging().replace(id, report.files());
     List<String> runtimes = Reports.runtimes(report);
     containers.update(
@@ -268,7 +274,7 @@ final class InjectionHandlers {
     services.metrics().injected(report.distro().orElse("none"));
     services.metrics().distroDetected(report.distro().orElse("none"));
     runtimes.forEach(services.metrics()::runtimeDetected);
-    return report;
+    return run;
   }
 
   /** RemoveContainer: forget the container and release its staged files. */
@@ -360,7 +366,7 @@ final class InjectionHandlers {
                             en.runtimes(),
                             en.errors()));
               } else {
-                inject(e.id(), 0);
+                inject(e.id(), 0, false);
               }
               return null;
             });
@@ -445,7 +451,8 @@ final class InjectionHandlers {
         .log();
   }
 
-  private void logInjected(PodInfo pod, ContainerInfo c, InjectionReport r, Duration took) {
+  private void logInjected(PodInfo pod, ContainerInfo c, PlanMemo.Run run, Duration took) {
+    InjectionReport r = run.report();
     log.atInfo()
         .setMessage("inject: injected")
         .addKeyValue("namespace", pod.namespace())
@@ -457,6 +464,7 @@ final class InjectionHandlers {
             "root",
             containers.get(c.id()).flatMap(InjectedContainers.Entry::root).map(x -> x.kind()))
         .addKeyValue("failed", r.anyFailed())
+        .addKeyValue("plan", run.replayed() ? "replayed" : "computed")
         .addKeyValue("ms", took.toNanos() / 1e6)
         .log();
   }

@@ -129,7 +129,7 @@ public final class Pipeline {
   /** The image's own OS bundle (deduplicated) plus the injected CAs; CAs only without one. */
   private static BundleMerger.Merge caBundle(InjectionContext context, Optional<PemBundle> image) {
     if (image.isPresent()) {
-      return BundleMerger.merge(InjectionReport.CA_BUNDLE, image.get().toPem(), context.cas());
+      return BundleMerger.merge(image.get().toPem(), image.get(), context.cas());
     }
     context.note(
         context

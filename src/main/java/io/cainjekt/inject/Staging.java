@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -64,8 +63,6 @@ public final class Staging implements AutoCloseable {
   private final Set<String> ids = ConcurrentHashMap.newKeySet();
   private final ReentrantLock lock = new ReentrantLock();
   private final AtomicBoolean closed = new AtomicBoolean();
-  // content array (identity, weakly held) -> its SHA-256 hex
-  private final Map<byte[], String> recentHashes = new WeakHashMap<>();
 
   private Staging(Path root) {
     this.root = root;
@@ -216,23 +213,9 @@ public final class Staging implements AutoCloseable {
     }
   }
 
-  /**
-   * The SHA-256 of a file's content; remembered per array instance (arrays compare by identity), so
-   * the safe defaults every CreateContainer stages are hashed once per bundle version. Content
-   * arrays handed to this class are never modified afterwards by any caller.
-   */
-  private String hashOf(byte[] content) {
-    synchronized (recentHashes) {
-      String known = recentHashes.get(content);
-      if (known != null) {
-        return known;
-      }
-    }
-    String hash = Fingerprint.of(content).hex();
-    synchronized (recentHashes) {
-      recentHashes.put(content, hash);
-    }
-    return hash;
+  /** The SHA-256 of a file's content; its array is never modified afterwards by any caller. */
+  private static String hashOf(byte[] content) {
+    return Fingerprint.ofContent(content).hex();
   }
 
   /**

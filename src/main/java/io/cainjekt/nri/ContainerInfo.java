@@ -11,7 +11,7 @@ import java.util.Map;
  * @param podSandboxId id of its pod sandbox
  * @param name container name in the pod spec
  * @param state lifecycle state
- * @param pid init process pid; 0 before StartContainer
+ * @param pid init process pid; 0 before StartContainer or when the runtime sent none that fits
  * @param args process arguments
  * @param env environment as {@code KEY=VALUE} strings, in order
  * @param mounts OCI mounts

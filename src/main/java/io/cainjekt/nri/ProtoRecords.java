@@ -50,7 +50,7 @@ final class ProtoRecords {
         p.getLabelsMap(),
         p.getAnnotationsMap(),
         p.getRuntimeHandler(),
-        p.getPid());
+        pid(p.getPid()));
   }
 
   static ContainerInfo container(Container c) {
@@ -59,12 +59,20 @@ final class ProtoRecords {
         c.getPodSandboxId(),
         c.getName(),
         state(c.getStateValue()),
-        c.getPid(),
+        pid(c.getPid()),
         c.getArgsList(),
         c.getEnvList(),
         c.getMountsList().stream().map(ProtoRecords::mount).toList(),
         c.getLabelsMap(),
         c.getAnnotationsMap());
+  }
+
+  /**
+   * A pid is a uint32 on the wire; one beyond {@link Integer#MAX_VALUE} (no Linux pid, pid_max is
+   * at most 2^22) would read as a negative int, so it maps to 0, "no pid", like an absent one.
+   */
+  static int pid(int wire) {
+    return Math.max(wire, 0);
   }
 
   static ContainerState state(int wire) {

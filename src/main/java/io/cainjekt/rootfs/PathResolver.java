@@ -2,11 +2,7 @@
 package io.cainjekt.rootfs;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -20,7 +16,8 @@ import java.util.Set;
  * (the kernel's MAXSYMLINKS) end the walk. The result is what the kernel would resolve inside a
  * chroot; what a trust store never needs is flagged {@link Resolution#unsafe}: a symlink's {@code
  * ..} that climbs above the root (the kernel clamps it), a symlink pointing at the root itself, and
- * one leading into {@code /proc}, {@code /sys} or {@code /dev}. Stateless and thread-safe.
+ * one leading into {@code /proc}, {@code /sys} or {@code /dev}. Stateless and thread-safe; what it
+ * learns of each path comes from a {@link Lookup}.
  */
 final class PathResolver {
 
@@ -59,7 +56,7 @@ final class PathResolver {
     return components.isEmpty() ? root : root.resolve(String.join("/", components));
   }
 
-  static Resolution resolve(Path root, String containerPath) throws IOException {
+  static Resolution resolve(Path root, String containerPath, Lookup lookup) throws IOException {
     checkContainerPath(containerPath);
     Deque<String> todo = new ArrayDeque<>();
     pushFront(todo, containerPath);
@@ -76,18 +73,16 @@ final class PathResolver {
         continue;
       }
       Path host = hostPath(root, done).resolve(name);
-      BasicFileAttributes attrs;
-      try {
-        attrs = Files.readAttributes(host, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      } catch (NoSuchFileException e) {
+      Lookup.Node node = lookup.lstat(host);
+      if (node.kind() == FileKind.MISSING) {
         done.add(name);
         return missing(done, todo, hops, unsafe);
       }
-      if (attrs.isSymbolicLink()) {
+      if (node.linkTarget().isPresent()) {
         if (++hops > MAX_SYMLINK_HOPS) {
           throw new SymlinkLoopException(containerPath, MAX_SYMLINK_HOPS);
         }
-        String target = Files.readSymbolicLink(host).toString();
+        String target = node.linkTarget().get();
         if (target.startsWith("/")) {
           done.clear();
         }
@@ -96,7 +91,7 @@ final class PathResolver {
         continue;
       }
       done.add(name);
-      if (!attrs.isDirectory() && !todo.isEmpty()) {
+      if (node.kind() != FileKind.DIRECTORY && !todo.isEmpty()) {
         throw new RootfsEscapeException(
             "resolve " + containerPath + ": /" + String.join("/", done) + " is not a directory");
       }

@@ -18,6 +18,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -27,9 +29,10 @@ import java.util.Set;
  * component with chroot semantics ({@link PathResolver}); reads are size-capped and open only
  * regular files; writes replace regular files atomically and never follow a symlink in the final
  * step. The host root itself is trusted (it may be {@code /proc/<pid>/root}); nothing below it is.
- * Thread-safe: the object holds only the root path, the container is expected to be paused while we
- * work, and every final open or rename is relative to a directory descriptor reached with {@code
- * O_NOFOLLOW} so a symlink swapped in after resolution fails instead of escaping.
+ * Thread-safe: the object holds the root path and, if opened {@link #openForInjection for one
+ * injection}, what it learned of the paths it resolved; the container is expected to be paused
+ * while we work, and every final open or rename is relative to a directory descriptor reached with
+ * {@code O_NOFOLLOW} so a symlink swapped in after resolution fails instead of escaping.
  */
 public final class RootFs {
 
@@ -37,9 +40,12 @@ public final class RootFs {
       PosixFilePermissions.fromString("rwxr-xr-x");
 
   private final Path hostRoot;
+  private final Lookup lookup;
+  private final List<RootChange> changes = Collections.synchronizedList(new ArrayList<>());
 
-  private RootFs(Path hostRoot) {
+  private RootFs(Path hostRoot, Lookup lookup) {
     this.hostRoot = hostRoot;
+    this.lookup = lookup;
   }
 
   /**
@@ -49,11 +55,35 @@ public final class RootFs {
    * @throws IOException if it is not an existing directory
    */
   public static RootFs open(Path hostRoot) throws IOException {
+    return new RootFs(existingDirectory(hostRoot), Lookup.direct());
+  }
+
+  /**
+   * Opens a container root for one injection: what {@code lstat} and {@code readlink} say of each
+   * path, and the content of each file read, are remembered until a change made through this object
+   * replaces that path, so the hundreds of lookups of one injection cost a few dozen system calls
+   * and a trust store reached by two names is read once. Changes made to the root by anyone else
+   * while the object is in use are not seen; the final open or rename of every read and write not
+   * answered from memory is still made through {@code O_NOFOLLOW} directory descriptors, so a stale
+   * answer fails instead of escaping the root. Use it for one injection of a paused container, then
+   * drop it.
+   *
+   * @throws IOException if it is not an existing directory
+   */
+  public static RootFs openForInjection(Path hostRoot) throws IOException {
+    return new RootFs(existingDirectory(hostRoot), Lookup.remembering());
+  }
+
+  private static Path existingDirectory(Path hostRoot) throws IOException {
     Path root = hostRoot.toAbsolutePath().normalize();
     if (!Files.isDirectory(root)) {
       throw new NoSuchFileException(hostRoot.toString(), null, "open root: not a directory");
     }
-    return new RootFs(root);
+    return root;
+  }
+
+  private PathResolver.Resolution resolveIn(String containerPath) throws IOException {
+    return PathResolver.resolve(hostRoot, containerPath, lookup);
   }
 
   /** The host directory this root lives in. */
@@ -68,13 +98,15 @@ public final class RootFs {
    *     the middle
    */
   public ResolvedPath resolve(String containerPath) throws IOException {
-    PathResolver.Resolution r = PathResolver.resolve(hostRoot, containerPath);
+    PathResolver.Resolution r = resolveIn(containerPath);
     return new ResolvedPath(containerPath, r.hostPath(hostRoot), r.exists());
   }
 
   /**
    * Reads a regular file, at most {@code maxBytes}; the type is checked without following links
-   * before opening, so a FIFO never blocks and a device is never opened.
+   * before opening, so a FIFO never blocks and a device is never opened. A root opened {@link
+   * #openForInjection for one injection} hands later reads of the same file the same array: callers
+   * never modify it.
    *
    * @throws NoSuchFileException if it is missing
    * @throws NotRegularFileException if it is a directory, FIFO, socket or device
@@ -87,13 +119,21 @@ public final class RootFs {
 
   /** Like {@link #read} but empty when the file (or a directory above it) is missing. */
   public Optional<byte[]> readIfExists(String containerPath, long maxBytes) throws IOException {
-    PathResolver.Resolution r = PathResolver.resolve(hostRoot, containerPath);
+    PathResolver.Resolution r = resolveIn(containerPath);
     if (!r.exists()) {
       return Optional.empty();
     }
     List<String> components = r.components();
     if (components.isEmpty()) {
       throw new NotRegularFileException("read", containerPath, FileKind.DIRECTORY.label());
+    }
+    Path host = r.hostPath(hostRoot);
+    Optional<byte[]> known = lookup.content(host);
+    if (known.isPresent()) {
+      if (known.get().length > maxBytes) {
+        throw new FileTooLargeException(containerPath, maxBytes);
+      }
+      return known;
     }
     String name = components.getLast();
     try (SecureDirectoryStream<Path> dir =
@@ -113,7 +153,9 @@ public final class RootFs {
               dir.newByteChannel(
                   Path.of(name), Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
           InputStream in = Channels.newInputStream(channel)) {
-        return Optional.of(readBounded(in, containerPath, maxBytes));
+        byte[] content = readBounded(in, containerPath, attrs.size(), maxBytes);
+        lookup.rememberContent(host, content);
+        return Optional.of(content);
       }
     } catch (NoSuchFileException e) {
       return Optional.empty();
@@ -130,7 +172,7 @@ public final class RootFs {
    * @throws DanglingSymlinkException if the final component is a symlink and its target is missing
    */
   public Optional<byte[]> readTrustStore(String containerPath, long maxBytes) throws IOException {
-    PathResolver.Resolution r = PathResolver.resolve(hostRoot, containerPath);
+    PathResolver.Resolution r = resolveIn(containerPath);
     if (r.unsafe().isPresent()) {
       throw new RootfsEscapeException("read " + containerPath + ": " + r.unsafe().get());
     }
@@ -147,8 +189,7 @@ public final class RootFs {
     if (name.isEmpty() || name.equals(".") || name.equals("..")) {
       return false;
     }
-    PathResolver.Resolution parent =
-        PathResolver.resolve(hostRoot, containerPath.substring(0, slash + 1));
+    PathResolver.Resolution parent = resolveIn(containerPath.substring(0, slash + 1));
     return parent.exists() && Files.isSymbolicLink(parent.hostPath(hostRoot).resolve(name));
   }
 
@@ -168,11 +209,11 @@ public final class RootFs {
    * @throws NotDirectoryException if it exists but is not a directory
    */
   public List<String> list(String containerDir) throws IOException {
-    PathResolver.Resolution r = PathResolver.resolve(hostRoot, containerDir);
+    PathResolver.Resolution r = resolveIn(containerDir);
     if (!r.exists()) {
       return List.of();
     }
-    if (FileKind.of(r.hostPath(hostRoot)) != FileKind.DIRECTORY) {
+    if (lookup.lstat(r.hostPath(hostRoot)).kind() != FileKind.DIRECTORY) {
       throw new NotDirectoryException(containerDir);
     }
     List<String> names = new ArrayList<>();
@@ -196,7 +237,7 @@ public final class RootFs {
   public void writeAtomically(
       String containerPath, byte[] content, Set<PosixFilePermission> newFileMode)
       throws IOException {
-    PathResolver.Resolution r = PathResolver.resolve(hostRoot, containerPath);
+    PathResolver.Resolution r = resolveIn(containerPath);
     List<String> components = r.components();
     if (components.isEmpty()) {
       throw new NotRegularFileException("write", containerPath, FileKind.DIRECTORY.label());
@@ -204,13 +245,18 @@ public final class RootFs {
     if (r.existing() < components.size() - 1) {
       throw new NoSuchFileException(containerPath, null, "write: parent directory is missing");
     }
-    AtomicWriter.replaceFile(
-        hostRoot,
-        components.subList(0, components.size() - 1),
-        components.getLast(),
-        containerPath,
-        content,
-        newFileMode);
+    try {
+      AtomicWriter.replaceFile(
+          hostRoot,
+          components.subList(0, components.size() - 1),
+          components.getLast(),
+          containerPath,
+          content,
+          newFileMode);
+      changes.add(new RootChange.Write(containerPath, content, newFileMode));
+    } finally {
+      lookup.forget(r.hostPath(hostRoot));
+    }
   }
 
   /**
@@ -220,11 +266,17 @@ public final class RootFs {
    * @throws NotDirectoryException if the path or a component of it exists as another type
    */
   public void createDirectories(String containerPath) throws IOException {
-    PathResolver.Resolution r = PathResolver.resolve(hostRoot, containerPath);
+    PathResolver.Resolution r = resolveIn(containerPath);
     List<String> components = r.components();
-    for (int i = r.existing(); i < components.size(); i++) {
-      Path host = PathResolver.hostPath(hostRoot, components.subList(0, i + 1));
-      Files.createDirectory(host, PosixFilePermissions.asFileAttribute(DIRECTORY_MODE));
+    try {
+      for (int i = r.existing(); i < components.size(); i++) {
+        Path host = PathResolver.hostPath(hostRoot, components.subList(0, i + 1));
+        lookup.forget(host);
+        Files.createDirectory(host, PosixFilePermissions.asFileAttribute(DIRECTORY_MODE));
+      }
+      changes.add(new RootChange.Directories(containerPath));
+    } finally {
+      lookup.forget(r.hostPath(hostRoot));
     }
     if (FileKind.of(r.hostPath(hostRoot)) != FileKind.DIRECTORY) {
       throw new NotDirectoryException(containerPath);
@@ -248,26 +300,63 @@ public final class RootFs {
     if (name.isEmpty() || name.equals(".") || name.equals("..")) {
       throw new RootfsEscapeException("symlink " + containerPath + ": no file name to create");
     }
-    PathResolver.Resolution parent =
-        PathResolver.resolve(hostRoot, containerPath.substring(0, slash + 1));
+    PathResolver.Resolution parent = resolveIn(containerPath.substring(0, slash + 1));
     if (!parent.exists()) {
       throw new NoSuchFileException(containerPath, null, "symlink: parent directory is missing");
     }
-    AtomicWriter.replaceSymlink(hostRoot, parent.components(), name, containerPath, target);
+    try {
+      AtomicWriter.replaceSymlink(hostRoot, parent.components(), name, containerPath, target);
+      changes.add(new RootChange.Symlink(containerPath, target));
+    } finally {
+      lookup.forget(parent.hostPath(hostRoot).resolve(name));
+    }
+  }
+
+  /** The changes made through this object so far, in order. */
+  public List<RootChange> changes() {
+    synchronized (changes) {
+      return List.copyOf(changes);
+    }
+  }
+
+  /**
+   * Makes a recorded change (of another root of the same image) here, with the same checks as the
+   * method that made it.
+   */
+  public void apply(RootChange change) throws IOException {
+    switch (change) {
+      case RootChange.Write w -> writeAtomically(w.containerPath(), w.content(), w.newFileMode());
+      case RootChange.Directories d -> createDirectories(d.containerPath());
+      case RootChange.Symlink l -> symlink(l.containerPath(), l.target());
+    }
   }
 
   private FileKind kind(String containerPath) throws IOException {
-    PathResolver.Resolution r = PathResolver.resolve(hostRoot, containerPath);
-    return r.exists() ? FileKind.of(r.hostPath(hostRoot)) : FileKind.MISSING;
+    PathResolver.Resolution r = resolveIn(containerPath);
+    return r.exists() ? lookup.lstat(r.hostPath(hostRoot)).kind() : FileKind.MISSING;
   }
 
-  private static byte[] readBounded(InputStream in, String containerPath, long maxBytes)
-      throws IOException {
+  /**
+   * Reads at most {@code maxBytes}, in one array of the size the file had when it was stat'ed; a
+   * file that grew since (or a pseudo file that reports no size) is read on, up to the cap.
+   */
+  private static byte[] readBounded(
+      InputStream in, String containerPath, long statSize, long maxBytes) throws IOException {
     int cap = (int) Math.min(maxBytes, Integer.MAX_VALUE - 16L);
-    byte[] content = in.readNBytes(cap);
+    byte[] head = new byte[(int) Math.min(statSize, cap)];
+    int n = in.readNBytes(head, 0, head.length);
+    if (n < head.length) {
+      return Arrays.copyOf(head, n);
+    }
+    byte[] rest = in.readNBytes(cap - n);
     if (in.read() != -1) {
       throw new FileTooLargeException(containerPath, maxBytes);
     }
+    if (rest.length == 0) {
+      return head;
+    }
+    byte[] content = Arrays.copyOf(head, n + rest.length);
+    System.arraycopy(rest, 0, content, n, rest.length);
     return content;
   }
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.trust;
 
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -19,19 +19,11 @@ public final class BundleMerger {
   /**
    * The result of a merge.
    *
-   * @param content the merged bundle (the base unchanged when nothing was added)
+   * @param content the merged bundle (the base unchanged when nothing was added); shared with the
+   *     caller's base, never modified
    * @param added how many certificates were appended
    */
   public record Merge(byte[] content, int added) {
-    /** Copies the content. */
-    public Merge {
-      content = content.clone();
-    }
-
-    @Override
-    public byte[] content() {
-      return content.clone();
-    }
 
     /** True if at least one certificate was appended. */
     public boolean changed() {
@@ -47,7 +39,18 @@ public final class BundleMerger {
    * @param additions the CAs to add
    */
   public static Merge merge(String source, byte[] basePem, PemBundle additions) {
-    PemBundle base = PemBundle.parseLenient(source, basePem);
+    return merge(basePem, PemBundle.parseLenient(source, basePem), additions);
+  }
+
+  /**
+   * Appends the certificates of {@code additions} that {@code base} does not already hold.
+   *
+   * @param basePem the existing bundle's bytes, kept verbatim
+   * @param base what {@code basePem} holds, parsed leniently (e.g. a bundle and its {@link
+   *     PemBundle#toPem()})
+   * @param additions the CAs to add
+   */
+  public static Merge merge(byte[] basePem, PemBundle base, PemBundle additions) {
     Set<Fingerprint> present = new HashSet<>();
     base.certificates().forEach(c -> present.add(c.fingerprint()));
     List<CaCertificate> missing = new ArrayList<>();
@@ -59,12 +62,13 @@ public final class BundleMerger {
     if (missing.isEmpty()) {
       return new Merge(basePem, 0);
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(basePem.length + missing.size() * 2048);
-    out.writeBytes(basePem);
-    if (basePem.length > 0 && basePem[basePem.length - 1] != '\n') {
-      out.write('\n');
+    byte[] appended = PemBundle.of(missing).toPem();
+    int newline = basePem.length > 0 && basePem[basePem.length - 1] != '\n' ? 1 : 0;
+    byte[] merged = Arrays.copyOf(basePem, basePem.length + newline + appended.length);
+    if (newline == 1) {
+      merged[basePem.length] = '\n';
     }
-    out.writeBytes(PemBundle.of(missing).toPem());
-    return new Merge(out.toByteArray(), missing.size());
+    System.arraycopy(appended, 0, merged, basePem.length + newline, appended.length);
+    return new Merge(merged, missing.size());
   }
 }

@@ -10,19 +10,21 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One certificate with its DER encoding and fingerprint; equal when the DER is equal. Immutable.
+ * One certificate with its DER encoding and fingerprint; equal when the DER is equal. Immutable:
+ * the DER array is shared, not copied (an image's bundle holds hundreds of certificates and every
+ * container of the image reads them), and nobody modifies it.
  *
  * @param certificate the parsed certificate
- * @param der its DER encoding (copied in and out)
+ * @param der its DER encoding (shared, never modified)
  * @param fingerprint SHA-256 of {@code der}
  */
 public record CaCertificate(X509Certificate certificate, byte[] der, Fingerprint fingerprint) {
 
-  /** Checks and copies the components. */
+  /** Checks the components. */
   public CaCertificate {
     Objects.requireNonNull(certificate, "certificate");
+    Objects.requireNonNull(der, "der");
     Objects.requireNonNull(fingerprint, "fingerprint");
-    der = der.clone();
   }
 
   /** Parses one DER certificate; trailing bytes are refused. */
@@ -40,11 +42,6 @@ public record CaCertificate(X509Certificate certificate, byte[] der, Fingerprint
   /** Wraps an already parsed certificate. */
   static CaCertificate of(X509Certificate certificate) throws CertificateException {
     return new CaCertificate(certificate, certificate.getEncoded(), Fingerprint.of(certificate));
-  }
-
-  @Override
-  public byte[] der() {
-    return der.clone();
   }
 
   /** The subject distinguished name (RFC 2253). */

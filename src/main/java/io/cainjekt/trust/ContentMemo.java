@@ -2,9 +2,8 @@
 package io.cainjekt.trust;
 
 import java.security.MessageDigest;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Optional;
+import java.util.function.ToLongFunction;
 
 /**
  * A small, bounded memo for the pure functions of this package whose input is file content: parsing
@@ -31,18 +30,10 @@ final class ContentMemo {
 
   private record Key(String kind, String source, Fingerprint input) {}
 
-  private record Entry(Object value, long weight) {}
-
-  private final int maxEntries;
-  private final long maxWeight;
-  private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
-  private long weight;
-  private long hits;
-  private long misses;
+  private final WeightedLru<Key, Object> entries;
 
   ContentMemo(int maxEntries, long maxWeight) {
-    this.maxEntries = maxEntries;
-    this.maxWeight = maxWeight;
+    this.entries = new WeightedLru<>(maxEntries, maxWeight);
   }
 
   /** The process-wide memo. */
@@ -69,42 +60,41 @@ final class ContentMemo {
    * @param input the hash of everything the function reads
    * @param weight roughly the bytes the result holds
    */
-  @SuppressWarnings("unchecked") // a key's kind always maps to one result type
   <T, E extends Exception> T get(
       String kind, String source, Fingerprint input, long weight, Computation<T, E> compute)
       throws E {
+    return get(kind, source, input, compute, value -> weight);
+  }
+
+  /**
+   * The memoized result of {@code compute} for this input, weighed once computed.
+   *
+   * @param weigher roughly the bytes a result holds
+   */
+  @SuppressWarnings("unchecked") // a key's kind always maps to one result type
+  <T, E extends Exception> T get(
+      String kind,
+      String source,
+      Fingerprint input,
+      Computation<T, E> compute,
+      ToLongFunction<? super T> weigher)
+      throws E {
     Key key = new Key(kind, source, input);
-    synchronized (this) {
-      Entry e = entries.get(key);
-      if (e != null) {
-        hits++;
-        return (T) e.value();
-      }
-      misses++;
+    Optional<Object> known = entries.get(key);
+    if (known.isPresent()) {
+      return (T) known.get();
     }
     T value = compute.compute();
-    if (weight <= maxWeight) {
-      put(key, new Entry(value, weight));
-    }
+    entries.put(key, value, weigher.applyAsLong(value));
     return value;
   }
 
-  private synchronized void put(Key key, Entry entry) {
-    Entry old = entries.put(key, entry);
-    weight += entry.weight() - (old == null ? 0 : old.weight());
-    Iterator<Map.Entry<Key, Entry>> eldest = entries.entrySet().iterator();
-    while ((entries.size() > maxEntries || weight > maxWeight) && eldest.hasNext()) {
-      weight -= eldest.next().getValue().weight();
-      eldest.remove();
-    }
-  }
-
   /** Hits and misses so far, for tests and benchmarks. */
-  synchronized long[] counts() {
-    return new long[] {hits, misses};
+  long[] counts() {
+    return entries.counts();
   }
 
-  synchronized int size() {
+  int size() {
     return entries.size();
   }
 

@@ -37,9 +37,29 @@ public record Fingerprint(byte[] sha256) implements Comparable<Fingerprint> {
   private static final Map<X509Certificate, Fingerprint> OF_CERTIFICATE =
       Collections.synchronizedMap(new WeakHashMap<>());
 
+  // Fingerprints of file content: one injection hands the same array to several memoized functions
+  // (an image's bundle is parsed by the OS store, the hashed directory and the pipeline) and to
+  // staging. Arrays compare by identity here; weak keys; the values do not refer to them.
+  private static final Map<byte[], Fingerprint> OF_CONTENT =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
   /** The SHA-256 of {@code der}. */
   public static Fingerprint of(byte[] der) {
     return new Fingerprint(digest().digest(der));
+  }
+
+  /**
+   * The SHA-256 of file content, remembered per array instance: callers never modify an array after
+   * handing it here (content read from a file or built for one).
+   */
+  public static Fingerprint ofContent(byte[] content) {
+    Fingerprint known = OF_CONTENT.get(content);
+    if (known != null) {
+      return known;
+    }
+    Fingerprint computed = of(content);
+    OF_CONTENT.put(content, computed);
+    return computed;
   }
 
   /**

@@ -80,11 +80,17 @@ public final class PemBundle {
 
   /**
    * Parses an image's own bundle: keeps every parseable certificate, skips anything else with a
-   * warning, never fails.
+   * warning, never fails. The caller never modifies {@code pem} afterwards ({@link
+   * Fingerprint#ofContent}).
    */
   public static PemBundle parseLenient(String source, byte[] pem) {
     return ContentMemo.shared()
-        .get("pem-lenient", source, Fingerprint.of(pem), pem.length, () -> lenient(source, pem));
+        .get(
+            "pem-lenient",
+            source,
+            Fingerprint.ofContent(pem),
+            pem.length,
+            () -> lenient(source, pem));
   }
 
   private static PemBundle lenient(String source, byte[] pem) {
@@ -145,14 +151,14 @@ public final class PemBundle {
     return warnings;
   }
 
-  /** The certificates as PEM text, one block each, LF line ends. */
+  /** The certificates as PEM text, one block each, LF line ends; shared, never modify it. */
   public byte[] toPem() {
     byte[] known = pem; // benign race: every thread computes the same bytes
     if (known == null) {
       known = encode();
       pem = known;
     }
-    return known.clone();
+    return known;
   }
 
   private byte[] encode() {

@@ -50,34 +50,42 @@ public final class TrustStoreBuilder {
 
   /**
    * A PKCS12 truststore holding {@code certificates} (DER duplicates dropped) as trusted
-   * certificate entries; readable with any password or none by JDK 8u301+, 11, 17, 21 and 25.
+   * certificate entries; readable with any password or none by JDK 8u301+, 11, 17, 21 and 25. The
+   * array is shared with every caller asking for the same certificates: never modify it.
    *
    * @throws TrustBundleException if a certificate cannot be encoded
    */
   public static byte[] pkcs12(Collection<X509Certificate> certificates)
       throws TrustBundleException {
-    Map<Fingerprint, CaCertificate> unique = new LinkedHashMap<>();
-    long bytes = 0;
+    Map<Fingerprint, X509Certificate> unique = new LinkedHashMap<>();
     for (X509Certificate certificate : certificates) {
       try {
-        CaCertificate c = CaCertificate.of(certificate);
-        if (unique.putIfAbsent(c.fingerprint(), c) == null) {
-          bytes += c.der().length;
-        }
+        unique.putIfAbsent(Fingerprint.of(certificate), certificate);
       } catch (CertificateException e) {
-        throw new TrustBundleException(
-            "build truststore: cannot encode " + certificate.getSubjectX500Principal(), e);
+        throw cannotEncode(certificate, e);
       }
     }
     Fingerprint input =
         ContentMemo.hash(unique.keySet().stream().map(Fingerprint::sha256).toList());
-    return ContentMemo.shared().get("pkcs12", "", input, bytes, () -> pfx(unique.values())).clone();
+    return ContentMemo.shared()
+        .get("pkcs12", "", input, () -> pfx(unique.values()), pfx -> pfx.length);
   }
 
-  private static byte[] pfx(Collection<CaCertificate> unique) {
+  private static TrustBundleException cannotEncode(X509Certificate certificate, Exception e) {
+    return new TrustBundleException(
+        "build truststore: cannot encode " + certificate.getSubjectX500Principal(), e);
+  }
+
+  private static byte[] pfx(Collection<X509Certificate> unique) throws TrustBundleException {
     Set<String> aliases = new HashSet<>();
     List<byte[]> bags = new ArrayList<>();
-    for (CaCertificate c : unique) {
+    for (X509Certificate certificate : unique) {
+      CaCertificate c;
+      try {
+        c = CaCertificate.of(certificate);
+      } catch (CertificateException e) {
+        throw cannotEncode(certificate, e);
+      }
       bags.add(certBag(c, uniqueAlias(c, aliases)));
     }
     byte[] safeContents = Der.sequence(bags.toArray(new byte[0][]));
@@ -100,7 +108,7 @@ public final class TrustStoreBuilder {
         .get(
             "keystore",
             source,
-            Fingerprint.of(keystore),
+            Fingerprint.ofContent(keystore),
             keystore.length,
             () -> List.copyOf(keyStoreCertificates(source, keystore)));
   }

@@ -40,6 +40,25 @@ class ContainerRootsTest {
 
     assertThat(root.kind()).isEqualTo(ContainerRoots.Kind.HOST_MOUNT);
     assertThat(root.hostPath()).isEqualTo(proc.resolve("1/root").resolve(mp.substring(1)));
+    assertThat(root.imageLayers()).contains("lowerdir=/a");
+  }
+
+  @Test
+  void imageLayersAreTheOverlaysLowerLayersInEitherMountApi() {
+    String classic =
+        "45 27 0:40 / /r rw - overlay overlay rw,lowerdir=/s/3/fs:/s/2/fs,upperdir=/s/4/fs,"
+            + "workdir=/s/4/work";
+    String layered =
+        "45 27 0:40 / /r rw - overlay overlay rw,lowerdir+=/s/3/fs,lowerdir+=/s/2/fs,"
+            + "upperdir=/s/4/fs,workdir=/s/4/work";
+    assertThat(ContainerRoots.lowerLayers(classic)).contains("lowerdir=/s/3/fs:/s/2/fs");
+    assertThat(ContainerRoots.lowerLayers(layered)).contains("lowerdir+=/s/3/fs,lowerdir+=/s/2/fs");
+    // another file system, or an overlay without lower layers, names no image
+    assertThat(ContainerRoots.lowerLayers("45 27 0:40 / /r rw - ext4 /dev/sda rw,lowerdir=/x"))
+        .isEmpty();
+    assertThat(ContainerRoots.lowerLayers("45 27 0:40 / /r rw - overlay o rw,upperdir=/u"))
+        .isEmpty();
+    assertThat(ContainerRoots.lowerLayers("45 27 0:40 / /r rw")).isEmpty();
   }
 
   @Test
@@ -68,6 +87,7 @@ class ContainerRootsTest {
 
     assertThat(root.kind()).isEqualTo(ContainerRoots.Kind.PROC_PID_ROOT);
     assertThat(root.hostPath()).isEqualTo(proc.resolve("4242/root"));
+    assertThat(root.imageLayers()).isEmpty();
   }
 
   @Test

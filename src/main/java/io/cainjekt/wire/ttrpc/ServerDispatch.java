@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server half of a connection: decodes requests, runs each on its own virtual thread under the
- * caller's {@code timeout_nano}, and answers exactly once per stream with a status. A handler
- * exception becomes a status reply; it never reaches the reader thread. Thread-safe.
+ * caller's {@code timeout_nano}, and answers exactly once per request with a status. Request stream
+ * ids must be odd and increase (as in Go ttrpc); a reused or lower one is refused with
+ * INVALID_ARGUMENT and never reaches a handler. A handler exception becomes a status reply; it
+ * never reaches the reader thread. Thread-safe; {@link #dispatch} is confined to the reader thread.
  */
 final class ServerDispatch {
 
@@ -45,6 +47,9 @@ final class ServerDispatch {
   private final Set<Thread> running = ConcurrentHashMap.newKeySet();
   private final Executor replies;
 
+  /** The highest request stream id taken so far, unsigned; confined to the reader thread. */
+  private int lastStreamId;
+
   ServerDispatch(String name, TtrpcServer server, Sender sender) {
     this.name = name;
     this.server = server;
@@ -58,6 +63,18 @@ final class ServerDispatch {
       reply(streamId, StatusCode.INVALID_ARGUMENT, "stream id " + streamId + " must be odd");
       return;
     }
+    if (Integer.compareUnsigned(streamId, lastStreamId) <= 0) {
+      // as Go ttrpc: a reused id would get two replies the client cannot tell apart
+      reply(
+          streamId,
+          StatusCode.INVALID_ARGUMENT,
+          "stream id "
+              + Integer.toUnsignedString(streamId)
+              + " must be above the last one, "
+              + Integer.toUnsignedString(lastStreamId));
+      return;
+    }
+    lastStreamId = streamId;
     Request request;
     try {
       request = Request.parseFrom(payload);

@@ -98,6 +98,38 @@ class InjectionIT {
     assertThat(plugin.sample("cainjekt_injections_total{distro=\"debian\"}")).isEqualTo(before + 1);
   }
 
+  @Test
+  void theNextContainerOfAnImageIsAReplayOfItsPlanAndTrustsTheSame() {
+    String[] stores = {
+      "/etc/ssl/certs/ca-certificates.crt",
+      "/etc/ssl/certs/java/cacerts",
+      "/etc/cainjekt/status.json"
+    };
+    try (RunningPod first = run("debian-plan-1", "debian-tls", OPT_IN)) {
+      long mark = plugin.logMark();
+      try (RunningPod next = run("debian-plan-2", "debian-tls", OPT_IN)) {
+        String injected =
+            plugin
+                .process()
+                .log()
+                .awaitLine(
+                    mark,
+                    l -> l.contains("inject: injected") && l.contains("debian-plan-2"),
+                    "the second pod's injection",
+                    EXEC);
+        assertThat(injected).contains("plan=\"replayed\"");
+        TrustChecks.assertEvery(next, servers, Ca.CORP_CA, ALL, Verdict.TRUSTED);
+        TrustChecks.assertEvery(next, servers, Ca.FAKE_PUBLIC_ROOT, ALL, Verdict.TRUSTED);
+        TrustChecks.assertOsStore(next, servers, Ca.CORP_CA, Client.OS_LEVEL, Verdict.TRUSTED);
+        for (String store : stores) {
+          assertThat(next.execOk(EXEC, "sha256sum", store))
+              .as(store)
+              .isEqualTo(first.execOk(EXEC, "sha256sum", store));
+        }
+      }
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"rhel-tls", "alpine-tls", "suse-tls", "arch-tls"})
   void optedInContainerOfEveryDistroFamilyTrustsCorpCaInItsOsLevelClients(String image) {

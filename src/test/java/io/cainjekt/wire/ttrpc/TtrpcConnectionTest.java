@@ -192,6 +192,25 @@ class TtrpcConnectionTest {
   }
 
   @Test
+  void aReusedOrLowerStreamIdIsRefusedAndNeverReachesAHandler() throws Exception {
+    // regression: a reused id ran the handler again, so one stream got two replies the client
+    // could not tell apart (Go ttrpc refuses it: "StreamID cannot be re-used and must increment")
+    Request echo = request("Echo").toBuilder().setPayload(ByteString.copyFromUtf8("a")).build();
+    Response first = rawCall(5, echo);
+    Response reused = rawCall(5, echo);
+    Response lower = rawCall(3, echo);
+    Response next = rawCall(7, echo);
+
+    assertThat(first.getPayload().toStringUtf8()).isEqualTo("a");
+    assertThat(StatusCode.of(reused.getStatus().getCode())).isEqualTo(StatusCode.INVALID_ARGUMENT);
+    assertThat(reused.getStatus().getMessage())
+        .isEqualTo("stream id 5 must be above the last one, 5");
+    assertThat(StatusCode.of(lower.getStatus().getCode())).isEqualTo(StatusCode.INVALID_ARGUMENT);
+    assertThat(next.getPayload().toStringUtf8()).isEqualTo("a");
+    assertThat(replies).as("one reply per request, nothing more").isEmpty();
+  }
+
+  @Test
   void anOversizedRequestGetsResourceExhaustedAndTheConnectionStaysUp() throws Exception {
     int length = FrameHeader.MAX_MESSAGE_BYTES + 100;
     raw.receive(ByteBuffer.wrap(new FrameHeader(length, 7, MessageType.REQUEST, 0).encode()));

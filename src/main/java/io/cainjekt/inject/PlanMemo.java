@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.inject;
+
+import io.cainjekt.policy.ProcessorSelection;
+import io.cainjekt.rootfs.RootChange;
+import io.cainjekt.trust.Fingerprint;
+import io.cainjekt.trust.WeightedLru;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the pipeline once per image and replays it on the next root of that image. A container
+ * starts on the image's read-only layers plus an empty writable layer, so everything the pipeline
+ * reads is fixed by the layers (the runtime's overlay {@code lowerdir}), the injected CAs, the
+ * container variables of {@link InjectionContext#ENV_INPUTS}, the volume mount paths and the
+ * processor filter. For the same inputs, the changes a run made to a root ({@link
+ * io.cainjekt.rootfs.RootFs#changes}) are made again on the new root, through the same checks, and
+ * its report is reused: no image file is read again. Only runs without a failed processor are
+ * remembered; a replay that fails is forgotten and the pipeline runs instead. Thread-safe.
+ *
+ * <p>Never for a root that already held a running container (CA rotation): its writable layer is
+ * not empty, so callers pass no layers.
+ */
+public final class PlanMemo {
+
+  private static final Logger log = LoggerFactory.getLogger(PlanMemo.class);
+
+  /** Plans kept at most: one per image and environment in use on a node. */
+  static final int MAX_PLANS = 64;
+
+  /** Bytes the kept plans may hold: a Debian image's plan is about 0.7 MB. */
+  static final long MAX_PLAN_BYTES = 12L << 20;
+
+  private record Key(
+      String imageLayers,
+      Fingerprint cas,
+      Map<String, String> env,
+      Set<String> volumeMountPaths,
+      ProcessorSelection filter) {}
+
+  private record Plan(List<RootChange> changes, InjectionReport report) {
+    long weight() {
+      long bytes = 0;
+      for (RootChange c : changes) {
+        bytes += c.bytes();
+      }
+      for (byte[] file : report.files().values()) {
+        bytes += file.length;
+      }
+      return bytes;
+    }
+  }
+
+  /**
+   * One injection's report, and whether it was a replay of the image's plan.
+   *
+   * @param report what was done (the remembered report when replayed)
+   * @param replayed true when the remembered changes were made instead of running the pipeline
+   */
+  public record Run(InjectionReport report, boolean replayed) {}
+
+  private final Pipeline pipeline;
+  private final WeightedLru<Key, Plan> plans;
+
+  public PlanMemo(Pipeline pipeline) {
+    this(pipeline, MAX_PLANS, MAX_PLAN_BYTES);
+  }
+
+  PlanMemo(Pipeline pipeline, int maxPlans, long maxBytes) {
+    this.pipeline = pipeline;
+    this.plans = new WeightedLru<>(maxPlans, maxBytes);
+  }
+
+  /**
+   * Injects {@code request}: runs the pipeline, or makes the remembered changes of the same image
+   * again in {@code request.root()} and hands back the remembered report.
+   *
+   * @param imageLayers the root's read-only image layers with an empty writable layer above them;
+   *     empty to run the pipeline without remembering
+   */
+  public Run run(InjectionRequest request, Optional<String> imageLayers) {
+    if (imageLayers.isEmpty() || request.dryRun()) {
+      return new Run(pipeline.run(request), false);
+    }
+    Key key =
+        new Key(
+            imageLayers.get(),
+            request.cas().contentHash(),
+            InjectionContext.envInputs(request.containerEnv()),
+            request.volumeMountPaths(),
+            request.filter());
+    Optional<Plan> known = plans.get(key);
+    if (known.isPresent()) {
+      try {
+        for (RootChange change : known.get().changes()) {
+          request.root().apply(change);
+        }
+        return new Run(known.get().report(), true);
+      } catch (IOException | RuntimeException e) { // boundary: fall back to a full run
+        plans.remove(key);
+        log.atWarn()
+            .setMessage("inject: replay of the image's plan failed, running the pipeline")
+            .addKeyValue("root", request.root().hostRoot())
+            .setCause(e)
+            .log();
+        return new Run(pipeline.run(request), false);
+      }
+    }
+    InjectionReport report = pipeline.run(request);
+    if (!report.anyFailed()) {
+      Plan plan = new Plan(request.root().changes(), report);
+      plans.put(key, plan, plan.weight());
+    }
+    return new Run(report, false);
+  }
+
+  /** Replays and runs so far: hits and misses, for tests and benchmarks. */
+  long[] counts() {
+    return plans.counts();
+  }
+}
