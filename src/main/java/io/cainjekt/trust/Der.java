@@ -7,8 +7,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** The few DER encodings a PKCS12 truststore needs (X.690). Stateless and thread-safe. */
-final class Der {
+/**
+ * The project's one DER writer (X.690): the few encodings a PKCS12 truststore needs, and {@link
+ * #tlv} for callers elsewhere. Reading is {@link DerReader}. Stateless and thread-safe.
+ */
+public final class Der {
 
   private static final int TAG_INTEGER = 0x02;
   private static final int TAG_OCTET_STRING = 0x04;
@@ -74,7 +77,8 @@ final class Der {
     }
   }
 
-  private static byte[] tlv(int tag, byte[]... contents) {
+  /** One element: {@code tag}, the definite length, then the concatenated {@code contents}. */
+  public static byte[] tlv(int tag, byte[]... contents) {
     int length = 0;
     for (byte[] c : contents) {
       length += c.length;

@@ -95,7 +95,9 @@ public final class TrustStoreBuilder {
 
   /**
    * The trusted certificates of a JKS, JCEKS or PKCS12 keystore (such as a JDK's {@code cacerts}),
-   * opened without a password or else with {@code changeit}.
+   * opened without a password or else with {@code changeit}. A PKCS12 store whose MAC and encrypted
+   * parts ask for more than {@link Pkcs12Protection#MAX_TOTAL_ITERATIONS} key-derivation iterations
+   * in total is refused before the password is tried.
    *
    * @param source names the keystore in messages
    * @throws TrustBundleException if it cannot be read either way
@@ -123,6 +125,9 @@ public final class TrustStoreBuilder {
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
       first = e; // the store may need the default password
     }
+    if (type.equals("PKCS12")) {
+      requireBoundedKeyDerivation(source, keystore, first);
+    }
     try {
       return load(type, keystore, DEFAULT_PASSWORD);
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
@@ -133,6 +138,43 @@ public final class TrustStoreBuilder {
       throw new TrustBundleException(
           "read keystore " + source + " as " + type + " (no password, then the default)", e);
     }
+  }
+
+  /**
+   * With a password the JDK derives a key for the MAC and for each encrypted part, at up to
+   * 5,000,000 iterations each; without one (the first attempt) it skips both. Before the default
+   * password is tried, a store asking for more than {@link Pkcs12Protection#MAX_TOTAL_ITERATIONS}
+   * is refused.
+   */
+  private static void requireBoundedKeyDerivation(String source, byte[] keystore, Exception first)
+      throws TrustBundleException {
+    Pkcs12Protection protection;
+    try {
+      protection = Pkcs12Protection.of(keystore);
+    } catch (IllegalArgumentException e) {
+      throw refused(
+          source, "its password protection cannot be bounded (" + e.getMessage() + ")", e, first);
+    }
+    try {
+      protection.requireWithinLimits();
+    } catch (IllegalArgumentException e) {
+      throw refused(source, e.getMessage(), e, first);
+    }
+  }
+
+  private static TrustBundleException refused(
+      String source, String why, Exception cause, Exception first) {
+    TrustBundleException refused =
+        new TrustBundleException(
+            "read keystore "
+                + source
+                + " as PKCS12: refused before deriving any key from the default password: "
+                + why,
+            cause);
+    if (first != null) {
+      refused.addSuppressed(first);
+    }
+    return refused;
   }
 
   private static List<X509Certificate> load(String type, byte[] keystore, char[] password)

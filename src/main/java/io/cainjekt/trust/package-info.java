@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * CA bundles: parse and validate PEM certificate sets (any non-certificate block is rejected),
- * deduplicate by DER, merge append-only, build PKCS12 truststores, hot-reload named bundles.
- * Implements DESIGN sections 4 and 6; value types are immutable.
+ * deduplicate by DER, merge append-only, build PKCS12 truststores, read image keystores (PKCS12 key
+ * derivation bounded first), hot-reload named bundles. Holds the project's one DER reader and
+ * writer. Implements DESIGN sections 4 and 6; value types are immutable.
  */
 package io.cainjekt.trust;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject.os;
 
+import io.cainjekt.trust.Der;
+import io.cainjekt.trust.DerReader;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -16,11 +18,12 @@ import java.util.List;
  * read little-endian.
  *
  * <p>Canonical encoding, as OpenSSL defines it: the DER of each RDN's SET OF, concatenated without
- * the outer SEQUENCE; within it every attribute value of a string type (UTF8String, BMPString,
- * UniversalString, PrintableString, T61String, IA5String, VisibleString) is converted to UTF-8,
- * stripped of leading and trailing whitespace, has inner whitespace runs folded to one space and
- * ASCII letters lowercased, and is re-encoded as UTF8String; other values stay as they are. The
- * elements of a multi-valued RDN are re-sorted as DER requires. Thread-safe (stateless).
+ * the outer SEQUENCE (an empty RDN contributes nothing, so an empty SET is dropped); within it
+ * every attribute value of a string type (UTF8String, BMPString, UniversalString, PrintableString,
+ * T61String, IA5String, VisibleString) is converted to UTF-8, stripped of leading and trailing
+ * whitespace, has inner whitespace runs folded to one space and ASCII letters lowercased, and is
+ * re-encoded as UTF8String; other values stay as they are. The elements of a multi-valued RDN are
+ * re-sorted as DER requires. Thread-safe (stateless).
  */
 public final class SubjectHash {
 
@@ -73,12 +76,15 @@ public final class SubjectHash {
         atv.requireEnd();
         byte[] canonValue =
             isCanonString(tag)
-                ? DerReader.encode(UTF8_STRING, fold(toUtf8(tag, value)))
-                : DerReader.encode(tag, value);
-        entries.add(DerReader.encode(SEQUENCE, concat(type, canonValue)));
+                ? Der.tlv(UTF8_STRING, fold(toUtf8(tag, value)))
+                : Der.tlv(tag, value);
+        entries.add(Der.tlv(SEQUENCE, type, canonValue));
+      }
+      if (entries.isEmpty()) {
+        continue; // OpenSSL canonicalizes attributes, so an RDN without any leaves no SET behind
       }
       entries.sort(Arrays::compareUnsigned);
-      out.writeBytes(DerReader.encode(SET, concat(entries.toArray(byte[][]::new))));
+      out.writeBytes(Der.tlv(SET, entries.toArray(byte[][]::new)));
     }
     return out.toByteArray();
   }
@@ -153,14 +159,6 @@ public final class SubjectHash {
 
   private static boolean isSpace(byte b) {
     return b == ' ' || (b >= '\t' && b <= '\r');
-  }
-
-  private static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] p : parts) {
-      out.writeBytes(p);
-    }
-    return out.toByteArray();
   }
 
   private static byte[] sha1(byte[] data) {

@@ -4,6 +4,7 @@ package io.cainjekt.inject.os;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cainjekt.fuzz.Mutator;
 import io.cainjekt.inject.OpenSsl;
 import io.cainjekt.inject.Pki;
 import java.io.InputStream;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -136,10 +138,57 @@ class SubjectHashTest {
     assertThat(mismatches).isEmpty();
   }
 
+  /**
+   * Seeded random subjects in every string type (BMP and UniversalString, NumericString, non-BMP
+   * characters, every ASCII whitespace, mixed case, unsorted multi-valued and empty RDNs), in
+   * self-signed certificates: wherever openssl can hash the certificate, our hash is the same.
+   */
+  @Test
+  void matchesOpenSslOnSeededRandomSubjectEncodings() throws Exception {
+    SubjectNames names = new SubjectNames();
+    Path random = Files.createDirectories(dir.resolve("random"));
+    int cases = Mutator.cases(60);
+    List<String> mismatches = new ArrayList<>();
+    int compared = 0;
+    for (int i = 0; i < cases; i++) {
+      byte[] name = SubjectNames.randomName(Mutator.forCase(i).random());
+      Path file = random.resolve("case-" + i + ".pem");
+      Files.writeString(file, SubjectNames.pem(names.certificate(name)));
+      OpenSsl.Result openssl =
+          OpenSsl.run(random, "x509", "-hash", "-noout", "-in", file.toString());
+      if (openssl.exitCode() != 0) {
+        continue; // openssl refuses the name (e.g. a surrogate in a BMPString): nothing to match
+      }
+      compared++;
+      String ours = SubjectHash.ofName(name);
+      if (!ours.equals(openssl.output().strip())) {
+        mismatches.add(
+            "case %d %s: openssl %s, ours %s"
+                .formatted(i, HexFormat.of().formatHex(name), openssl.output().strip(), ours));
+      }
+      if (jdkParses(file)) {
+        assertThat(SubjectHash.of(read(file))).as("case %d via the JDK", i).isEqualTo(ours);
+      }
+    }
+    assertThat(mismatches).isEmpty();
+    assertThat(compared).as("certificates openssl could hash").isGreaterThan(cases / 2);
+  }
+
   @Test
   void emptyNameHashesTheEmptyEncoding() {
     // SHA-1("") starts da 39 a3 ee; read little-endian that is 0xeea339da
     assertThat(SubjectHash.ofName(new byte[] {0x30, 0x00})).isEqualTo("eea339da");
+  }
+
+  /** Regression (found by the random subjects): an empty RDN used to hash as {@code 31 00}. */
+  @Test
+  void emptyRdnsLeaveNothingInTheCanonicalEncoding() {
+    // openssl x509 -hash prints eea339da (the hash of no bytes) for the name SEQUENCE { SET {} }
+    assertThat(SubjectHash.ofName(new byte[] {0x30, 0x02, 0x31, 0x00})).isEqualTo("eea339da");
+    byte[] cn = SubjectNames.hex("310c300a06035504030c03616263");
+    byte[] withEmpty = SubjectNames.hex("3012" + "3100" + "310c300a06035504030c03616263" + "3100");
+    assertThat(SubjectHash.ofName(withEmpty))
+        .isEqualTo(SubjectHash.ofName(io.cainjekt.trust.Der.tlv(0x30, cn)));
   }
 
   @Test
@@ -150,6 +199,15 @@ class SubjectHashTest {
     assertThatThrownBy(() -> SubjectHash.ofName(new byte[] {0x31, 0x00}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("expected tag 0x30");
+  }
+
+  private static boolean jdkParses(Path pem) {
+    try {
+      read(pem);
+      return true;
+    } catch (Exception ignored) {
+      return false; // e.g. an empty subject without subjectAltName: the JDK refuses the certificate
+    }
   }
 
   private static X509Certificate read(Path pem) throws Exception {
