@@ -10,13 +10,11 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -34,12 +32,6 @@ public final class InjectionContext {
    * 146 certificates) and parses well inside the budget (docs/performance.md).
    */
   public static final long MAX_BUNDLE_BYTES = 2 << 20;
-
-  /**
-   * The container variables a run depends on. A plan remembered for an image ({@link PlanMemo}) is
-   * reused for containers that agree on these, so processors read no other variable.
-   */
-  public static final Set<String> ENV_INPUTS = Set.of("PATH", "JAVA_HOME");
 
   /** Mode of new files we create in a root: {@code rw-r--r--}. */
   public static final Set<PosixFilePermission> FILE_MODE =
@@ -103,21 +95,9 @@ public final class InjectionContext {
     return request.cas();
   }
 
-  /** The container's variables the processors may read: {@link #ENV_INPUTS} only. */
+  /** The container's variables the processors may read: {@link InjectionRequest#ENV_INPUTS}. */
   public Map<String, String> containerEnv() {
-    return envInputs(request.containerEnv());
-  }
-
-  /** {@code env} restricted to {@link #ENV_INPUTS}. */
-  static Map<String, String> envInputs(Map<String, String> env) {
-    Map<String, String> inputs = new TreeMap<>();
-    for (String name : ENV_INPUTS) {
-      String value = env.get(name);
-      if (value != null) {
-        inputs.put(name, value);
-      }
-    }
-    return Collections.unmodifiableMap(inputs);
+    return request.containerEnv();
   }
 
   public boolean dryRun() {

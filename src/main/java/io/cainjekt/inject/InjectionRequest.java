@@ -4,16 +4,19 @@ package io.cainjekt.inject;
 import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.trust.PemBundle;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * One injection into one container root.
  *
  * @param root the container root, the only door for reads and writes
  * @param cas the CAs to inject (already validated: certificates only)
- * @param containerEnv the container's environment (JAVA_HOME, PATH); never logged
+ * @param containerEnv the container's variables that processors read, {@link #ENV_INPUTS}; others
+ *     given are dropped; never logged
  * @param volumeMountPaths container paths mounted from volumes: trust stores there are left alone
  * @param filter which processors may change the root
  * @param dryRun compute everything, write nothing
@@ -25,11 +28,18 @@ public record InjectionRequest(
     Set<String> volumeMountPaths,
     ProcessorSelection filter,
     boolean dryRun) {
+
+  /**
+   * The container variables a run depends on. A plan remembered for an image ({@link PlanMemo}) is
+   * reused for containers that agree on these, so processors read no other variable.
+   */
+  public static final Set<String> ENV_INPUTS = Set.of("PATH", "JAVA_HOME");
+
   public InjectionRequest {
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(cas, "cas");
     Objects.requireNonNull(filter, "filter");
-    containerEnv = Map.copyOf(containerEnv);
+    containerEnv = envInputs(containerEnv);
     volumeMountPaths = Set.copyOf(volumeMountPaths);
   }
 
@@ -37,5 +47,17 @@ public record InjectionRequest(
   public static InjectionRequest offline(
       RootFs root, PemBundle cas, Map<String, String> containerEnv, boolean dryRun) {
     return new InjectionRequest(root, cas, containerEnv, Set.of(), ProcessorSelection.ALL, dryRun);
+  }
+
+  /** {@code env} restricted to {@link #ENV_INPUTS}. */
+  private static Map<String, String> envInputs(Map<String, String> env) {
+    Map<String, String> inputs = new TreeMap<>();
+    for (String name : ENV_INPUTS) {
+      String value = env.get(name);
+      if (value != null) {
+        inputs.put(name, value);
+      }
+    }
+    return Collections.unmodifiableMap(inputs);
   }
 }

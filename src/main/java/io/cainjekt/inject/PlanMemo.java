@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * Runs the pipeline once per image and replays it on the next root of that image. A container
  * starts on the image's read-only layers plus an empty writable layer, so everything the pipeline
  * reads is fixed by the layers (the runtime's overlay {@code lowerdir}), the injected CAs, the
- * container variables of {@link InjectionContext#ENV_INPUTS}, the volume mount paths and the
+ * container variables of {@link InjectionRequest#ENV_INPUTS}, the volume mount paths and the
  * processor filter. For the same inputs, the changes a run made to a root ({@link
  * io.cainjekt.rootfs.RootFs#changes}) are made again on the new root, through the same checks, and
  * its report is reused: no image file is read again. Only runs without a failed processor are
@@ -91,7 +91,7 @@ public final class PlanMemo {
         new Key(
             imageLayers.get(),
             request.cas().contentHash(),
-            InjectionContext.envInputs(request.containerEnv()),
+            request.containerEnv(),
             request.volumeMountPaths(),
             request.filter());
     Optional<Plan> known = plans.get(key);

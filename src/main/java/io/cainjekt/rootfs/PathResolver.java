@@ -35,10 +35,9 @@ final class PathResolver {
    *
    * @param components names below the root, never empty strings, "." or ".."
    * @param existing how many leading components exist
-   * @param hops how many symlinks were followed
    * @param unsafe why the symlinks followed lead where no trust store belongs, if they do
    */
-  record Resolution(List<String> components, int existing, int hops, Optional<String> unsafe) {
+  record Resolution(List<String> components, int existing, Optional<String> unsafe) {
     Resolution {
       components = List.copyOf(components);
     }
@@ -96,8 +95,7 @@ final class PathResolver {
             "resolve " + containerPath + ": /" + String.join("/", done) + " is not a directory");
       }
     }
-    return new Resolution(
-        done, done.size(), hops, unsafe.isPresent() ? unsafe : pseudo(done, hops));
+    return new Resolution(done, done.size(), unsafe.isPresent() ? unsafe : pseudo(done, hops));
   }
 
   /** Goes one directory up; a symlink's climb above the root (the kernel clamps it) is unsafe. */
@@ -167,7 +165,7 @@ final class PathResolver {
       }
       done.add(name);
     }
-    return new Resolution(done, existing, hops, unsafe.isPresent() ? unsafe : pseudo(done, hops));
+    return new Resolution(done, existing, unsafe.isPresent() ? unsafe : pseudo(done, hops));
   }
 
   private static void pushFront(Deque<String> todo, String path) {

@@ -119,7 +119,11 @@ public final class RootFs {
 
   /** Like {@link #read} but empty when the file (or a directory above it) is missing. */
   public Optional<byte[]> readIfExists(String containerPath, long maxBytes) throws IOException {
-    PathResolver.Resolution r = resolveIn(containerPath);
+    return readResolved(resolveIn(containerPath), containerPath, maxBytes);
+  }
+
+  private Optional<byte[]> readResolved(
+      PathResolver.Resolution r, String containerPath, long maxBytes) throws IOException {
     if (!r.exists()) {
       return Optional.empty();
     }
@@ -176,7 +180,7 @@ public final class RootFs {
     if (r.unsafe().isPresent()) {
       throw new RootfsEscapeException("read " + containerPath + ": " + r.unsafe().get());
     }
-    Optional<byte[]> content = readIfExists(containerPath, maxBytes);
+    Optional<byte[]> content = readResolved(r, containerPath, maxBytes);
     if (content.isEmpty() && finalComponentIsSymlink(containerPath)) {
       throw new DanglingSymlinkException(containerPath, "/" + String.join("/", r.components()));
     }
@@ -190,7 +194,8 @@ public final class RootFs {
       return false;
     }
     PathResolver.Resolution parent = resolveIn(containerPath.substring(0, slash + 1));
-    return parent.exists() && Files.isSymbolicLink(parent.hostPath(hostRoot).resolve(name));
+    return parent.exists()
+        && lookup.lstat(parent.hostPath(hostRoot).resolve(name)).kind() == FileKind.SYMLINK;
   }
 
   /** True if the path resolves to an existing regular file. */
