@@ -42,7 +42,7 @@ class StagingBytesBench {
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path work;
 
-  private Path tmpfs;
+  private StagingTmpfs tmpfs;
   private final List<String> podIds = new ArrayList<>();
   private Containerd containerd;
 
@@ -50,7 +50,7 @@ class StagingBytesBench {
   void cleanUp() {
     podIds.forEach(containerd.cri()::removePod);
     if (tmpfs != null) {
-      Shell.run(SHELL, List.of("umount", tmpfs.toString()));
+      tmpfs.close();
     }
   }
 
@@ -58,18 +58,14 @@ class StagingBytesBench {
   void containersOfOneImageShareOneCopyOfTheStagedFiles(Containerd ctrd) throws Exception {
     containerd = ctrd;
     List<String> variants = BenchImages.busyboxVariants(ctrd, work.resolve("images"), IMAGES);
-    tmpfs = work.resolve("staging");
-    Files.createDirectories(tmpfs);
-    Shell.run(
-        SHELL,
-        List.of("mount", "-t", "tmpfs", "-o", "size=256m,mode=0755", "tmpfs", tmpfs.toString()));
+    tmpfs = StagingTmpfs.mount(work);
     BenchReport r =
         new BenchReport(
             "staging",
             "staging bytes: " + CONTAINERS + " containers of one image, " + IMAGES + " images",
             ctrd);
     try (InjectingPlugin plugin = ProductionJvm.plugin(ctrd, work)) {
-      assertThat(plugin.stagingDir()).isEqualTo(tmpfs);
+      assertThat(plugin.stagingDir()).isEqualTo(tmpfs.dir());
       Map<String, Long> empty = bytes(plugin);
       start(List.of(Containerd.BUSYBOX), 1, "one");
       Map<String, Long> one = bytes(plugin);

@@ -44,9 +44,11 @@ class StartLatencyBench {
     CallTimings plain = new CallTimings();
     String optedId = containerd.cri().runPodSandbox(optedPod);
     String plainId = containerd.cri().runPodSandbox(plainPod);
-    try (InjectingPlugin plugin = ProductionJvm.plugin(containerd, work);
+    try (StagingTmpfs staging = StagingTmpfs.mount(work);
+        InjectingPlugin plugin = ProductionJvm.plugin(containerd, work);
         CriClient optedCri = new CriClient(containerd.socket(), opted);
         CriClient plainCri = new CriClient(containerd.socket(), plain)) {
+      assertThat(plugin.stagingDir()).isEqualTo(staging.dir());
       long mark = plugin.logMark();
       for (int i = 0; i < WARMUP; i++) {
         cycle(containerd.cri(), optedId, optedPod, "warm-o" + i, image);
