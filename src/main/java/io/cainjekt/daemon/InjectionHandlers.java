@@ -225,8 +225,8 @@ final class InjectionHandlers {
   /**
    * Runs the pipeline for a staged container with the current version of its bundle and stores the
    * result. At its start a container's root holds only its image, so the image's plan may be
-   * replayed; a running container's root (rotation) always gets a full run. Caller holds the
-   * container's lock.
+   * replayed (its staged files are refilled while the root is changed); a running container's root
+   * (rotation) always gets a full run. Caller holds the container's lock.
    */
   private PlanMemo.Run inject(String id, int pid, boolean starting) throws IOException {
     InjectedContainers.Entry entry = containers.get(id).orElseThrow();
@@ -254,9 +254,9 @@ final class InjectionHandlers {
                 entry.volumeMountPaths(),
                 entry.filter(),
                 false),
-            starting ? root.imageLayers() : Optional.empty());
+            starting ? root.imageLayers() : Optional.empty(),
+            done -> services.staging().replace(id, done.files()));
     InjectionReport report = run.report();
-    services.staging().replace(id, report.files());
     List<String> runtimes = Reports.runtimes(report);
     containers.update(
         id,

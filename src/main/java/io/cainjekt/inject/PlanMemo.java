@@ -6,10 +6,13 @@ import io.cainjekt.rootfs.RootChange;
 import io.cainjekt.trust.Fingerprint;
 import io.cainjekt.trust.WeightedLru;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +67,15 @@ public final class PlanMemo {
    */
   public record Run(InjectionReport report, boolean replayed) {}
 
+  /**
+   * What a caller does with a run's report besides the root, e.g. refilling the container's staged
+   * files. It touches nothing the root changes touch, so for a replay it runs alongside them.
+   */
+  @FunctionalInterface
+  public interface Publisher {
+    void publish(InjectionReport report) throws IOException;
+  }
+
   private final Pipeline pipeline;
   private final WeightedLru<Key, Plan> plans;
 
@@ -76,16 +88,26 @@ public final class PlanMemo {
     this.plans = new WeightedLru<>(maxPlans, maxBytes);
   }
 
+  /** {@link #run(InjectionRequest, Optional, Publisher)} with nothing to publish. */
+  public Run run(InjectionRequest request, Optional<String> imageLayers) throws IOException {
+    return run(request, imageLayers, report -> {});
+  }
+
   /**
    * Injects {@code request}: runs the pipeline, or makes the remembered changes of the same image
-   * again in {@code request.root()} and hands back the remembered report.
+   * again in {@code request.root()} and hands back the remembered report. {@code publisher} gets
+   * the report that is returned, last: after a full run, or, for a replay, on its own thread while
+   * the changes are made (the remembered report is known before they start). A replay that fails
+   * and falls back to a full run publishes twice, the full run's report second.
    *
    * @param imageLayers the root's read-only image layers with an empty writable layer above them;
    *     empty to run the pipeline without remembering
+   * @throws IOException if {@code publisher} failed (the root has been injected all the same)
    */
-  public Run run(InjectionRequest request, Optional<String> imageLayers) {
+  public Run run(InjectionRequest request, Optional<String> imageLayers, Publisher publisher)
+      throws IOException {
     if (imageLayers.isEmpty() || request.dryRun()) {
-      return new Run(pipeline.run(request), false);
+      return published(new Run(pipeline.run(request), false), publisher);
     }
     Key key =
         new Key(
@@ -96,27 +118,76 @@ public final class PlanMemo {
             request.filter());
     Optional<Plan> known = plans.get(key);
     if (known.isPresent()) {
-      try {
-        for (RootChange change : known.get().changes()) {
-          request.root().apply(change);
-        }
-        return new Run(known.get().report(), true);
-      } catch (IOException | RuntimeException e) { // boundary: fall back to a full run
-        plans.remove(key);
-        log.atWarn()
-            .setMessage("inject: replay of the image's plan failed, running the pipeline")
-            .addKeyValue("root", request.root().hostRoot())
-            .setCause(e)
-            .log();
-        return new Run(pipeline.run(request), false);
-      }
+      return replay(request, key, known.get(), publisher);
     }
     InjectionReport report = pipeline.run(request);
     if (!report.anyFailed()) {
       Plan plan = new Plan(request.root().changes(), report);
       plans.put(key, plan, plan.weight());
     }
-    return new Run(report, false);
+    return published(new Run(report, false), publisher);
+  }
+
+  private Run replay(InjectionRequest request, Key key, Plan plan, Publisher publisher)
+      throws IOException {
+    FutureTask<Void> published =
+        new FutureTask<>(
+            () -> {
+              publisher.publish(plan.report());
+              return null;
+            });
+    Thread.ofVirtual().name("inject-publish").start(published);
+    try {
+      for (RootChange change : plan.changes()) {
+        request.root().apply(change);
+      }
+    } catch (IOException | RuntimeException e) { // boundary: fall back to a full run
+      plans.remove(key);
+      log.atWarn()
+          .setMessage("inject: replay of the image's plan failed, running the pipeline")
+          .addKeyValue("root", request.root().hostRoot())
+          .setCause(e)
+          .log();
+      awaitQuietly(published);
+      return published(new Run(pipeline.run(request), false), publisher);
+    }
+    await(published);
+    return new Run(plan.report(), true);
+  }
+
+  private static Run published(Run run, Publisher publisher) throws IOException {
+    publisher.publish(run.report());
+    return run;
+  }
+
+  private static void await(FutureTask<Void> published) throws IOException {
+    try {
+      published.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while publishing the report");
+    } catch (ExecutionException e) {
+      switch (e.getCause()) {
+        case IOException io -> throw io;
+        case RuntimeException re -> throw re;
+        case Error err -> throw err;
+        default -> throw new IOException("publish the report", e.getCause());
+      }
+    }
+  }
+
+  /**
+   * Waits for a publication whose report is about to be superseded; its failure no longer matters.
+   */
+  private static void awaitQuietly(FutureTask<Void> published) {
+    try {
+      await(published);
+    } catch (IOException | RuntimeException e) {
+      log.atDebug()
+          .setMessage("inject: publishing the remembered report failed, publishing the full run's")
+          .setCause(e)
+          .log();
+    }
   }
 
   /** Replays and runs so far: hits and misses, for tests and benchmarks. */

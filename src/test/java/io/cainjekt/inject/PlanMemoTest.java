@@ -2,6 +2,7 @@
 package io.cainjekt.inject;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cainjekt.inject.os.Distro;
 import io.cainjekt.inject.os.DistroRoots;
@@ -12,9 +13,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +31,16 @@ class PlanMemoTest {
   private Path debian(String name) throws IOException {
     Path root = DistroRoots.build(Files.createDirectories(tmp.resolve(name)), Distro.TABLE.get(0));
     DistroRoots.write(root, "/usr/bin/python3", new byte[] {1});
+    return root;
+  }
+
+  /**
+   * A Debian root where a directory stands at the bundle's path: the OS store cannot be written.
+   */
+  private Path debianWithADirectoryForItsBundle(String name) throws IOException {
+    Path root = debian(name);
+    Files.delete(root.resolve("etc/ssl/certs/ca-certificates.crt"));
+    Files.createDirectory(root.resolve("etc/ssl/certs/ca-certificates.crt"));
     return root;
   }
 
@@ -128,9 +141,7 @@ class PlanMemoTest {
   @Test
   void aRunWithAFailedProcessorIsNotRemembered() throws IOException {
     PlanMemo memo = new PlanMemo(Pipeline.standard());
-    Path broken = debian("broken");
-    Files.delete(broken.resolve("etc/ssl/certs/ca-certificates.crt"));
-    Files.createDirectory(broken.resolve("etc/ssl/certs/ca-certificates.crt"));
+    Path broken = debianWithADirectoryForItsBundle("broken");
 
     assertThat(memo.run(request(broken, ENV, Set.of()), LAYERS).report().anyFailed()).isTrue();
     memo.run(request(debian("next"), ENV, Set.of()), LAYERS);
@@ -138,20 +149,64 @@ class PlanMemoTest {
   }
 
   @Test
-  void aReplayThatFailsFallsBackToAFullRunAndIsForgotten() throws IOException {
+  void aReplayThatFailsFallsBackToAFullRunIsForgottenAndPublishesTheFullRunLast()
+      throws IOException {
     PlanMemo memo = new PlanMemo(Pipeline.standard());
     InjectionReport planned = memo.run(request(debian("a"), ENV, Set.of()), LAYERS).report();
-    Path diverged = debian("diverged");
-    Files.delete(diverged.resolve("etc/ssl/certs/ca-certificates.crt"));
-    Files.createDirectory(diverged.resolve("etc/ssl/certs/ca-certificates.crt"));
+    Path diverged = debianWithADirectoryForItsBundle("diverged");
+    List<InjectionReport> published = new CopyOnWriteArrayList<>();
 
-    PlanMemo.Run run = memo.run(request(diverged, ENV, Set.of()), LAYERS);
+    PlanMemo.Run run = memo.run(request(diverged, ENV, Set.of()), LAYERS, published::add);
     InjectionReport report = run.report();
 
     assertThat(run.replayed()).isFalse();
     assertThat(report).isNotSameAs(planned);
     assertThat(report.anyFailed()).isTrue();
+    assertThat(published).containsExactly(planned, report);
     memo.run(request(debian("c"), ENV, Set.of()), LAYERS);
     assertThat(memo.counts()).containsExactly(1, 2);
+  }
+
+  @Test
+  void theReturnedReportIsPublishedOnceAndAReplayPublishesOnItsOwnThread() throws IOException {
+    PlanMemo memo = new PlanMemo(Pipeline.standard());
+    List<InjectionReport> published = new CopyOnWriteArrayList<>();
+    List<Thread> threads = new CopyOnWriteArrayList<>();
+    PlanMemo.Publisher publisher =
+        report -> {
+          published.add(report);
+          threads.add(Thread.currentThread());
+        };
+
+    PlanMemo.Run run = memo.run(request(debian("a"), ENV, Set.of()), LAYERS, publisher);
+    assertThat(published).containsExactly(run.report());
+    assertThat(threads).containsExactly(Thread.currentThread());
+
+    PlanMemo.Run again = memo.run(request(debian("b"), ENV, Set.of()), LAYERS, publisher);
+    assertThat(again.replayed()).isTrue();
+    assertThat(published).containsExactly(run.report(), again.report());
+    assertThat(threads.getLast()).isNotSameAs(Thread.currentThread());
+    assertThat(threads.getLast().getName()).isEqualTo("inject-publish");
+  }
+
+  @Test
+  void aFailedPublicationFailsTheRunAfterTheRootIsReplayed() throws IOException {
+    PlanMemo memo = new PlanMemo(Pipeline.standard());
+    Path fullRun = debian("full");
+    memo.run(request(fullRun, ENV, Set.of()), LAYERS);
+    Path replayed = debian("replayed");
+
+    assertThatThrownBy(
+            () ->
+                memo.run(
+                    request(replayed, ENV, Set.of()),
+                    LAYERS,
+                    report -> {
+                      throw new IOException("staging is full");
+                    }))
+        .isInstanceOf(IOException.class)
+        .hasMessage("staging is full");
+    assertThat(TreeSnapshot.of(replayed)).isEqualTo(TreeSnapshot.of(fullRun));
+    assertThat(memo.counts()).containsExactly(1, 1);
   }
 }
