@@ -235,7 +235,8 @@ public final class RootFs {
    * Replaces a file atomically (temp file in the same directory, then rename). A symlinked target
    * is resolved inside the root and the file it names is replaced, keeping its mode and owner. A
    * new file gets {@code newFileMode} and the owner of this process (root in production); its
-   * parent directory must exist.
+   * parent directory must exist. A root opened {@link #openForInjection for one injection} answers
+   * later reads of the file with {@code content} itself, which callers never modify afterwards.
    *
    * @throws NotRegularFileException if the target is a directory, FIFO, socket or device
    */
@@ -250,6 +251,7 @@ public final class RootFs {
     if (r.existing() < components.size() - 1) {
       throw new NoSuchFileException(containerPath, null, "write: parent directory is missing");
     }
+    Path host = r.hostPath(hostRoot);
     try {
       AtomicWriter.replaceFile(
           hostRoot,
@@ -260,8 +262,9 @@ public final class RootFs {
           newFileMode);
       changes.add(new RootChange.Write(containerPath, content, newFileMode));
     } finally {
-      lookup.forget(r.hostPath(hostRoot));
+      lookup.forget(host);
     }
+    lookup.rememberContent(host, content);
   }
 
   /**

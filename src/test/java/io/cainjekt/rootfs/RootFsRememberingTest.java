@@ -89,16 +89,23 @@ class RootFsRememberingTest {
   }
 
   @Test
-  void aFileIsReadOnceUntilItIsWrittenThroughTheRoot() throws IOException {
+  void aFileIsReadOnceAndWhatTheRootWritesIsWhatItReadsBack() throws IOException {
     byte[] first = injection.read("/etc/ssl/certs/ca-certificates.crt", 100);
     Files.writeString(root.resolve("etc/ssl/certs/ca-certificates.crt"), "changed", UTF_8);
     assertThat(injection.read("/etc/ssl/certs/ca-certificates.crt", 100)).isSameAs(first);
     assertThatThrownBy(() -> injection.read("/etc/ssl/certs/ca-certificates.crt", 5))
         .isInstanceOf(FileTooLargeException.class);
 
-    injection.writeAtomically(
-        "/etc/ssl/certs/ca-certificates.crt", "merged".getBytes(UTF_8), MODE_644);
-    assertThat(injection.read("/etc/ssl/certs/ca-certificates.crt", 100))
-        .isEqualTo("merged".getBytes(UTF_8));
+    byte[] merged = "merged".getBytes(UTF_8);
+    injection.writeAtomically("/etc/ssl/certs/ca-certificates.crt", merged, MODE_644);
+    assertThat(Files.readString(root.resolve("etc/ssl/certs/ca-certificates.crt")))
+        .isEqualTo("merged");
+    // what was written is what a later read gets, without reading it back
+    Files.writeString(root.resolve("etc/ssl/certs/ca-certificates.crt"), "changed", UTF_8);
+    assertThat(injection.read("/etc/ssl/certs/ca-certificates.crt", 100)).isSameAs(merged);
+    assertThatThrownBy(() -> injection.read("/etc/ssl/certs/ca-certificates.crt", 5))
+        .isInstanceOf(FileTooLargeException.class);
+    assertThat(RootFs.open(root).read("/etc/ssl/certs/ca-certificates.crt", 100))
+        .isEqualTo("changed".getBytes(UTF_8));
   }
 }
