@@ -33,13 +33,25 @@ public final class BundleMerger {
 
   /**
    * Appends the certificates of {@code additions} that {@code basePem} does not already hold.
+   * Memoized by content ({@code ContentMemo}): the same base bytes and CAs give the same {@link
+   * Merge}, whose array is shared and never modified, as {@code basePem} is by the caller.
    *
    * @param source names the base in warnings, e.g. its container path
    * @param basePem the existing bundle, parsed leniently; may be empty
    * @param additions the CAs to add
    */
   public static Merge merge(String source, byte[] basePem, PemBundle additions) {
-    return merge(basePem, PemBundle.parseLenient(source, basePem), additions);
+    PemBundle base = PemBundle.parseLenient(source, basePem);
+    Fingerprint input =
+        ContentMemo.hash(
+            List.of(Fingerprint.ofContent(basePem).sha256(), additions.contentHash().sha256()));
+    return ContentMemo.shared()
+        .get(
+            "merge",
+            source,
+            input,
+            () -> merge(basePem, base, additions),
+            merged -> merged.content().length);
   }
 
   /**

@@ -59,4 +59,22 @@ class BundleMergerTest {
     BundleMerger.Merge second = BundleMerger.merge("b", first.content(), cas(CORP, CORP2));
     assertThat(second.changed()).isFalse();
   }
+
+  @Test
+  void theSameBaseContentAndCasGiveTheSameMergedArray() throws Exception {
+    String base = "# merge memo\n" + PUBLIC_ROOT.pem();
+    BundleMerger.Merge first =
+        BundleMerger.merge("/etc/ssl/memo.pem", base.getBytes(US_ASCII), cas(CORP));
+    // another container of the image: equal bytes in a new array, so nothing is merged or hashed
+    // again
+    BundleMerger.Merge again =
+        BundleMerger.merge("/etc/ssl/memo.pem", base.getBytes(US_ASCII), cas(CORP));
+    BundleMerger.Merge otherCas =
+        BundleMerger.merge("/etc/ssl/memo.pem", base.getBytes(US_ASCII), cas(CORP2));
+
+    assertThat(again.content()).isSameAs(first.content());
+    assertThat(otherCas.content()).isNotSameAs(first.content());
+    assertThat(new String(otherCas.content(), US_ASCII)).endsWith(CORP2.pem());
+    assertThat(new String(again.content(), US_ASCII)).isEqualTo(base + CORP.pem());
+  }
 }
