@@ -88,8 +88,8 @@ public final class PlanMemo {
     this.plans = new WeightedLru<>(maxPlans, maxBytes);
   }
 
-  /** {@link #run(InjectionRequest, Optional, Publisher)} with nothing to publish. */
-  public Run run(InjectionRequest request, Optional<String> imageLayers) throws IOException {
+  /** {@link #run(InjectionRequest, Optional, Publisher)} with nothing to publish (tests). */
+  Run run(InjectionRequest request, Optional<String> imageLayers) throws IOException {
     return run(request, imageLayers, report -> {});
   }
 

@@ -41,7 +41,6 @@ public final class BundleMerger {
    * @param additions the CAs to add
    */
   public static Merge merge(String source, byte[] basePem, PemBundle additions) {
-    PemBundle base = PemBundle.parseLenient(source, basePem);
     Fingerprint input =
         ContentMemo.hash(
             List.of(Fingerprint.ofContent(basePem).sha256(), additions.contentHash().sha256()));
@@ -50,7 +49,7 @@ public final class BundleMerger {
             "merge",
             source,
             input,
-            () -> merge(basePem, base, additions),
+            () -> merge(basePem, PemBundle.parseLenient(source, basePem), additions),
             merged -> merged.content().length);
   }
 
