@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Append-only merge of CA certificates into an existing PEM bundle: the base bytes are kept
@@ -41,6 +42,22 @@ public final class BundleMerger {
    * @param additions the CAs to add
    */
   public static Merge merge(String source, byte[] basePem, PemBundle additions) {
+    return memoized(source, basePem, () -> PemBundle.parseLenient(source, basePem), additions);
+  }
+
+  /**
+   * Appends the certificates of {@code additions} that {@code base} does not already hold to {@code
+   * base.toPem()}, memoized like {@link #merge(String, byte[], PemBundle)}: a bundle parsed once
+   * (e.g. an image's, deduplicated) merges into the same array for every container.
+   *
+   * @param source names the base in the memo's logs
+   */
+  public static Merge merge(String source, PemBundle base, PemBundle additions) {
+    return memoized(source, base.toPem(), () -> base, additions);
+  }
+
+  private static Merge memoized(
+      String source, byte[] basePem, Supplier<PemBundle> base, PemBundle additions) {
     Fingerprint input =
         ContentMemo.hash(
             List.of(Fingerprint.ofContent(basePem).sha256(), additions.contentHash().sha256()));
@@ -49,19 +66,11 @@ public final class BundleMerger {
             "merge",
             source,
             input,
-            () -> merge(basePem, PemBundle.parseLenient(source, basePem), additions),
+            () -> merge(basePem, base.get(), additions),
             merged -> merged.content().length);
   }
 
-  /**
-   * Appends the certificates of {@code additions} that {@code base} does not already hold.
-   *
-   * @param basePem the existing bundle's bytes, kept verbatim
-   * @param base what {@code basePem} holds, parsed leniently (e.g. a bundle and its {@link
-   *     PemBundle#toPem()})
-   * @param additions the CAs to add
-   */
-  public static Merge merge(byte[] basePem, PemBundle base, PemBundle additions) {
+  private static Merge merge(byte[] basePem, PemBundle base, PemBundle additions) {
     Set<Fingerprint> present = new HashSet<>();
     base.certificates().forEach(c -> present.add(c.fingerprint()));
     List<CaCertificate> missing = new ArrayList<>();

@@ -40,7 +40,11 @@ class PipelineTest {
 
   /** A Debian root with a JDK whose cacerts links to the distro's extracted store. */
   Path debianWithJdk() throws IOException {
-    Path root = DistroRoots.build(tmp, Distro.TABLE.getFirst());
+    return debianWithJdk(tmp);
+  }
+
+  static Path debianWithJdk(Path dir) throws IOException {
+    Path root = DistroRoots.build(dir, Distro.TABLE.getFirst());
     String home = "/usr/lib/jvm/java-17-openjdk-amd64";
     DistroRoots.write(root, home + "/bin/java", new byte[] {0x7f, 'E', 'L', 'F'});
     DistroRoots.write(root, home + "/release", "JAVA_VERSION=\"17.0.13\"\n".getBytes());
@@ -87,6 +91,19 @@ class PipelineTest {
             Pki.certificate("corp-ca"));
     assertThat(Certificates.pem(report.files().get("custom-ca.pem")))
         .containsExactly(Pki.certificate("corp-ca"));
+  }
+
+  @Test
+  void anotherRootOfTheSameImageGetsTheSameStagedArrays() throws IOException {
+    // a new layer chain of an image the node has seen: the files staged are the arrays staged
+    // before, so staging finds their hashes remembered instead of hashing 200 KB again
+    InjectionReport first =
+        run(debianWithJdk(tmp.resolve("one")), ProcessorSelection.ALL, Map.of());
+    InjectionReport second =
+        run(debianWithJdk(tmp.resolve("two")), ProcessorSelection.ALL, Map.of());
+    for (String name : List.of("ca-bundle.pem", "truststore.p12")) {
+      assertThat(second.files().get(name)).as(name).isSameAs(first.files().get(name));
+    }
   }
 
   @Test
