@@ -8,11 +8,12 @@ import java.util.function.ToLongFunction;
 /**
  * A small, bounded memo for the pure functions of this package whose input is file content: parsing
  * an image's bundle, reading a keystore, writing a truststore. Every container of one image hands
- * the plugin the same bytes, so the second container of an image costs a SHA-256 of its files
- * instead of a parse of a few hundred certificates. Keys are a kind, a source name and the SHA-256
- * of the input, so a hit is exactly the result a fresh computation would give. Least recently used
- * entries go first once the entry or the byte budget is exceeded. Only successful results are kept.
- * Thread-safe; a computation runs outside the lock (two threads may compute the same value once).
+ * the plugin the same bytes, so the second container of an image costs a SHA-256 of its files (or
+ * less: {@link Fingerprint#ofContent} knows large content it has seen by value) instead of a parse
+ * of a few hundred certificates. Keys are a kind, a source name and the SHA-256 of the input, so a
+ * hit is exactly the result a fresh computation would give. Least recently used entries go first
+ * once the entry or the byte budget is exceeded. Only successful results are kept. Thread-safe; a
+ * computation runs outside the lock (two threads may compute the same value once).
  */
 final class ContentMemo {
 
