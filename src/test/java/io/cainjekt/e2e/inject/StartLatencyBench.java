@@ -4,10 +4,13 @@ package io.cainjekt.e2e.inject;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cainjekt.e2e.CallTimings;
+import io.cainjekt.e2e.ContainerSpec;
 import io.cainjekt.e2e.Containerd;
 import io.cainjekt.e2e.ContainerdExtension;
 import io.cainjekt.e2e.CriClient;
 import io.cainjekt.e2e.PodSpec;
+import io.cainjekt.inject.EnvMerger;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  * and so its own {@link CallTimings}. Image: {@code -Dbench.image} (default debian-tls, which has a
  * JDK, Python and Node.js, so the whole pipeline runs), count {@code -Dbench.n}. Writes {@code
  * target/bench/start-latency-<image>.json}. Only correctness is asserted.
+ *
+ * <p>A third side splits the opted-in cost: plain containers with the one thing CreateContainer
+ * adds that runc acts on, a read-only bind mount of a host directory at {@code /etc/cainjekt}. Its
+ * ratio to plain is what the mount costs runc; opted-in to it is what the plugin's StartContainer
+ * costs.
  */
 @ExtendWith(ContainerdExtension.class)
 class StartLatencyBench {
@@ -42,25 +50,35 @@ class StartLatencyBench {
     PodSpec plainPod = PodSpec.of("e2e-bench", "latency-plain");
     CallTimings opted = new CallTimings();
     CallTimings plain = new CallTimings();
+    CallTimings mounted = new CallTimings();
     String optedId = containerd.cri().runPodSandbox(optedPod);
     String plainId = containerd.cri().runPodSandbox(plainPod);
+    Path mountSource = Files.createDirectories(work.resolve("mount-only"));
     try (StagingTmpfs staging = StagingTmpfs.mount(work);
         InjectingPlugin plugin = ProductionJvm.plugin(containerd, work);
         CriClient optedCri = new CriClient(containerd.socket(), opted);
-        CriClient plainCri = new CriClient(containerd.socket(), plain)) {
+        CriClient plainCri = new CriClient(containerd.socket(), plain);
+        CriClient mountedCri = new CriClient(containerd.socket(), mounted)) {
       assertThat(plugin.stagingDir()).isEqualTo(staging.dir());
       long mark = plugin.logMark();
       for (int i = 0; i < WARMUP; i++) {
-        cycle(containerd.cri(), optedId, optedPod, "warm-o" + i, image);
-        cycle(containerd.cri(), plainId, plainPod, "warm-p" + i, image);
+        cycle(containerd.cri(), optedId, optedPod, sleeper("warm-o" + i, image));
+        cycle(containerd.cri(), plainId, plainPod, sleeper("warm-p" + i, image));
+        cycle(containerd.cri(), plainId, plainPod, mountOnly("warm-m" + i, image, mountSource));
       }
       long measured = plugin.logMark();
       for (int i = 0; i < n; i++) {
-        cycle(optedCri, optedId, optedPod, "o" + i, image);
-        cycle(plainCri, plainId, plainPod, "p" + i, image);
+        cycle(optedCri, optedId, optedPod, sleeper("o" + i, image));
+        cycle(plainCri, plainId, plainPod, sleeper("p" + i, image));
+        cycle(mountedCri, plainId, plainPod, mountOnly("m" + i, image, mountSource));
       }
       List<String> log = plugin.process().log().linesSince(mark);
       BenchReport r = report(containerd, imageName, opted, plain, plugin);
+      r.putLatency("start_plain_with_mount", mounted, "StartContainer");
+      r.put("start_mount_only_median_ratio", ratio(mounted, plain, "StartContainer", true));
+      r.put(
+          "start_opted_in_to_mount_only_median_ratio",
+          ratio(opted, mounted, "StartContainer", true));
       List<String> measuredLog = plugin.process().log().linesSince(measured);
       List<Double> handling = PluginLog.injectedMillis(measuredLog);
       r.put("plugin_start_handling_median_ms", percentile(handling, 0.5));
@@ -77,9 +95,18 @@ class StartLatencyBench {
   }
 
   /** Create and start timed by {@code cri}; stop and remove by the shared, untimed client. */
-  private static void cycle(CriClient cri, String podId, PodSpec pod, String name, String image) {
-    String id = ContainerCycle.createAndStart(cri, podId, pod, ContainerCycle.sleeper(name, image));
+  private static void cycle(CriClient cri, String podId, PodSpec pod, ContainerSpec spec) {
+    String id = ContainerCycle.createAndStart(cri, podId, pod, spec);
     ContainerCycle.stopAndRemove(cri, id);
+  }
+
+  private static ContainerSpec sleeper(String name, String image) {
+    return ContainerCycle.sleeper(name, image);
+  }
+
+  /** A plain container with the mount an opted-in one gets (read-only, at the same path). */
+  private static ContainerSpec mountOnly(String name, String image, Path source) {
+    return sleeper(name, image).withMount(source, EnvMerger.MOUNT_PATH, true);
   }
 
   private static BenchReport report(
