@@ -43,6 +43,55 @@ class ContainerRootsTest {
     assertThat(root.imageLayers()).contains("lowerdir=/a");
   }
 
+  private static final String TASKS = "/run/e2e/state/io.containerd.runtime.v2.task/k8s.io/";
+
+  /** Roots that have found container {@link #ID} (pid 4242) by scanning the host's mountinfo. */
+  private ContainerRoots afterOneScan() throws IOException {
+    mountinfo("/", TASKS + ID + "/rootfs");
+    Files.createDirectories(proc.resolve("1/root").resolve(TASKS.substring(1) + ID + "/rootfs"));
+    Files.createDirectories(proc.resolve("4242/root"));
+    ContainerRoots roots = new ContainerRoots(proc);
+    assertThat(roots.find(ID, 4242).orElseThrow().kind()).isEqualTo(ContainerRoots.Kind.HOST_MOUNT);
+    return roots;
+  }
+
+  @Test
+  void laterRootsAreTakenFromTheTaskDirectoryWithoutTheHostMountinfo() throws IOException {
+    ContainerRoots roots = afterOneScan();
+    // a second container: the host's mountinfo (now unreadable) is not needed again, and its
+    // layers come from the container's own mountinfo, whose root is the runtime's mount
+    String other = ID.replace('7', '8');
+    Path rootfs =
+        Files.createDirectories(
+            proc.resolve("1/root").resolve(TASKS.substring(1) + other + "/rootfs"));
+    Files.delete(proc.resolve("1/mountinfo"));
+    Files.createDirectories(proc.resolve("4343"));
+    Files.createSymbolicLink(proc.resolve("4343/root"), rootfs);
+    Files.writeString(
+        proc.resolve("4343/mountinfo"),
+        "600 500 0:77 / / rw,relatime - overlay overlay rw,lowerdir=/s/9/fs:/s/8/fs,upperdir=/u\n"
+            + "601 600 0:78 / /proc rw,nosuid - proc proc rw\n");
+
+    var root = roots.find(other, 4343).orElseThrow();
+
+    assertThat(root.kind()).isEqualTo(ContainerRoots.Kind.HOST_MOUNT);
+    assertThat(root.hostPath()).isEqualTo(rootfs);
+    assertThat(root.imageLayers()).contains("lowerdir=/s/9/fs:/s/8/fs");
+  }
+
+  @Test
+  void aTaskDirectoryRootThatIsNotTheContainersOwnIsNotTaken() throws IOException {
+    ContainerRoots roots = afterOneScan();
+    String other = ID.replace('7', '8');
+    Files.createDirectories(proc.resolve("1/root").resolve(TASKS.substring(1) + other + "/rootfs"));
+    Files.createDirectories(proc.resolve("4343/root")); // another directory than that rootfs
+
+    var root = roots.find(other, 4343).orElseThrow();
+
+    assertThat(root.kind()).isEqualTo(ContainerRoots.Kind.PROC_PID_ROOT);
+    assertThat(root.hostPath()).isEqualTo(proc.resolve("4343/root"));
+  }
+
   @Test
   void imageLayersAreTheOverlaysLowerLayersInEitherMountApi() {
     String classic =
