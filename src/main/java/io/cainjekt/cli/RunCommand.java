@@ -103,7 +103,14 @@ final class RunCommand implements Callable<Integer> {
     Config config = config();
     LogSetup.configure(config.logFormat(), config.logLevel().name());
     Daemon daemon = new Daemon(config);
-    Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "cainjekt-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  daemon.close();
+                  LogSetup.stop();
+                },
+                "cainjekt-shutdown"));
     try {
       Capabilities.check();
       daemon.start();

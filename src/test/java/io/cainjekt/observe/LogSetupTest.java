@@ -3,12 +3,17 @@ package io.cainjekt.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
@@ -26,7 +31,9 @@ class LogSetupTest {
     LogSetup.configure(LogFormat.TEXT, "info");
   }
 
+  /** What was logged, once the queue is written out. */
   private String written() {
+    LogSetup.stop();
     return out.toString(StandardCharsets.UTF_8);
   }
 
@@ -77,6 +84,49 @@ class LogSetupTest {
     log.info("hidden");
     log.warn("shown");
     assertThat(written()).doesNotContain("hidden").contains("shown");
+  }
+
+  @Test
+  void aStalledOutputDoesNotHoldUpTheLoggingThread() throws Exception {
+    CountDownLatch writing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    OutputStream stalled =
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            writing.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            out.write(b, off, len);
+          }
+        };
+    LogSetup.configure(LogFormat.TEXT, "info", stalled);
+
+    // a synchronous appender would block here until the output is released
+    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> log.info("while the pipe is full"));
+    assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+    log.info("queued behind it");
+    release.countDown();
+
+    assertThat(written()).contains("while the pipe is full").contains("queued behind it");
+  }
+
+  @Test
+  void noEventIsDroppedWhenTheQueueFillsUp() {
+    LogSetup.configure(LogFormat.TEXT, "info", out);
+    int events = LogSetup.QUEUE_EVENTS * 3;
+    for (int i = 0; i < events; i++) {
+      log.atInfo().setMessage("event").addKeyValue("n", i).log();
+    }
+    assertThat(written().lines()).hasSize(events).last().asString().contains("n=\"" + (events - 1));
   }
 
   @Test

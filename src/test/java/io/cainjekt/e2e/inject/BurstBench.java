@@ -67,7 +67,9 @@ class BurstBench {
         }
       }
       Duration wall = Duration.ofNanos(System.nanoTime() - begin);
-      List<String> log = plugin.process().log().linesSince(mark);
+      List<String> log =
+          PluginLog.settled(
+              plugin.process().log(), mark, PODS * CONTAINERS, Duration.ofSeconds(10));
       long injected = PluginLog.injectedWithoutFailure(log);
       BenchReport r =
           new BenchReport(

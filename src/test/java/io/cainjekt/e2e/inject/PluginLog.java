@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.e2e.inject;
 
+import io.cainjekt.e2e.LogFile;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,6 +34,21 @@ final class PluginLog {
     return lines.stream()
         .filter(l -> hasMessage(l, "inject: injected") && NOT_FAILED.matcher(l).find())
         .count();
+  }
+
+  /**
+   * The lines written after {@code mark} once {@code expected} "inject: injected" lines are among
+   * them, or when {@code timeout} has passed: the plugin's logging thread writes a line a moment
+   * after the answer it belongs to.
+   */
+  static List<String> settled(LogFile log, long mark, long expected, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<String> lines = log.linesSince(mark);
+    while (count(lines, "inject: injected") < expected && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+      lines = log.linesSince(mark);
+    }
+    return lines;
   }
 
   /** The handling times ({@code ms}) of the "inject: injected" lines, in order. */

@@ -12,6 +12,7 @@ import io.cainjekt.e2e.PodSpec;
 import io.cainjekt.inject.EnvMerger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -72,7 +73,8 @@ class StartLatencyBench {
         cycle(plainCri, plainId, plainPod, sleeper("p" + i, image));
         cycle(mountedCri, plainId, plainPod, mountOnly("m" + i, image, mountSource));
       }
-      List<String> log = plugin.process().log().linesSince(mark);
+      List<String> log =
+          PluginLog.settled(plugin.process().log(), mark, WARMUP + n, Duration.ofSeconds(10));
       BenchReport r = report(containerd, imageName, opted, plain, plugin);
       r.putLatency("start_plain_with_mount", mounted, "StartContainer");
       r.put("start_mount_only_median_ratio", ratio(mounted, plain, "StartContainer", true));
