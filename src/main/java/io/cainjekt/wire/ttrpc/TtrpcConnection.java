@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,7 @@ public final class TtrpcConnection implements AutoCloseable {
   private final MessageWriter writer;
   private final FrameCodec codec = new FrameCodec();
   private final TtrpcClient client = new TtrpcClient();
+  private final ReentrantLock callOrder = new ReentrantLock();
   private final ServerDispatch server;
   private final AtomicReference<IOException> closed = new AtomicReference<>();
 
@@ -90,9 +92,22 @@ public final class TtrpcConnection implements AutoCloseable {
           new OversizedMessageException(body.length, FrameHeader.MAX_MESSAGE_BYTES).getMessage());
     }
     failIfClosed();
-    TtrpcClient.Call call = client.start();
+    TtrpcClient.Call call;
+    // a stream id is taken and its request written under one lock: ttrpc servers refuse a stream
+    // id below one they have seen, so concurrent calls must leave in the order of their ids
+    callOrder.lock();
     try {
-      send(FrameCodec.encode(call.streamId(), MessageType.REQUEST, 0, body));
+      call = client.start();
+      try {
+        send(FrameCodec.encode(call.streamId(), MessageType.REQUEST, 0, body));
+      } catch (IOException | RuntimeException e) {
+        client.forget(call.streamId());
+        throw e;
+      }
+    } finally {
+      callOrder.unlock();
+    }
+    try {
       return unwrap(call.response().get(timeout.toNanos(), TimeUnit.NANOSECONDS));
     } catch (TimeoutException e) {
       throw new TtrpcStatusException(
