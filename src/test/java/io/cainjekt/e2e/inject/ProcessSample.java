@@ -30,6 +30,7 @@ record ProcessSample(int threads, int fds, long rssKib) {
           "(?m)^\\s*(?:garbage-first heap|DefNew|Tenured|def new generation|tenured generation)\\s+total.*?used"
               + " (\\d+)K");
   private static final Duration JCMD_TIMEOUT = Duration.ofSeconds(60);
+  private static final long TICK_MS = 10;
 
   /** Reads the figures of {@code pid} now. */
   static ProcessSample of(long pid) {
@@ -78,6 +79,39 @@ record ProcessSample(int threads, int fds, long rssKib) {
       throw new IllegalStateException("no heap figure in jcmd GC.heap_info: " + info);
     }
     return used;
+  }
+
+  /**
+   * CPU time (user and system) {@code pid} has used so far, in ms: fields 14 and 15 of {@code
+   * /proc/<pid>/stat}, in clock ticks of 10 ms (USER_HZ is 100 on Linux).
+   */
+  static long cpuMillis(long pid) {
+    Path stat = Path.of("/proc", Long.toString(pid), "stat");
+    try {
+      String line = Files.readString(stat);
+      // the command name in field 2 may hold spaces and parentheses: count from its end
+      String[] f = line.substring(line.lastIndexOf(')') + 2).trim().split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_MS;
+    } catch (IOException e) {
+      throw new UncheckedIOException("read " + stat, e);
+    }
+  }
+
+  /**
+   * CPU time all of the machine's CPUs have been busy so far, in ms: user, nice, system, irq,
+   * softirq and steal of the {@code cpu} line of {@code /proc/stat}.
+   */
+  static long machineBusyMillis() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+      long ticks = 0;
+      for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+        ticks += Long.parseLong(f[i]);
+      }
+      return ticks * TICK_MS;
+    } catch (IOException e) {
+      throw new UncheckedIOException("read /proc/stat", e);
+    }
   }
 
   /** A tool of the JDK running the tests (the plugin runs on the same java by default). */
