@@ -56,16 +56,16 @@ public final class BundleMerger {
     return memoized(source, base.toPem(), () -> base, additions);
   }
 
+  /** What a merge reads: the base's bytes and the set of CAs added. */
+  private record MergeInput(Content base, Fingerprint additions) {}
+
   private static Merge memoized(
       String source, byte[] basePem, Supplier<PemBundle> base, PemBundle additions) {
-    Fingerprint input =
-        ContentMemo.hash(
-            List.of(Fingerprint.ofContent(basePem).sha256(), additions.contentHash().sha256()));
     return ContentMemo.shared()
         .get(
             "merge",
             source,
-            input,
+            new MergeInput(Content.of(basePem), additions.contentHash()),
             () -> merge(basePem, base.get(), additions),
             merged -> merged.content().length);
   }

@@ -36,7 +36,9 @@ public record CaCertificate(X509Certificate certificate, byte[] der, Fingerprint
     if (!Arrays.equals(encoded, der)) {
       throw new CertificateException("bytes after the certificate or a non-DER encoding");
     }
-    return new CaCertificate(certificate, encoded, Fingerprint.of(encoded));
+    // by instance: the JDK's certificate factory hands out the instance it parsed before for the
+    // same bytes, so the certificates a new image shares with others are not hashed again
+    return new CaCertificate(certificate, encoded, Fingerprint.of(certificate));
   }
 
   /** Wraps an already parsed certificate. */

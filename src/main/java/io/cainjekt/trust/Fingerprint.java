@@ -10,7 +10,6 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.WeakHashMap;
-import java.util.zip.CRC32C;
 
 /**
  * A SHA-256 digest, compared by value. Immutable.
@@ -38,21 +37,19 @@ public record Fingerprint(byte[] sha256) implements Comparable<Fingerprint> {
   private static final Map<X509Certificate, Fingerprint> OF_CERTIFICATE =
       Collections.synchronizedMap(new WeakHashMap<>());
 
-  // Fingerprints of file content: one injection hands the same array to several memoized functions
-  // (an image's bundle is parsed by the OS store, the hashed directory and the pipeline) and to
-  // staging. Arrays compare by identity here; weak keys; the values do not refer to them.
+  // Fingerprints of file content, which staging names its blobs by: every container of an image
+  // stages the same arrays (the memoized merge hands out one). Arrays compare by identity here;
+  // weak keys; the values do not refer to them.
   private static final Map<byte[], Fingerprint> OF_CONTENT =
       Collections.synchronizedMap(new WeakHashMap<>());
 
   /** Content at least this large is also remembered by value. */
   static final int BY_VALUE_MIN_BYTES = 16 << 10;
 
-  // Fingerprints of large content by value: the first container on a new layer chain of an image
-  // (a new tag on the same base) reads equal bytes into new arrays. A CRC32C and a comparison cost
-  // microseconds where a SHA-256 of a 220 KB bundle costs 1.8 ms with C1, which has no SHA
-  // intrinsic. Equality is decided by the bytes, never by the CRC: an image cannot pass its content
-  // off as another's. Bounded to 4 MiB of content held: a Debian image's bundle and JDK store, and
-  // what the plugin builds from them, are about 800 KB.
+  // Fingerprints of large content by value (Content): the first container on a new layer chain of
+  // an image (a new tag on the same base) reads equal bytes into new arrays. Bounded to 4 MiB of
+  // content held: a Debian image's bundle and JDK store, and what the plugin builds from them, are
+  // about 800 KB.
   private static final WeightedLru<Content, Fingerprint> OF_EQUAL_CONTENT =
       new WeightedLru<>(64, 4L << 20);
 
@@ -83,31 +80,6 @@ public record Fingerprint(byte[] sha256) implements Comparable<Fingerprint> {
     }
     OF_CONTENT.put(content, known);
     return known;
-  }
-
-  /** Content as a key: equal when the bytes are; the CRC32C only spreads the hash table. */
-  private record Content(byte[] bytes, int crc) {
-
-    static Content of(byte[] bytes) {
-      CRC32C crc = new CRC32C();
-      crc.update(bytes);
-      return new Content(bytes, (int) crc.getValue());
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Content c && crc == c.crc && Arrays.equals(bytes, c.bytes);
-    }
-
-    @Override
-    public int hashCode() {
-      return crc;
-    }
-
-    @Override
-    public String toString() {
-      return bytes.length + " bytes, crc32c " + Integer.toHexString(crc);
-    }
   }
 
   /**

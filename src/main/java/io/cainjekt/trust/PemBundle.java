@@ -80,17 +80,11 @@ public final class PemBundle {
 
   /**
    * Parses an image's own bundle: keeps every parseable certificate, skips anything else with a
-   * warning, never fails. The caller never modifies {@code pem} afterwards ({@link
-   * Fingerprint#ofContent}).
+   * warning, never fails. Memoized by content: the caller never modifies {@code pem} afterwards.
    */
   public static PemBundle parseLenient(String source, byte[] pem) {
     return ContentMemo.shared()
-        .get(
-            "pem-lenient",
-            source,
-            Fingerprint.ofContent(pem),
-            pem.length,
-            () -> lenient(source, pem));
+        .get("pem-lenient", source, Content.of(pem), pem.length, () -> lenient(source, pem));
   }
 
   private static PemBundle lenient(String source, byte[] pem) {

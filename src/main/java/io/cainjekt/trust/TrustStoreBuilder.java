@@ -108,7 +108,7 @@ public final class TrustStoreBuilder {
         .get(
             "keystore",
             source,
-            Fingerprint.ofContent(keystore),
+            Content.of(keystore),
             keystore.length,
             () -> List.copyOf(keyStoreCertificates(source, keystore)));
   }

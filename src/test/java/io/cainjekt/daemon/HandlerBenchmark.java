@@ -2,6 +2,7 @@
 package io.cainjekt.daemon;
 
 import io.cainjekt.inject.Staging;
+import io.cainjekt.inject.os.Distro;
 import io.cainjekt.nri.Adjustment;
 import io.cainjekt.nri.ContainerInfo;
 import io.cainjekt.nri.ContainerState;
@@ -11,16 +12,25 @@ import io.cainjekt.policy.OptInPolicy;
 import io.cainjekt.policy.PolicyConfig;
 import io.cainjekt.trust.NamedSource;
 import io.cainjekt.trust.TrustBundles;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -129,8 +139,7 @@ public class HandlerBenchmark {
    */
   @Benchmark
   public String startContainerOptedIn(StartState s) throws Exception {
-    handlers.startContainer(OPTED_IN_POD, container(s.id, 1));
-    return s.id;
+    return start(s);
   }
 
   /**
@@ -139,6 +148,10 @@ public class HandlerBenchmark {
    */
   @Benchmark
   public String startContainerFirstOfImage(FirstOfImageState s) throws Exception {
+    return start(s);
+  }
+
+  private String start(StartState s) throws Exception {
     handlers.startContainer(OPTED_IN_POD, container(s.id, 1));
     return s.id;
   }
@@ -149,6 +162,74 @@ public class HandlerBenchmark {
     @Override
     String lowerdir(HandlerBenchmark b, Path task) throws IOException {
       return Files.createDirectories(task.resolve("new-layer")) + ":" + b.lower;
+    }
+  }
+
+  /**
+   * The same for the first container of an image the node has not seen before: besides the new
+   * layer, its OS bundles and Java stores hold bytes the plugin has never read (the image's own
+   * with one comment line more; its Java stores written again with a new entry date), so nothing of
+   * the image's content is memoized and the pipeline parses the bundles and stores. The CAs in them
+   * are the same, as in a real image of the same distribution.
+   */
+  @Benchmark
+  public String startContainerNewImage(NewImageState s) throws Exception {
+    return start(s);
+  }
+
+  /** {@link FirstOfImageState} whose new layer also holds new bytes of the image's trust files. */
+  @State(Scope.Thread)
+  public static class NewImageState extends StartState {
+    private final AtomicLong images = new AtomicLong();
+
+    @Override
+    String lowerdir(HandlerBenchmark b, Path task) throws IOException {
+      Path layer = Files.createDirectories(task.resolve("new-layer"));
+      long image = images.incrementAndGet();
+      for (Distro d : Distro.TABLE) {
+        for (String bundle : d.bundleFiles()) {
+          copyChanged(b.lower, layer, bundle, bytes -> withComment(bytes, image));
+        }
+        for (String store : d.javaStores()) {
+          copyChanged(b.lower, layer, store, NewImageState::storedAgain);
+        }
+      }
+      return layer + ":" + b.lower;
+    }
+
+    /** The image's regular file at {@code path}, changed, into the same path of {@code layer}. */
+    private static void copyChanged(
+        Path lower, Path layer, String path, Function<byte[], byte[]> change) throws IOException {
+      Path original = lower.resolve(path.substring(1));
+      Path copy = layer.resolve(path.substring(1));
+      if (Files.isRegularFile(original, LinkOption.NOFOLLOW_LINKS) && !Files.exists(copy)) {
+        Files.createDirectories(copy.getParent());
+        Files.write(copy, change.apply(Files.readAllBytes(original)));
+      }
+    }
+
+    private static byte[] withComment(byte[] pem, long image) {
+      byte[] comment = ("# bench image " + image + "\n").getBytes(StandardCharsets.US_ASCII);
+      byte[] out = Arrays.copyOf(pem, pem.length + comment.length);
+      System.arraycopy(comment, 0, out, pem.length, comment.length);
+      return out;
+    }
+
+    /** The keystore with its first entry added again: same certificates, a new entry date. */
+    private static byte[] storedAgain(byte[] keystore) {
+      try {
+        KeyStore store = KeyStore.getInstance("JKS");
+        store.load(new ByteArrayInputStream(keystore), null);
+        String alias = store.aliases().nextElement();
+        Certificate first = store.getCertificate(alias);
+        store.deleteEntry(alias);
+        store.setCertificateEntry(alias, first);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(keystore.length);
+        store.store(out, "changeit".toCharArray());
+        return out.toByteArray();
+      } catch (IOException | GeneralSecurityException e) {
+        throw new IllegalStateException("rewrite the image's Java store", e);
+      }
     }
   }
 

@@ -77,4 +77,18 @@ class BundleMergerTest {
     assertThat(new String(otherCas.content(), US_ASCII)).endsWith(CORP2.pem());
     assertThat(new String(again.content(), US_ASCII)).isEqualTo(base + CORP.pem());
   }
+
+  @Test
+  void aBaseWithTheCrcOfAnotherIsMergedFromItsOwnBytes() throws Exception {
+    byte[] known =
+        ("# merge memo, forged\n" + PUBLIC_ROOT.pem() + "# tail 12345678").getBytes(US_ASCII);
+    byte[] forged = Crc32cForgery.sameCrcOtherBytes(known);
+    assertThat(Crc32cForgery.crc32c(forged)).isEqualTo(Crc32cForgery.crc32c(known));
+
+    BundleMerger.Merge ofKnown = BundleMerger.merge("/etc/ssl/forged.pem", known, cas(CORP));
+    BundleMerger.Merge ofForged = BundleMerger.merge("/etc/ssl/forged.pem", forged, cas(CORP));
+
+    assertThat(Arrays.copyOf(ofKnown.content(), known.length)).isEqualTo(known);
+    assertThat(Arrays.copyOf(ofForged.content(), forged.length)).isEqualTo(forged);
+  }
 }

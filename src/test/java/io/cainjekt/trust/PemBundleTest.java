@@ -96,4 +96,17 @@ class PemBundleTest {
     assertThat(new String(bundle.toPem(), StandardCharsets.US_ASCII))
         .isEqualTo(CORP.pem() + OTHER.pem());
   }
+
+  @Test
+  void lenientParsesAreMemoizedByTheExactBytes() {
+    byte[] known = bytes(CORP.pem() + OTHER.pem() + "# tail 12345678");
+    PemBundle first = PemBundle.parseLenient("/etc/ssl/memo.pem", known);
+
+    // equal bytes in a new array (another container of the image): the same parse
+    assertThat(PemBundle.parseLenient("/etc/ssl/memo.pem", known.clone())).isSameAs(first);
+    // other bytes with the same CRC32C: parsed on their own
+    byte[] forged = Crc32cForgery.sameCrcOtherBytes(known);
+    assertThat(Crc32cForgery.crc32c(forged)).isEqualTo(Crc32cForgery.crc32c(known));
+    assertThat(PemBundle.parseLenient("/etc/ssl/memo.pem", forged)).isNotSameAs(first);
+  }
 }
