@@ -8,8 +8,10 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -126,6 +128,45 @@ class PemBundlePropertyTest {
   void lenientParseNeverThrows(@ForAll byte[] input) {
     PemBundle bundle = PemBundle.parseLenient("random", input);
     assertThat(bundle.size()).isZero();
+  }
+
+  @Property(tries = 300)
+  void lineEndingsAndWhiteSpaceAroundLinesDoNotChangeTheBlocks(
+      @ForAll("pieces") List<Piece> pieces, @ForAll Random random) {
+    List<Piece> clean = pieces.stream().filter(p -> !p.garbage()).toList();
+    String text = new String(join(clean), ISO_8859_1);
+    StringBuilder reshaped = new StringBuilder();
+    for (String line : text.split("\n", -1)) {
+      reshaped.append(padding(random)).append(line).append(padding(random));
+      reshaped.append(List.of("\n", "\r\n", "\r").get(random.nextInt(3)));
+    }
+
+    assertThat(blocks(reshaped.toString().getBytes(ISO_8859_1))).isEqualTo(blocks(join(clean)));
+  }
+
+  /** White space {@link String#strip} removes, of ISO-8859-1; never a line end. */
+  private static String padding(Random random) {
+    String blanks = " \t\u000b\f\u001c\u001d\u001e\u001f";
+    StringBuilder out = new StringBuilder();
+    for (int n = random.nextInt(3); n > 0; n--) {
+      out.append(blanks.charAt(random.nextInt(blanks.length())));
+    }
+    return out.toString();
+  }
+
+  /** The blocks as comparable text. */
+  private static List<String> blocks(byte[] pem) {
+    return PemReader.read(pem).stream()
+        .map(
+            b ->
+                b.index()
+                    + " "
+                    + b.label()
+                    + " "
+                    + HexFormat.of().formatHex(b.der())
+                    + " "
+                    + b.problem())
+        .toList();
   }
 
   private static byte[] join(List<Piece> pieces) {
