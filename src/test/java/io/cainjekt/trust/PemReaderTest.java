@@ -4,6 +4,7 @@ package io.cainjekt.trust;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -33,10 +34,13 @@ class PemReaderTest {
       lines[1] = c + firstBodyLine + c;
       byte[] pem = (String.join("\n", lines) + "\n").getBytes(ISO_8859_1);
       PemReader.Block block = PemReader.read(pem).getFirst();
-      boolean stripped = String.valueOf(c).strip().isEmpty();
-      assertThat(block.malformed()).as("byte 0x%02x", b).isEqualTo(!stripped);
-      if (stripped) {
-        assertThat(block.der()).isEqualTo(CA.der());
+      if (String.valueOf(c).strip().isEmpty()) {
+        assertThat(block.der()).as("byte 0x%02x", b).isEqualTo(CA.der());
+      } else {
+        // not base64, or base64 of other bytes (a base64 character, when the body has no padding)
+        assertThat(block.malformed() || !Arrays.equals(block.der(), CA.der()))
+            .as("byte 0x%02x", b)
+            .isTrue();
       }
     }
   }
