@@ -8,6 +8,7 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One certificate with its DER encoding and fingerprint; equal when the DER is equal. Immutable:
@@ -27,8 +28,23 @@ public record CaCertificate(X509Certificate certificate, byte[] der, Fingerprint
     Objects.requireNonNull(fingerprint, "fingerprint");
   }
 
+  /** Certificates kept at most in {@link #PARSED}: a few images' worth of distinct roots. */
+  static final int MAX_PARSED = 512;
+
+  // Parsed certificates by their DER bytes (Content: compared exactly). The images of one node hold
+  // mostly the same public roots, so an image never seen before costs a CRC32C and a comparison per
+  // certificate it shares with others, not a parse (the JDK's factory would find its cached
+  // instance, but only after copying the bytes twice and hashing them). Bounded to 2 MiB of DER.
+  private static final WeightedLru<Content, CaCertificate> PARSED =
+      new WeightedLru<>(MAX_PARSED, 2L << 20);
+
   /** Parses one DER certificate; trailing bytes are refused. */
   static CaCertificate parse(byte[] der) throws CertificateException {
+    Content key = Content.of(der);
+    Optional<CaCertificate> known = PARSED.get(key);
+    if (known.isPresent()) {
+      return known.get();
+    }
     CertificateFactory factory = CertificateFactory.getInstance("X.509");
     X509Certificate certificate =
         (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der));
@@ -36,9 +52,9 @@ public record CaCertificate(X509Certificate certificate, byte[] der, Fingerprint
     if (!Arrays.equals(encoded, der)) {
       throw new CertificateException("bytes after the certificate or a non-DER encoding");
     }
-    // by instance: the JDK's certificate factory hands out the instance it parsed before for the
-    // same bytes, so the certificates a new image shares with others are not hashed again
-    return new CaCertificate(certificate, encoded, Fingerprint.of(certificate));
+    CaCertificate parsed = new CaCertificate(certificate, encoded, Fingerprint.of(certificate));
+    PARSED.put(new Content(encoded, key.crc()), parsed, encoded.length);
+    return parsed;
   }
 
   /** Wraps an already parsed certificate. */
