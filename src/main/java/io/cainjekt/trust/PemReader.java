@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.trust;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
@@ -41,7 +41,7 @@ final class PemReader {
   static List<Block> read(byte[] pem) {
     List<Block> blocks = new ArrayList<>();
     String label = null;
-    Body body = new Body();
+    ByteArrayOutputStream body = new ByteArrayOutputStream(); // a block's body lines, joined
     int index = 0;
     for (int start = 0; start < pem.length; ) {
       int end = start;
@@ -63,7 +63,7 @@ final class PemReader {
         }
         index++;
         label = labelOf(latin1(pem, from, to), BEGIN);
-        body.clear();
+        body.reset();
         if (label == null) {
           blocks.add(malformed(index, "?", "BEGIN line is malformed"));
         }
@@ -73,7 +73,7 @@ final class PemReader {
         }
         label = null;
       } else if (label != null) {
-        body.append(pem, from, to);
+        body.write(pem, from, to - from);
       } else if (latin1(pem, from, to).contains(BEGIN)) {
         index++;
         blocks.add(malformed(index, "?", "BEGIN marker not at the start of a line"));
@@ -86,7 +86,8 @@ final class PemReader {
     return blocks;
   }
 
-  private static Block finish(int index, String label, String endLabel, Body body) {
+  private static Block finish(
+      int index, String label, String endLabel, ByteArrayOutputStream body) {
     if (!label.equals(endLabel)) {
       return malformed(index, label, "END line does not match BEGIN");
     }
@@ -94,7 +95,7 @@ final class PemReader {
       return new Block(index, label, new byte[0], null); // never decode keys or other material
     }
     try {
-      return new Block(index, label, Base64.getDecoder().decode(body.bytes()), null);
+      return new Block(index, label, Base64.getDecoder().decode(body.toByteArray()), null);
     } catch (IllegalArgumentException e) {
       return malformed(index, label, "body is not base64");
     }
@@ -119,29 +120,6 @@ final class PemReader {
 
   private static String latin1(byte[] pem, int from, int to) {
     return new String(pem, from, to - from, StandardCharsets.ISO_8859_1);
-  }
-
-  /** A block's body lines, concatenated. */
-  private static final class Body {
-    private byte[] bytes = new byte[4096];
-    private int length;
-
-    void clear() {
-      length = 0;
-    }
-
-    void append(byte[] from, int start, int end) {
-      int n = end - start;
-      if (length + n > bytes.length) {
-        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + n));
-      }
-      System.arraycopy(from, start, bytes, length, n);
-      length += n;
-    }
-
-    byte[] bytes() {
-      return Arrays.copyOf(bytes, length);
-    }
   }
 
   private static Block malformed(int index, String label, String problem) {
