@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.trust;
 
-import java.util.zip.CRC32C;
-
 /**
  * Content with the CRC32C of other content: what an image would forge to pass its bundle off as
  * another's where content is known by value (Content).
@@ -11,10 +9,9 @@ final class Crc32cForgery {
 
   private Crc32cForgery() {}
 
+  /** The CRC32C that {@link Content} keys by, unsigned: the forgery follows what the code uses. */
   static long crc32c(byte[] bytes) {
-    CRC32C crc = new CRC32C();
-    crc.update(bytes);
-    return crc.getValue();
+    return Integer.toUnsignedLong(Content.of(bytes).crc());
   }
 
   /**
