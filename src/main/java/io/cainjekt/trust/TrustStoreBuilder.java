@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -41,7 +42,6 @@ public final class TrustStoreBuilder {
       Der.sequence(
           Der.oid(OID_ORACLE_TRUSTED_KEY_USAGE), Der.setOf(Der.oid(OID_ANY_EXTENDED_KEY_USAGE)));
   private static final int PFX_VERSION = 3;
-  private static final int JKS_MAGIC = 0xfeedfeed;
   private static final int JCEKS_MAGIC = 0xcececece;
   private static final char[] DEFAULT_PASSWORD = "changeit".toCharArray();
   private static final int MAX_ALIAS_NAME_CHARS = 40;
@@ -116,6 +116,12 @@ public final class TrustStoreBuilder {
   private static List<X509Certificate> keyStoreCertificates(String source, byte[] keystore)
       throws TrustBundleException {
     String type = typeOf(keystore);
+    if (type.equals("JKS")) {
+      Optional<List<X509Certificate>> read = JksReader.trustedCertificates(keystore);
+      if (read.isPresent() && !read.get().isEmpty()) {
+        return read.get();
+      }
+    }
     Exception first = null;
     try {
       List<X509Certificate> withoutPassword = load(type, keystore, null);
@@ -198,7 +204,7 @@ public final class TrustStoreBuilder {
               | ((keystore[1] & 0xff) << 16)
               | ((keystore[2] & 0xff) << 8)
               | (keystore[3] & 0xff);
-      if (magic == JKS_MAGIC) {
+      if (magic == JksReader.MAGIC) {
         return "JKS";
       }
       if (magic == JCEKS_MAGIC) {
