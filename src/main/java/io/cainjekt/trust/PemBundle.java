@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.cert.CertificateException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
@@ -22,6 +23,15 @@ import java.util.Optional;
 public final class PemBundle {
 
   private static final int PEM_LINE_CHARS = 64;
+
+  private static final Base64.Encoder LINES =
+      Base64.getMimeEncoder(PEM_LINE_CHARS, "\n".getBytes(StandardCharsets.US_ASCII));
+
+  // The base64 lines of certificates encoded before, by fingerprint: an image's bundle re-encoded
+  // for its merge shares most roots with the images seen before it. Bounded like the parsed
+  // certificates they come from (CaCertificate), at a third more bytes.
+  private static final WeightedLru<Fingerprint, byte[]> ENCODED =
+      new WeightedLru<>(CaCertificate.MAX_PARSED, 3L << 20);
 
   private final List<CaCertificate> certificates;
   private final List<String> warnings;
@@ -155,15 +165,13 @@ public final class PemBundle {
   }
 
   private byte[] encode() {
-    Base64.Encoder encoder =
-        Base64.getMimeEncoder(PEM_LINE_CHARS, "\n".getBytes(StandardCharsets.US_ASCII));
     byte[] begin = "-----BEGIN CERTIFICATE-----\n".getBytes(StandardCharsets.US_ASCII);
     byte[] end = "\n-----END CERTIFICATE-----\n".getBytes(StandardCharsets.US_ASCII);
     // encoded first, then copied once into an array of the exact size: an image's bundle is 218 KB
     List<byte[]> bodies = new ArrayList<>(certificates.size());
     int length = 0;
     for (CaCertificate c : certificates) {
-      byte[] body = encoder.encode(c.der());
+      byte[] body = base64Lines(c);
       bodies.add(body);
       length += begin.length + body.length + end.length;
     }
@@ -175,6 +183,17 @@ public final class PemBundle {
       at = put(out, at, end);
     }
     return out;
+  }
+
+  /** The certificate's base64 in lines of 64 characters, shared: never modify it. */
+  static byte[] base64Lines(CaCertificate c) {
+    Optional<byte[]> known = ENCODED.get(c.fingerprint());
+    if (known.isPresent()) {
+      return known.get();
+    }
+    byte[] lines = LINES.encode(c.der());
+    ENCODED.put(c.fingerprint(), lines, lines.length);
+    return lines;
   }
 
   private static int put(byte[] out, int at, byte[] part) {
@@ -207,8 +226,12 @@ public final class PemBundle {
   }
 
   private static Fingerprint hash(Collection<Fingerprint> fingerprints) {
+    Fingerprint[] sorted = fingerprints.toArray(new Fingerprint[0]);
+    Arrays.sort(sorted);
     MessageDigest digest = Fingerprint.digest();
-    fingerprints.stream().sorted().forEach(f -> digest.update(f.sha256()));
+    for (Fingerprint f : sorted) {
+      digest.update(f.sha256());
+    }
     return new Fingerprint(digest.digest());
   }
 }

@@ -2,7 +2,6 @@
 package io.cainjekt.trust;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -62,19 +61,19 @@ final class PemReader {
           blocks.add(malformed(index, label, "no END line before the next BEGIN"));
         }
         index++;
-        label = labelOf(latin1(pem, from, to), BEGIN);
+        label = labelOf(pem, from, to, BEGIN);
         body.reset();
         if (label == null) {
           blocks.add(malformed(index, "?", "BEGIN line is malformed"));
         }
       } else if (startsWith(pem, from, to, END)) {
         if (label != null) {
-          blocks.add(finish(index, label, labelOf(latin1(pem, from, to), END), body));
+          blocks.add(finish(index, label, labelOf(pem, from, to, END), body));
         }
         label = null;
       } else if (label != null) {
         body.write(pem, from, to - from);
-      } else if (latin1(pem, from, to).contains(BEGIN)) {
+      } else if (contains(pem, from, to, BEGIN)) {
         index++;
         blocks.add(malformed(index, "?", "BEGIN marker not at the start of a line"));
       }
@@ -107,36 +106,50 @@ final class PemReader {
   }
 
   private static boolean startsWith(byte[] pem, int from, int to, String marker) {
-    if (to - from < marker.length()) {
-      return false;
+    return to - from >= marker.length() && matches(pem, from, marker);
+  }
+
+  private static boolean endsWith(byte[] pem, int from, int to, String marker) {
+    return to - from >= marker.length() && matches(pem, to - marker.length(), marker);
+  }
+
+  private static boolean contains(byte[] pem, int from, int to, String marker) {
+    for (int at = from; at <= to - marker.length(); at++) {
+      if (matches(pem, at, marker)) {
+        return true;
+      }
     }
+    return false;
+  }
+
+  private static boolean matches(byte[] pem, int at, String marker) {
     for (int i = 0; i < marker.length(); i++) {
-      if (pem[from + i] != marker.charAt(i)) {
+      if (pem[at + i] != marker.charAt(i)) {
         return false;
       }
     }
     return true;
   }
 
-  private static String latin1(byte[] pem, int from, int to) {
-    return new String(pem, from, to - from, StandardCharsets.ISO_8859_1);
-  }
-
   private static Block malformed(int index, String label, String problem) {
     return new Block(index, label, new byte[0], problem);
   }
 
-  /** The label between the marker and the closing dashes, made printable; null if malformed. */
-  private static String labelOf(String line, String marker) {
-    if (!line.endsWith(DASHES) || line.length() < marker.length() + DASHES.length()) {
+  /**
+   * The label between the marker that starts the line and the closing dashes, its first {@value
+   * #MAX_LABEL_CHARS} characters made printable; null if malformed.
+   */
+  private static String labelOf(byte[] pem, int from, int to, String marker) {
+    if (!endsWith(pem, from, to, DASHES) || to - from < marker.length() + DASHES.length()) {
       return null;
     }
-    String label = line.substring(marker.length(), line.length() - DASHES.length());
-    StringBuilder safe = new StringBuilder();
-    label
-        .codePoints()
-        .limit(MAX_LABEL_CHARS)
-        .forEach(c -> safe.append(c >= 0x20 && c < 0x7f ? (char) c : '?'));
-    return safe.toString();
+    int start = from + marker.length();
+    int end = Math.min(to - DASHES.length(), start + MAX_LABEL_CHARS);
+    char[] safe = new char[end - start];
+    for (int i = start; i < end; i++) {
+      int c = pem[i] & 0xff;
+      safe[i - start] = c >= 0x20 && c < 0x7f ? (char) c : '?';
+    }
+    return new String(safe);
   }
 }

@@ -98,6 +98,17 @@ class PemBundleTest {
   }
 
   @Test
+  void aCertificateEncodedBeforeIsNotEncodedAgain() throws Exception {
+    CaCertificate corp = CaCertificate.parse(CORP.der());
+    byte[] lines = PemBundle.base64Lines(corp);
+
+    // another image's bundle holding the same root, parsed from its own bytes
+    PemBundle other = PemBundle.parseLenient("other", bytes("# other image\n" + CORP.pem()));
+    assertThat(PemBundle.base64Lines(other.certificates().getFirst())).isSameAs(lines);
+    assertThat(new String(other.toPem(), StandardCharsets.US_ASCII)).isEqualTo(CORP.pem());
+  }
+
+  @Test
   void lenientParsesAreMemoizedByTheExactBytes() {
     byte[] known = bytes(CORP.pem() + OTHER.pem() + "# tail 12345678");
     PemBundle first = PemBundle.parseLenient("/etc/ssl/memo.pem", known);
