@@ -63,7 +63,7 @@ import org.openjdk.jmh.annotations.Warmup;
 // the plugin's own JVM options, under the chart's memory limit
 @Fork(
     value = 1,
-    jvmArgsAppend = {"@bin/jvm.options", "-XX:MaxRAM=256m"})
+    jvmArgs = {"@bin/jvm.options", "-XX:MaxRAM=256m"})
 public class HandlerBenchmark {
 
   /** The e2e image whose root the pipeline runs on. */
