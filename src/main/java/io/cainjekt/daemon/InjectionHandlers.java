@@ -168,7 +168,8 @@ final class InjectionHandlers {
 
   private Adjustment stage(PodInfo pod, ContainerInfo c, LoadedBundle bundle, Decision decision)
       throws IOException {
-    var dir = services.staging().prepare(c.id(), services.defaults().files(bundle));
+    Map<String, byte[]> defaults = keepDefaults(bundle);
+    var dir = services.staging().prepare(c.id(), defaults);
     EnvMerge env = services.env().merge(c.env());
     containers.put(
         InjectedContainers.Entry.of(
@@ -185,6 +186,24 @@ final class InjectionHandlers {
         Map.of(
             services.annotationPrefix() + "/injected",
             "bundle=" + bundle.name() + " ca-sha256=" + bundle.bundle().contentHash().shortHex()));
+  }
+
+  /**
+   * The bundle's staged defaults, kept in staging while no container links them (the next
+   * CreateContainer links instead of writing them) in place of its previous version's.
+   */
+  private Map<String, byte[]> keepDefaults(LoadedBundle bundle) {
+    Map<String, byte[]> defaults = services.defaults().files(bundle);
+    try {
+      services.staging().keep(bundle.name(), defaults);
+    } catch (IOException e) { // keeping only spares the next container a write
+      log.atWarn()
+          .setMessage("staging: cannot keep the staged defaults")
+          .addKeyValue("bundle", bundle.name())
+          .setCause(e)
+          .log();
+    }
+    return defaults;
   }
 
   /** StartContainer: run the pipeline on the container root, refill the staged files. */
@@ -347,6 +366,15 @@ final class InjectionHandlers {
    * its staged files and, where it was written, its OS trust store.
    */
   void rotate(LoadedBundle bundle) {
+    try {
+      keepDefaults(bundle); // the previous version's defaults go once unused
+    } catch (IllegalStateException e) { // defaults that cannot be built fail CreateContainer
+      log.atWarn()
+          .setMessage("staging: cannot build the staged defaults")
+          .addKeyValue("bundle", bundle.name())
+          .setCause(e)
+          .log();
+    }
     for (InjectedContainers.Entry e :
         containers.outdated(bundle.name(), bundle.bundle().contentHash())) {
       try {

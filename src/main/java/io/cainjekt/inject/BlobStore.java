@@ -18,10 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Content-addressed files under {@code <root>/blobs/<sha256-hex>}, each stored once and shared by
- * hard links. A blob whose link count drops to 1 (only its own name) is garbage: the store finds
- * the blob behind a container's file by inode, so collecting costs one stat per file dropped.
- * Mutations that link or delete blobs must run under the caller's lock ({@link Staging} holds one);
- * writing a temporary copy does not need it.
+ * hard links. A blob whose link count drops to 1 (only its own name) is garbage unless it is kept
+ * ({@link #keepOnly}): the store finds the blob behind a container's file by inode, so collecting
+ * costs one stat per file dropped. Mutations that link or delete blobs must run under the caller's
+ * lock ({@link Staging} holds one); writing a temporary copy does not need it.
  */
 final class BlobStore {
 
@@ -32,6 +32,8 @@ final class BlobStore {
   private final AtomicLong bytes = new AtomicLong();
   // inode (fileKey) of each stored blob -> its path, to find the blob behind a container's file
   private final Map<Object, Path> byInode = new ConcurrentHashMap<>();
+  // hashes of blobs stored even while no container links them
+  private volatile Set<String> kept = Set.of();
 
   BlobStore(Path dir) {
     this.dir = dir;
@@ -87,8 +89,22 @@ final class BlobStore {
    */
   void dropIfUnused(Object inode) throws IOException {
     Path blob = byInode.get(inode);
-    if (blob != null && linkCount(blob) <= 1) {
+    if (blob != null && !kept.contains(blob.getFileName().toString()) && linkCount(blob) <= 1) {
       delete(blob);
+    }
+  }
+
+  /**
+   * Keeps the blobs with these hashes (stored now or later) while no container links them, instead
+   * of the ones kept before, which are deleted when no container links them. Caller holds the lock.
+   */
+  void keepOnly(Set<String> hashes) throws IOException {
+    Set<String> before = kept;
+    kept = Set.copyOf(hashes);
+    for (String hash : before) {
+      if (!kept.contains(hash) && linkCount(path(hash)) == 1) {
+        delete(path(hash));
+      }
     }
   }
 
@@ -115,7 +131,7 @@ final class BlobStore {
           if (includingTemps) {
             Files.deleteIfExists(p);
           }
-        } else if (linkCount(p) <= 1) {
+        } else if (!kept.contains(name) && linkCount(p) <= 1) {
           delete(p);
         }
       }

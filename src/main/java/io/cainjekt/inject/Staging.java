@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * links to content-addressed blobs under {@code <root>/blobs/}, so 300 containers given the same
  * bundle cost one copy. Each file is replaced atomically (link to a temporary name in the container
  * directory, then rename), so a process in the container sees the old or the new file, never a
- * partial one. A blob no container links any more is deleted.
+ * partial one. A blob no container links any more is deleted, unless it is one of the files kept
+ * for the next container ({@link #keep}).
  *
  * <p>Modes: directories 0755, files 0644 (set explicitly, whatever the umask), owned by the
  * plugin's user, which is root in the DaemonSet. Files are shared between containers by hard link,
@@ -61,6 +62,8 @@ public final class Staging implements AutoCloseable {
   private final Path containers;
   private final BlobStore blobs;
   private final Set<String> ids = ConcurrentHashMap.newKeySet();
+  // slot -> the files kept for it (compared by identity: callers hand in the same map)
+  private final Map<String, Map<String, byte[]>> kept = new ConcurrentHashMap<>();
   private final ReentrantLock lock = new ReentrantLock();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -116,6 +119,33 @@ public final class Staging implements AutoCloseable {
    */
   public void replace(String containerId, Map<String, byte[]> files) throws IOException {
     store(containerId, directory(containerId), files, false);
+  }
+
+  /**
+   * Keeps the blobs of {@code files} stored while no container links them, in place of the files
+   * kept before under the same {@code slot}, whose blobs are deleted once no container links them.
+   * For the files every CreateContainer stages (a bundle's safe defaults, one slot per bundle): the
+   * first container after the last one gone links them instead of writing them again (about 400
+   * KB). Nothing is written here. A call with the map kept already returns at once; the arrays are
+   * never modified afterwards, as for {@link #prepare}. A restart keeps nothing until asked again.
+   */
+  public void keep(String slot, Map<String, byte[]> files) throws IOException {
+    if (kept.get(slot) == files) {
+      return;
+    }
+    lock.lock();
+    try {
+      kept.put(slot, files);
+      Set<String> hashes = new HashSet<>();
+      for (Map<String, byte[]> slotFiles : kept.values()) {
+        for (byte[] content : slotFiles.values()) {
+          hashes.add(hashOf(content));
+        }
+      }
+      blobs.keepOnly(hashes);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Deletes the container's directory and the blobs only it used. Unknown IDs are a no-op. */

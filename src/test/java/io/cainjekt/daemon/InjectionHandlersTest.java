@@ -297,7 +297,9 @@ class InjectionHandlersTest {
 
     h.removeContainer(pod(OPTED_IN), container(0, List.of()));
     assertThat(gauge("cainjekt_injected_containers")).isZero();
-    assertThat(gauge("cainjekt_staged_bytes")).isZero();
+    assertThat(gauge("cainjekt_staged_bytes"))
+        .as("the staged defaults are kept for the next container")
+        .isEqualTo(staged);
   }
 
   @Test
@@ -350,6 +352,21 @@ class InjectionHandlersTest {
     assertThat(staging.containerIds()).containsExactly(ID);
     assertThat(staged(Staging.CA_BUNDLE)).isEqualTo(bundleBefore);
     assertThat(after.reports()).singleElement().satisfies(r -> assertThat(r.outdated()).isFalse());
+  }
+
+  @Test
+  void rotationDropsTheKeptDefaultsOfTheOldVersionOnceUnused() throws Exception {
+    debianRoot();
+    InjectionHandlers h = handlers(FailPolicy.OPEN);
+    bundles.addListener(h::rotate);
+    h.createContainer(pod(OPTED_IN), container(0, List.of()));
+    h.removeContainer(pod(OPTED_IN), container(0, List.of()));
+    assertThat(staging.stagedBytes()).as("the defaults kept").isPositive();
+
+    Files.write(bundleFile, Pki.bytes("corp-ca-2.pem"));
+    assertThat(bundles.reload()).isPositive();
+
+    assertThat(staging.stagedBytes()).as("the old version's defaults dropped").isZero();
   }
 
   @Test

@@ -125,6 +125,64 @@ class StagingTest {
   }
 
   @Test
+  void keptFilesOutliveTheirLastContainerAndAreLinkedAgain() throws IOException {
+    Map<String, byte[]> defaults = Map.of(Staging.CA_BUNDLE, BUNDLE, Staging.STATUS, BUNDLE_V2);
+    try (Staging staging = Staging.open(root)) {
+      staging.keep("default", defaults);
+      staging.prepare(ID_A, defaults);
+      Object blob = inode(staging.directory(ID_A).resolve(Staging.CA_BUNDLE));
+      staging.release(ID_A);
+
+      assertThat(blobCount()).isEqualTo(2);
+      assertThat(staging.stagedBytes()).isEqualTo(BUNDLE.length + BUNDLE_V2.length);
+      staging.prepare(ID_B, defaults);
+      assertThat(inode(staging.directory(ID_B).resolve(Staging.CA_BUNDLE)))
+          .as("linked, not written again")
+          .isEqualTo(blob);
+    }
+  }
+
+  @Test
+  void filesKeptInsteadInTheSameSlotReplaceTheOldOnesOnceUnused() throws IOException {
+    Map<String, byte[]> v1 = Map.of(Staging.CA_BUNDLE, BUNDLE);
+    Map<String, byte[]> v2 = Map.of(Staging.CA_BUNDLE, BUNDLE_V2);
+    byte[] other = "other bundle\n".getBytes(UTF_8);
+    try (Staging staging = Staging.open(root)) {
+      staging.keep("default", v1);
+      staging.keep("tenant", Map.of(Staging.CA_BUNDLE, other));
+      staging.prepare(ID_A, v1);
+      staging.prepare("t".repeat(64), Map.of(Staging.CA_BUNDLE, other));
+      staging.release("t".repeat(64));
+
+      staging.keep("default", v2);
+      assertThat(staging.stagedBytes())
+          .as("v1 stays while a container links it; the other slot's file stays kept")
+          .isEqualTo(BUNDLE.length + other.length);
+      staging.release(ID_A);
+      assertThat(staging.stagedBytes()).isEqualTo(other.length);
+
+      staging.prepare(ID_B, v1);
+      staging.release(ID_B);
+      assertThat(staging.stagedBytes()).as("v1 is no longer kept").isEqualTo(other.length);
+    }
+  }
+
+  @Test
+  void aRestartKeepsNothingUntilAskedAgain() throws IOException {
+    Map<String, byte[]> defaults = Map.of(Staging.CA_BUNDLE, BUNDLE);
+    try (Staging staging = Staging.open(root)) {
+      staging.keep("default", defaults);
+      staging.prepare(ID_A, defaults);
+      staging.release(ID_A);
+      assertThat(blobCount()).isEqualTo(1);
+    }
+    try (Staging reopened = Staging.open(root)) {
+      assertThat(blobCount()).isZero();
+      assertThat(reopened.stagedBytes()).isZero();
+    }
+  }
+
+  @Test
   void retainOnlyAfterRestartRemovesOrphansAndNeverALiveContainer() throws IOException {
     try (Staging staging = Staging.open(root)) {
       staging.prepare(ID_A, Map.of(Staging.CA_BUNDLE, BUNDLE));
