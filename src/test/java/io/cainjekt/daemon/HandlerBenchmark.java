@@ -122,36 +122,13 @@ public class HandlerBenchmark {
     id = HexFormat.of().toHexDigits(ids.incrementAndGet()) + "0".repeat(48);
   }
 
+  /**
+   * CreateContainer of an opted-in container: staging links the bundle's staged defaults, which it
+   * keeps while no container links them (inject.Staging#keep), so only the first call writes them.
+   */
   @Benchmark
   public Adjustment createContainerOptedIn() throws Exception {
     return handlers.createContainer(OPTED_IN_POD, container(id, 0));
-  }
-
-  /**
-   * The same with another opted-in container running, as on a node in use: the staged files are
-   * shared blobs already (inject.Staging), so CreateContainer links them instead of writing them.
-   * In {@link #createContainerOptedIn} no other container holds them, and each call writes them
-   * (the node's bundle, custom CAs and truststore: about 400 KB) and its release deletes them.
-   */
-  @Benchmark
-  public Adjustment createContainerOptedInBesideAnother(Resident resident) throws Exception {
-    return handlers.createContainer(OPTED_IN_POD, container(id, 0));
-  }
-
-  /** One opted-in container staged for the whole trial. */
-  @State(Scope.Benchmark)
-  public static class Resident {
-    private static final String ID = "f".repeat(64);
-
-    @Setup(Level.Trial)
-    public void create(HandlerBenchmark b) throws Exception {
-      b.handlers.createContainer(OPTED_IN_POD, container(ID, 0));
-    }
-
-    @TearDown(Level.Trial)
-    public void remove(HandlerBenchmark b) {
-      b.handlers.removeContainer(OPTED_IN_POD, container(ID, 0));
-    }
   }
 
   @Benchmark
