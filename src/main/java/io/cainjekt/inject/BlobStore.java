@@ -89,9 +89,14 @@ final class BlobStore {
    */
   void dropIfUnused(Object inode) throws IOException {
     Path blob = byInode.get(inode);
-    if (blob != null && !kept.contains(blob.getFileName().toString()) && linkCount(blob) <= 1) {
+    if (blob != null && isGarbage(blob)) {
       delete(blob);
     }
+  }
+
+  /** Not kept, and no container links it: only the blob's own name is left. */
+  private boolean isGarbage(Path blob) throws IOException {
+    return !kept.contains(blob.getFileName().toString()) && linkCount(blob) <= 1;
   }
 
   /**
@@ -102,8 +107,9 @@ final class BlobStore {
     Set<String> before = kept;
     kept = Set.copyOf(hashes);
     for (String hash : before) {
-      if (!kept.contains(hash) && linkCount(path(hash)) == 1) {
-        delete(path(hash));
+      Path blob = path(hash);
+      if (Files.exists(blob) && isGarbage(blob)) { // a kept file may never have been stored
+        delete(blob);
       }
     }
   }
@@ -131,7 +137,7 @@ final class BlobStore {
           if (includingTemps) {
             Files.deleteIfExists(p);
           }
-        } else if (!kept.contains(name) && linkCount(p) <= 1) {
+        } else if (isGarbage(p)) {
           delete(p);
         }
       }
