@@ -31,6 +31,7 @@ import net.jqwik.api.statistics.Statistics;
  */
 class PathResolverPropertyTest {
 
+  private static Path oracleScript;
   private static Process oracle;
   private static Writer oracleIn;
   private static BufferedReader oracleOut;
@@ -38,6 +39,7 @@ class PathResolverPropertyTest {
   @BeforeContainer
   static void startOracle() throws IOException {
     Path script = Files.createTempFile("chroot-stat", ".py");
+    oracleScript = script;
     try (InputStream in =
         PathResolverPropertyTest.class.getResourceAsStream("/rootfs/chroot-stat.py")) {
       Files.write(script, in.readAllBytes());
@@ -51,8 +53,9 @@ class PathResolverPropertyTest {
   }
 
   @AfterContainer
-  static void stopOracle() {
+  static void stopOracle() throws IOException {
     oracle.destroy();
+    Files.deleteIfExists(oracleScript);
   }
 
   @Provide
