@@ -232,6 +232,33 @@ public final class RootFs {
   }
 
   /**
+   * True if the directory has an entry of this name, of any kind and without following it: what
+   * {@link #list} would name, learned with one {@code lstat} instead of reading the whole directory
+   * (on an overlayfs, a merge of every layer's listing). False if the directory is missing.
+   *
+   * @param name one path component: not empty, ".", ".." or containing '/' or NUL
+   * @throws NotDirectoryException if {@code containerDir} exists but is not a directory
+   */
+  public boolean hasEntry(String containerDir, String name) throws IOException {
+    if (name.isEmpty()
+        || name.equals(".")
+        || name.equals("..")
+        || name.indexOf('/') >= 0
+        || name.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("not a single path component: \"" + name + "\"");
+    }
+    PathResolver.Resolution r = resolveIn(containerDir);
+    if (!r.exists()) {
+      return false;
+    }
+    Path dir = r.hostPath(hostRoot);
+    if (lookup.lstat(dir).kind() != FileKind.DIRECTORY) {
+      throw new NotDirectoryException(containerDir);
+    }
+    return lookup.lstat(dir.resolve(name)).kind() != FileKind.MISSING;
+  }
+
+  /**
    * Replaces a file atomically (temp file in the same directory, then rename). A symlinked target
    * is resolved inside the root and the file it names is replaced, keeping its mode and owner. A
    * new file gets {@code newFileMode} and the owner of this process (root in production); its

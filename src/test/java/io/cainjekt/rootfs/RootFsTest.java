@@ -162,6 +162,31 @@ class RootFsTest {
   }
 
   @Test
+  void hasEntryNamesWhatListNamesWithoutFollowingIt() throws IOException {
+    Path certs = root.resolve("etc/ssl/certs");
+    Files.createSymbolicLink(certs.resolve("abcd1234.0"), Path.of("gone.pem"));
+    Files.createSymbolicLink(certs.resolve("escape.0"), outside);
+    Files.createDirectories(root.resolve("data"));
+    Files.createSymbolicLink(root.resolve("etc/certs-link"), Path.of("/etc/ssl/certs"));
+    for (String name : rootFs.list("/etc/ssl/certs")) {
+      assertThat(rootFs.hasEntry("/etc/ssl/certs", name)).as(name).isTrue();
+      assertThat(rootFs.hasEntry("/etc/certs-link", name)).as(name).isTrue();
+    }
+    assertThat(rootFs.list("/etc/ssl/certs")).contains("abcd1234.0", "escape.0");
+    assertThat(rootFs.hasEntry("/etc/ssl/certs", "gone.pem")).isFalse();
+    assertThat(rootFs.hasEntry("/etc/ssl/certs", "host-secret")).isFalse();
+    assertThat(rootFs.hasEntry("/data", "abcd1234.0")).isFalse();
+    assertThat(rootFs.hasEntry("/no/such/dir", "abcd1234.0")).isFalse();
+    assertThatThrownBy(() -> rootFs.hasEntry("/etc/ssl/certs/ca-certificates.crt", "x"))
+        .isInstanceOf(NotDirectoryException.class);
+    for (String bad : new String[] {"", ".", "..", "a/b", "a\0b"}) {
+      assertThatThrownBy(() -> rootFs.hasEntry("/etc/ssl/certs", bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
   void procPidRootMagicLinkWorksAsTheHostRoot() throws IOException {
     Path procRoot = Path.of("/proc/" + ProcessHandle.current().pid() + "/root");
     RootFs proc = RootFs.open(procRoot);

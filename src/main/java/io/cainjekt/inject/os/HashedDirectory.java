@@ -2,9 +2,12 @@
 package io.cainjekt.inject.os;
 
 import io.cainjekt.inject.InjectionContext;
+import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.trust.CaCertificate;
 import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -16,7 +19,13 @@ import java.util.regex.Pattern;
  * An OpenSSL CApath directory ({@code /etc/ssl/certs}): for each CA, a {@code
  * cainjekt-<fingerprint>.pem} file and a {@code <subject-hash>.N} link to it, N being the first
  * index not taken by another certificate with the same subject hash. Only a directory that already
- * holds hash links is treated as one. Never replaces an existing entry. Not thread-safe.
+ * holds hash links is treated as one. Never replaces an existing entry.
+ *
+ * <p>Entries are asked about one name at a time ({@link RootFs#hasEntry}, one {@code lstat}), not
+ * by listing the directory: on an overlayfs a listing merges every layer's directory, and a Debian
+ * image's {@code /etc/ssl/certs} holds about 300 entries. Whether the directory holds hash links is
+ * first asked of the links the CAs or the first certificate of the image's bundle would have; only
+ * when none exists is the directory listed. Not thread-safe.
  */
 final class HashedDirectory {
 
@@ -34,13 +43,11 @@ final class HashedDirectory {
   }
 
   void plan(OsStorePlan plan) throws IOException {
-    if (!context.root().isDirectory(dir) || context.onVolume(dir)) {
+    RootFs root = context.root();
+    if (!root.isDirectory(dir) || context.onVolume(dir) || !holdsHashLinks(root)) {
       return;
     }
-    Set<String> taken = new HashSet<>(context.root().list(dir));
-    if (taken.stream().noneMatch(n -> HASH_LINK.matcher(n).matches())) {
-      return;
-    }
+    Set<String> planned = new HashSet<>();
     for (CaCertificate ca : context.cas().certificates()) {
       String file = "cainjekt-" + ca.fingerprint().hex() + ".pem";
       byte[] pem = OsStorePlan.pem(ca.der());
@@ -51,7 +58,8 @@ final class HashedDirectory {
       String hash = SubjectHash.of(ca.certificate());
       for (int n = 0; n < MAX_COLLISIONS; n++) {
         String link = hash + "." + n;
-        if (taken.add(link)) {
+        if (!planned.contains(link) && !root.hasEntry(dir, link)) {
+          planned.add(link);
           plan.link(dir + "/" + link, file);
           break;
         }
@@ -60,6 +68,36 @@ final class HashedDirectory {
         }
       }
     }
+  }
+
+  /** True when an entry of the directory is named like a hash link. */
+  private boolean holdsHashLinks(RootFs root) throws IOException {
+    for (String link : likelyLinks()) {
+      if (root.hasEntry(dir, link)) {
+        return true;
+      }
+    }
+    return root.list(dir).stream().anyMatch(n -> HASH_LINK.matcher(n).matches());
+  }
+
+  /** The {@code .0} links of the CAs and of the first certificate of the image's bundle. */
+  private List<String> likelyLinks() {
+    List<X509Certificate> certificates = new ArrayList<>();
+    context.cas().certificates().forEach(ca -> certificates.add(ca.certificate()));
+    context
+        .imageBundle()
+        .map(b -> PemBundle.parseLenient(b.containerPath(), b.content()).certificates())
+        .filter(image -> !image.isEmpty())
+        .ifPresent(image -> certificates.add(image.getFirst().certificate()));
+    List<String> links = new ArrayList<>();
+    for (X509Certificate certificate : certificates) {
+      try {
+        links.add(SubjectHash.of(certificate) + ".0");
+      } catch (IllegalArgumentException e) {
+        // a subject OpenSSL would not hash either: no link to look for
+      }
+    }
+    return links;
   }
 
   /** True when the existing entry is a readable PEM holding this CA. */

@@ -117,6 +117,70 @@ class OsStoreProcessorTest {
     assertThat(Certificates.pem(link)).containsExactly(Pki.certificate("corp-ca"));
   }
 
+  /** The synthetic root of {@code d} with its hashed directory's links replaced by these. */
+  private Path withHashLinks(Distro d, String... certificates) throws Exception {
+    Path root = DistroRoots.build(tmp, d);
+    Path dir = root.resolve(d.hashedDir().orElseThrow().substring(1));
+    for (String name : List.of("public-root-1", "corp-ca-2")) {
+      Files.delete(dir.resolve(SubjectHash.of(Pki.certificate(name)) + ".0"));
+    }
+    for (String name : certificates) {
+      DistroRoots.write(root, d.hashedDir().get() + "/" + name + ".pem", Pki.bytes(name + ".pem"));
+      DistroRoots.link(
+          root,
+          d.hashedDir().get() + "/" + SubjectHash.of(Pki.certificate(name)) + ".0",
+          name + ".pem");
+    }
+    return root;
+  }
+
+  private static Path corpCaLink(Path root, Distro d) throws Exception {
+    return root.resolve(d.hashedDir().orElseThrow().substring(1))
+        .resolve(SubjectHash.of(Pki.certificate("corp-ca")) + ".0");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("families")
+  void aDirectoryWithoutHashLinksGetsNone(Distro d) throws Exception {
+    if (d.hashedDir().isEmpty()) {
+      return;
+    }
+    Path root = withHashLinks(d);
+    Path dir = root.resolve(d.hashedDir().get().substring(1));
+    List<String> before;
+    try (Stream<Path> entries = Files.list(dir)) {
+      before = entries.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    applied(inject(root, false));
+    try (Stream<Path> entries = Files.list(dir)) {
+      assertThat(entries.map(p -> p.getFileName().toString()).sorted())
+          .containsExactlyElementsOf(before);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("families")
+  void linksOfOtherCertificatesOnlyStillMakeAHashedDirectory(Distro d) throws Exception {
+    if (d.hashedDir().isEmpty()) {
+      return;
+    }
+    // neither a CA's link nor the link of the bundle's first certificate: found by listing
+    Path root = withHashLinks(d, "public-root-3");
+    applied(inject(root, false));
+    assertThat(Certificates.pem(corpCaLink(root, d))).containsExactly(Pki.certificate("corp-ca"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("families")
+  void theLinkOfTheBundlesFirstCertificateMakesAHashedDirectory(Distro d) throws Exception {
+    if (d.hashedDir().isEmpty()) {
+      return;
+    }
+    Path root = withHashLinks(d, "public-root-1");
+    applied(inject(root, false));
+    assertThat(Certificates.pem(corpCaLink(root, d))).containsExactly(Pki.certificate("corp-ca"));
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("families")
   void distroJavaStoreGainsTheCaAndKeepsItsRoots(Distro d) throws Exception {
