@@ -38,6 +38,29 @@ public record CaCertificate(X509Certificate certificate, byte[] der, Fingerprint
   private static final WeightedLru<Content, CaCertificate> PARSED =
       new WeightedLru<>(MAX_PARSED, 2L << 20);
 
+  // Parsed certificates by the base64 text of their PEM body, white space removed (Content:
+  // compared
+  // exactly). Images of one distribution hold their roots in the same text, so a root of an image
+  // never seen before costs a CRC32C and a comparison of its text, not a base64 decode. Bounded to
+  // 3 MiB of text.
+  private static final WeightedLru<Content, CaCertificate> BY_BASE64 =
+      new WeightedLru<>(MAX_PARSED, 3L << 20);
+
+  /** The certificate parsed before from a PEM body of exactly this text, if remembered. */
+  static Optional<CaCertificate> ofBase64(Content base64) {
+    return BY_BASE64.get(base64);
+  }
+
+  /**
+   * Parses one DER certificate decoded from the PEM body {@code base64}, and remembers it by that
+   * text for {@link #ofBase64}.
+   */
+  static CaCertificate parse(byte[] der, Content base64) throws CertificateException {
+    CaCertificate parsed = parse(der);
+    BY_BASE64.put(base64, parsed, base64.bytes().length);
+    return parsed;
+  }
+
   /** Parses one DER certificate; trailing bytes are refused. */
   static CaCertificate parse(byte[] der) throws CertificateException {
     Content key = Content.of(der);

@@ -75,7 +75,7 @@ public final class PemBundle {
                 + " is not a certificate; only CERTIFICATE blocks are accepted");
       }
       try {
-        certificates.add(CaCertificate.parse(block.der()));
+        certificates.add(block.certificate());
       } catch (CertificateException e) {
         throw new TrustBundleException(
             source + ": " + block.describe() + " is not a valid X.509 certificate", e);
@@ -105,7 +105,7 @@ public final class PemBundle {
         continue;
       }
       try {
-        certificates.add(CaCertificate.parse(block.der()));
+        certificates.add(block.certificate());
       } catch (CertificateException e) {
         warnings.add(source + ": skipped " + block.describe() + ": not a valid certificate");
       }
