@@ -7,13 +7,17 @@ import io.cainjekt.nri.Adjustment;
 import io.cainjekt.nri.ContainerInfo;
 import io.cainjekt.nri.ContainerState;
 import io.cainjekt.nri.PodInfo;
+import io.cainjekt.observe.LogFormat;
+import io.cainjekt.observe.LogSetup;
 import io.cainjekt.observe.Metrics;
 import io.cainjekt.policy.OptInPolicy;
 import io.cainjekt.policy.PolicyConfig;
 import io.cainjekt.trust.NamedSource;
 import io.cainjekt.trust.TrustBundles;
 import java.io.ByteArrayInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,6 +83,7 @@ public class HandlerBenchmark {
 
   private final AtomicLong ids = new AtomicLong();
   private Path work;
+  private OutputStream log;
   private Path lower;
   private TrustBundles bundles;
   private Staging staging;
@@ -93,6 +98,10 @@ public class HandlerBenchmark {
     BenchRoots.run("mount", "-t", "tmpfs", "-o", "size=1g", "tmpfs", work.toString());
     Path bundle = work.resolve("ca.pem");
     Files.write(bundle, BenchRoots.resource("inject/pki/corp-ca.pem"));
+    // the handlers log as the plugin does (an asynchronous appender); lines go to the tmpfs, not
+    // through JMH's link to its host process, which made every line a frame written in the call
+    log = new FileOutputStream(work.resolve("plugin.log").toFile());
+    LogSetup.configure(LogFormat.TEXT, "info", log);
     bundles = TrustBundles.open(List.of(new NamedSource("default", bundle)), Duration.ZERO);
     staging = Staging.open(work.resolve("staging"));
     handlers =
@@ -113,6 +122,8 @@ public class HandlerBenchmark {
   public void stop() throws Exception {
     staging.close();
     bundles.close();
+    LogSetup.stop();
+    log.close();
     BenchRoots.run("umount", "-l", work.toString());
     Files.deleteIfExists(work);
   }
