@@ -129,9 +129,7 @@ public final class Pipeline {
   /** The image's own OS bundle (deduplicated) plus the injected CAs; CAs only without one. */
   private static BundleMerger.Merge caBundle(InjectionContext context, Optional<PemBundle> image) {
     if (image.isPresent()) {
-      String source =
-          context.imageBundle().map(InjectionContext.ImageBundle::containerPath).orElse("image");
-      return BundleMerger.merge(source, image.get(), context.cas());
+      return BundleMerger.merge(image.get(), context.cas());
     }
     context.note(
         context

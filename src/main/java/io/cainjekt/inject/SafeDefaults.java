@@ -52,7 +52,7 @@ public record SafeDefaults(Map<String, byte[]> files, int rootCount, int injecte
   public static SafeDefaults build(PemBundle nodeRoots, PemBundle injected)
       throws TrustBundleException {
     Objects.requireNonNull(nodeRoots, "nodeRoots");
-    BundleMerger.Merge merged = BundleMerger.merge("node roots", nodeRoots, injected);
+    BundleMerger.Merge merged = BundleMerger.merge(nodeRoots, injected);
     List<X509Certificate> all = new ArrayList<>();
     for (CaCertificate c : nodeRoots.certificates()) {
       all.add(c.certificate());

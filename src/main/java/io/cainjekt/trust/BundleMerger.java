@@ -42,29 +42,32 @@ public final class BundleMerger {
    * @param additions the CAs to add
    */
   public static Merge merge(String source, byte[] basePem, PemBundle additions) {
-    return memoized(source, basePem, () -> PemBundle.parseLenient(source, basePem), additions);
+    return memoized(basePem, () -> PemBundle.parseLenient(source, basePem), additions);
   }
 
   /**
    * Appends the certificates of {@code additions} that {@code base} does not already hold to {@code
    * base.toPem()}, memoized like {@link #merge(String, byte[], PemBundle)}: a bundle parsed once
    * (e.g. an image's, deduplicated) merges into the same array for every container.
-   *
-   * @param source names the base in the memo's logs
    */
-  public static Merge merge(String source, PemBundle base, PemBundle additions) {
-    return memoized(source, base.toPem(), () -> base, additions);
+  public static Merge merge(PemBundle base, PemBundle additions) {
+    return memoized(base.toPem(), () -> base, additions);
   }
 
   /** What a merge reads: the base's bytes and the set of CAs added. */
   private record MergeInput(Content base, Fingerprint additions) {}
 
-  private static Merge memoized(
-      String source, byte[] basePem, Supplier<PemBundle> base, PemBundle additions) {
+  /**
+   * The memo's source name for every merge: a {@link Merge} names no source, so equal bytes at two
+   * paths (older Alpine images hold their bundle twice, as two files) share one merge.
+   */
+  private static final String ANY_SOURCE = "";
+
+  private static Merge memoized(byte[] basePem, Supplier<PemBundle> base, PemBundle additions) {
     return ContentMemo.shared()
         .get(
             "merge",
-            source,
+            ANY_SOURCE,
             new MergeInput(Content.of(basePem), additions.contentHash()),
             () -> merge(basePem, base.get(), additions),
             merged -> merged.content().length);

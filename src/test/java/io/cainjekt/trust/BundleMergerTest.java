@@ -36,6 +36,17 @@ class BundleMergerTest {
   }
 
   @Test
+  void equalBytesAtTwoPathsShareOneMerge() throws Exception {
+    // older Alpine images hold their bundle twice: /etc/ssl/cert.pem and ca-certificates.crt
+    byte[] bundle = ("# bundle\n" + TestPki.rootCa("Twice Root").pem()).getBytes(US_ASCII);
+    PemBundle additions = cas(CORP);
+    BundleMerger.Merge first = BundleMerger.merge("/etc/ssl/cert.pem", bundle, additions);
+    BundleMerger.Merge second =
+        BundleMerger.merge("/etc/ssl/certs/ca-certificates.crt", bundle.clone(), additions);
+    assertThat(second).isSameAs(first);
+  }
+
+  @Test
   void baseWithoutTrailingNewlineGetsOneBeforeTheAppendedBlock() throws Exception {
     String base = PUBLIC_ROOT.pem().stripTrailing();
     BundleMerger.Merge merge = BundleMerger.merge("b", base.getBytes(US_ASCII), cas(CORP));
