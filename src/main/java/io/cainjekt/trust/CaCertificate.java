@@ -38,11 +38,10 @@ public record CaCertificate(X509Certificate certificate, byte[] der, Fingerprint
   private static final WeightedLru<Content, CaCertificate> PARSED =
       new WeightedLru<>(MAX_PARSED, 2L << 20);
 
-  // Parsed certificates by the base64 text of their PEM body, white space removed (Content:
-  // compared
-  // exactly). Images of one distribution hold their roots in the same text, so a root of an image
-  // never seen before costs a CRC32C and a comparison of its text, not a base64 decode. Bounded to
-  // 3 MiB of text.
+  // Parsed certificates by the base64 text of their PEM body, white space removed, compared
+  // exactly (Content). Images of one distribution hold their roots in the same text, so a root of
+  // an image never seen before costs a CRC32C and a comparison of its text, not a base64 decode.
+  // Bounded to 3 MiB of text.
   private static final WeightedLru<Content, CaCertificate> BY_BASE64 =
       new WeightedLru<>(MAX_PARSED, 3L << 20);
 

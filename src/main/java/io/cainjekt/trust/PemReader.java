@@ -41,7 +41,10 @@ final class PemReader {
      * then known by it.
      */
     CaCertificate certificate() throws CertificateException {
-      return known != null ? known : CaCertificate.parse(der, base64);
+      if (known != null) {
+        return known;
+      }
+      return base64 != null ? CaCertificate.parse(der, base64) : CaCertificate.parse(der);
     }
 
     String describe() {

@@ -82,6 +82,13 @@ class PemReaderTest {
   }
 
   @Test
+  void aBlockWithoutItsBodyTextStillGivesItsCertificate() throws Exception {
+    TestPki.Issued ca = TestPki.rootCa("No Text CA");
+    PemReader.Block block = new PemReader.Block(1, "CERTIFICATE", ca.der(), null, null, null);
+    assertThat(block.certificate().der()).isEqualTo(ca.der());
+  }
+
+  @Test
   void markersAreFoundOnlyAtTheStartOfAStrippedLine() {
     byte[] pem = ("text -----BEGIN CERTIFICATE-----\n \t" + CA.pem()).getBytes(ISO_8859_1);
 
