@@ -134,51 +134,47 @@ class OsStoreProcessorTest {
     return root;
   }
 
-  private static Path corpCaLink(Path root, Distro d) throws Exception {
-    return root.resolve(d.hashedDir().orElseThrow().substring(1))
-        .resolve(SubjectHash.of(Pki.certificate("corp-ca")) + ".0");
+  static Stream<Distro> hashedFamilies() {
+    return families().filter(d -> d.hashedDir().isPresent());
+  }
+
+  private static List<String> names(Path dir) throws Exception {
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  /** Injects into a root whose only hash link is {@code linked}'s; CorpCA must get its own. */
+  private void corpCaIsLinkedBeside(Distro d, String linked) throws Exception {
+    Path root = withHashLinks(d, linked);
+    applied(inject(root, false));
+    Path link =
+        root.resolve(d.hashedDir().orElseThrow().substring(1))
+            .resolve(SubjectHash.of(Pki.certificate("corp-ca")) + ".0");
+    assertThat(Certificates.pem(link)).containsExactly(Pki.certificate("corp-ca"));
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("families")
+  @MethodSource("hashedFamilies")
   void aDirectoryWithoutHashLinksGetsNone(Distro d) throws Exception {
-    if (d.hashedDir().isEmpty()) {
-      return;
-    }
     Path root = withHashLinks(d);
-    Path dir = root.resolve(d.hashedDir().get().substring(1));
-    List<String> before;
-    try (Stream<Path> entries = Files.list(dir)) {
-      before = entries.map(p -> p.getFileName().toString()).sorted().toList();
-    }
+    Path dir = root.resolve(d.hashedDir().orElseThrow().substring(1));
+    List<String> before = names(dir);
     applied(inject(root, false));
-    try (Stream<Path> entries = Files.list(dir)) {
-      assertThat(entries.map(p -> p.getFileName().toString()).sorted())
-          .containsExactlyElementsOf(before);
-    }
+    assertThat(names(dir)).containsExactlyElementsOf(before);
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("families")
+  @MethodSource("hashedFamilies")
   void linksOfOtherCertificatesOnlyStillMakeAHashedDirectory(Distro d) throws Exception {
-    if (d.hashedDir().isEmpty()) {
-      return;
-    }
     // neither a CA's link nor the link of the bundle's first certificate: found by listing
-    Path root = withHashLinks(d, "public-root-3");
-    applied(inject(root, false));
-    assertThat(Certificates.pem(corpCaLink(root, d))).containsExactly(Pki.certificate("corp-ca"));
+    corpCaIsLinkedBeside(d, "public-root-3");
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("families")
+  @MethodSource("hashedFamilies")
   void theLinkOfTheBundlesFirstCertificateMakesAHashedDirectory(Distro d) throws Exception {
-    if (d.hashedDir().isEmpty()) {
-      return;
-    }
-    Path root = withHashLinks(d, "public-root-1");
-    applied(inject(root, false));
-    assertThat(Certificates.pem(corpCaLink(root, d))).containsExactly(Pki.certificate("corp-ca"));
+    corpCaIsLinkedBeside(d, "public-root-1");
   }
 
   @ParameterizedTest(name = "{0}")
