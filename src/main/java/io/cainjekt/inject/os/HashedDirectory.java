@@ -7,7 +7,6 @@ import io.cainjekt.trust.CaCertificate;
 import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -70,34 +69,37 @@ final class HashedDirectory {
     }
   }
 
-  /** True when an entry of the directory is named like a hash link. */
+  /**
+   * True when an entry of the directory is named like a hash link: asked of the CAs' {@code .0}
+   * links, then (parsing the image's bundle only then) of its first certificate's, then listed.
+   */
   private boolean holdsHashLinks(RootFs root) throws IOException {
-    for (String link : likelyLinks()) {
-      if (root.hasEntry(dir, link)) {
+    for (CaCertificate ca : context.cas().certificates()) {
+      if (hasFirstLink(root, ca.certificate())) {
         return true;
       }
+    }
+    Optional<X509Certificate> first =
+        context
+            .imageBundle()
+            .map(b -> PemBundle.parseLenient(b.containerPath(), b.content()).certificates())
+            .filter(image -> !image.isEmpty())
+            .map(image -> image.getFirst().certificate());
+    if (first.isPresent() && hasFirstLink(root, first.get())) {
+      return true;
     }
     return root.list(dir).stream().anyMatch(n -> HASH_LINK.matcher(n).matches());
   }
 
-  /** The {@code .0} links of the CAs and of the first certificate of the image's bundle. */
-  private List<String> likelyLinks() {
-    List<X509Certificate> certificates = new ArrayList<>();
-    context.cas().certificates().forEach(ca -> certificates.add(ca.certificate()));
-    context
-        .imageBundle()
-        .map(b -> PemBundle.parseLenient(b.containerPath(), b.content()).certificates())
-        .filter(image -> !image.isEmpty())
-        .ifPresent(image -> certificates.add(image.getFirst().certificate()));
-    List<String> links = new ArrayList<>();
-    for (X509Certificate certificate : certificates) {
-      try {
-        links.add(SubjectHash.of(certificate) + ".0");
-      } catch (IllegalArgumentException e) {
-        // a subject OpenSSL would not hash either: no link to look for
-      }
+  /** True when the directory has {@code certificate}'s {@code <hash>.0} entry. */
+  private boolean hasFirstLink(RootFs root, X509Certificate certificate) throws IOException {
+    String link;
+    try {
+      link = SubjectHash.of(certificate) + ".0";
+    } catch (IllegalArgumentException e) {
+      return false; // a subject OpenSSL would not hash either: no link to look for
     }
-    return links;
+    return root.hasEntry(dir, link);
   }
 
   /** True when the existing entry is a readable PEM holding this CA. */
