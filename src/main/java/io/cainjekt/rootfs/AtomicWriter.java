@@ -23,9 +23,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The final step of every write: a temp file created with {@code CREATE_NEW} and {@code O_NOFOLLOW}
- * in the already-resolved parent directory (opened through a {@link DirectoryWalk}), then renamed
- * over the target, which never follows a symlink. Thread-safe.
+ * The final step of every change, made in the already-resolved parent directory (opened through a
+ * {@link DirectoryWalk}): for a write, a temp file created with {@code CREATE_NEW} and {@code
+ * O_NOFOLLOW}, then renamed over the target; for a delete, an {@code unlinkat} of the target.
+ * Neither ever follows a symlink. Thread-safe.
  */
 final class AtomicWriter {
 
@@ -86,6 +87,31 @@ final class AtomicWriter {
         deleteQuietly(dir, temp);
         throw e;
       }
+    }
+  }
+
+  /**
+   * Unlinks {@code name} in the parent directory without following it: a symlink is removed, never
+   * what it points at.
+   *
+   * @return true if something was removed, false if it or the parent directory is missing
+   * @throws NotRegularFileException if it is a directory
+   */
+  static boolean delete(Path root, List<String> parent, String name, String containerPath)
+      throws IOException {
+    try (SecureDirectoryStream<Path> dir = DirectoryWalk.open(root, parent)) {
+      Optional<PosixFileAttributes> existing = attributes(dir, name);
+      if (existing.isEmpty()) {
+        return false;
+      }
+      if (existing.get().isDirectory()) {
+        throw new NotRegularFileException("delete", containerPath, FileKind.DIRECTORY.label());
+      }
+      // unlinkat without AT_REMOVEDIR: a directory swapped in since the check fails with EISDIR
+      dir.deleteFile(Path.of(name));
+      return true;
+    } catch (NoSuchFileException e) {
+      return false;
     }
   }
 

@@ -56,4 +56,16 @@ public sealed interface RootChange {
       return containerPath.length() + target.length();
     }
   }
+
+  /** {@link RootFs#delete}: something was removed at the path. */
+  record Delete(String containerPath) implements RootChange {
+    public Delete {
+      Objects.requireNonNull(containerPath, "containerPath");
+    }
+
+    @Override
+    public long bytes() {
+      return containerPath.length();
+    }
+  }
 }

@@ -27,12 +27,13 @@ import java.util.Set;
 /**
  * The only door into a container root (DESIGN section 6). Container paths are resolved component by
  * component with chroot semantics ({@link PathResolver}); reads are size-capped and open only
- * regular files; writes replace regular files atomically and never follow a symlink in the final
- * step. The host root itself is trusted (it may be {@code /proc/<pid>/root}); nothing below it is.
- * Thread-safe: the object holds the root path and, if opened {@link #openForInjection for one
- * injection}, what it learned of the paths it resolved; the container is expected to be paused
- * while we work, and every final open or rename is relative to a directory descriptor reached with
- * {@code O_NOFOLLOW} so a symlink swapped in after resolution fails instead of escaping.
+ * regular files; writes replace regular files atomically and deletes unlink a file or symlink,
+ * neither following a symlink in the final step. The host root itself is trusted (it may be {@code
+ * /proc/<pid>/root}); nothing below it is. Thread-safe: the object holds the root path and, if
+ * opened {@link #openForInjection for one injection}, what it learned of the paths it resolved; the
+ * container is expected to be paused while we work, and every final open, rename or unlink is
+ * relative to a directory descriptor reached with {@code O_NOFOLLOW} so a symlink swapped in after
+ * resolution fails instead of escaping.
  */
 public final class RootFs {
 
@@ -347,6 +348,43 @@ public final class RootFs {
     }
   }
 
+  /**
+   * Removes the file or symlink at {@code containerPath}: a symlink itself, never what it points
+   * at. The directories above it are resolved inside the root as for {@link #writeAtomically}; the
+   * final component is never followed, and the unlink is made through the parent's descriptor
+   * reached with {@code O_NOFOLLOW}, so a parent swapped for a symlink meanwhile fails instead of
+   * leading out of the root. A removal is recorded in {@link #changes}.
+   *
+   * @return true if something was removed, false if nothing was there (or a parent directory is
+   *     missing)
+   * @throws NotRegularFileException if a directory is there
+   * @throws RootfsEscapeException for a relative path, a loop or a non-directory above the file
+   */
+  public boolean delete(String containerPath) throws IOException {
+    PathResolver.checkContainerPath(containerPath);
+    int slash = containerPath.lastIndexOf('/');
+    String name = containerPath.substring(slash + 1);
+    if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+      // "/", "/etc/" or "/etc/..": only a directory resolves from such a path
+      if (resolveIn(containerPath).exists()) {
+        throw new NotRegularFileException("delete", containerPath, FileKind.DIRECTORY.label());
+      }
+      return false;
+    }
+    PathResolver.Resolution parent = resolveIn(containerPath.substring(0, slash + 1));
+    try {
+      boolean removed =
+          parent.exists()
+              && AtomicWriter.delete(hostRoot, parent.components(), name, containerPath);
+      if (removed) {
+        changes.add(new RootChange.Delete(containerPath));
+      }
+      return removed;
+    } finally {
+      lookup.forget(parent.hostPath(hostRoot).resolve(name));
+    }
+  }
+
   /** The changes made through this object so far, in order. */
   public List<RootChange> changes() {
     synchronized (changes) {
@@ -363,6 +401,7 @@ public final class RootFs {
       case RootChange.Write w -> writeAtomically(w.containerPath(), w.content(), w.newFileMode());
       case RootChange.Directories d -> createDirectories(d.containerPath());
       case RootChange.Symlink l -> symlink(l.containerPath(), l.target());
+      case RootChange.Delete rm -> delete(rm.containerPath());
     }
   }
 
