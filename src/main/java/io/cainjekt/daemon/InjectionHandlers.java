@@ -5,6 +5,7 @@ import io.cainjekt.inject.EnvMerge;
 import io.cainjekt.inject.EnvMerger;
 import io.cainjekt.inject.InjectionReport;
 import io.cainjekt.inject.InjectionRequest;
+import io.cainjekt.inject.Ownership;
 import io.cainjekt.inject.Pipeline;
 import io.cainjekt.inject.PlanMemo;
 import io.cainjekt.inject.SafeDefaults;
@@ -264,6 +265,7 @@ final class InjectionHandlers {
                     () ->
                         new IOException(
                             "no root found for container " + id + " (pid " + pid + ")"));
+    Ownership previous = starting ? Ownership.NONE : Resync.ownership(services.staging(), id);
     PlanMemo.Run run =
         plans.run(
             new InjectionRequest(
@@ -272,7 +274,14 @@ final class InjectionHandlers {
                 entry.env(),
                 entry.volumeMountPaths(),
                 entry.filter(),
-                false),
+                false,
+                previous,
+                starting
+                    ? InjectionRequest.Journal.NONE
+                    : intent ->
+                        services
+                            .staging()
+                            .replace(id, Map.of(InjectionReport.OWNERSHIP, intent.toBytes()))),
             starting ? root.imageLayers() : Optional.empty(),
             done -> services.staging().replace(id, done.files()));
     InjectionReport report = run.report();

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.daemon;
 
+import io.cainjekt.inject.InjectionReport;
+import io.cainjekt.inject.Ownership;
 import io.cainjekt.inject.Staging;
 import io.cainjekt.nri.ContainerInfo;
 import io.cainjekt.nri.ContainerState;
@@ -14,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Rebuilds the view of one container after the plugin restarted, from what survives a restart: the
@@ -23,6 +27,7 @@ import java.util.Optional;
 final class Resync {
 
   private static final long MAX_CUSTOM_CA_BYTES = 16L << 20;
+  private static final Logger log = LoggerFactory.getLogger(Resync.class);
 
   private Resync() {}
 
@@ -62,6 +67,31 @@ final class Resync {
             root.isPresent() ? ContainerReport.State.INJECTED : ContainerReport.State.STAGED,
             root,
             ProcessorSelection.ALL));
+  }
+
+  /**
+   * What the plugin added to the container's trust stores, as staged beside its files ({@link
+   * InjectionReport#OWNERSHIP}); nothing for a container not injected yet. An unreadable record is
+   * logged and treated as nothing owned: the CAs it lists then stay where they are.
+   */
+  static Ownership ownership(Staging staging, String id) {
+    Path file = staging.directory(id).resolve(InjectionReport.OWNERSHIP);
+    try {
+      if (!Files.exists(file)) {
+        return Ownership.NONE;
+      }
+      if (Files.size(file) > Ownership.MAX_BYTES) {
+        throw new IOException("larger than " + Ownership.MAX_BYTES + " bytes");
+      }
+      return Ownership.parse(Files.readAllBytes(file));
+    } catch (IOException | IllegalArgumentException e) {
+      log.atWarn()
+          .setMessage("staging: ownership record unreadable, nothing is taken out")
+          .addKeyValue("container_id", id)
+          .setCause(e)
+          .log();
+      return Ownership.NONE;
+    }
   }
 
   /** The bundle a restored container uses: the pod's choice, else the default. */

@@ -3,6 +3,7 @@ package io.cainjekt.inject;
 
 import io.cainjekt.rootfs.ResolvedPath;
 import io.cainjekt.rootfs.RootFs;
+import io.cainjekt.trust.Fingerprint;
 import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,18 +11,21 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * Per-run state shared by the processors of one pipeline run: the request, what was found (distro,
  * image bundle, JDK seed, runtimes) and every change made. All changes to the root go through
- * {@link #write}, {@link #symlink} and {@link #createDirectories}, which do nothing but record the
- * change in a dry run. Confined to the thread running the pipeline.
+ * {@link #write}, {@link #symlink}, {@link #delete} and {@link #createDirectories}, which do
+ * nothing but record the change in a dry run. What the run adds is recorded too ({@link
+ * #ownership()}). Confined to the thread running the pipeline.
  */
 public final class InjectionContext {
 
@@ -82,6 +86,9 @@ public final class InjectionContext {
   private final List<String> changes = new ArrayList<>();
   private final Set<String> volumeSkipped = new TreeSet<>();
   private final List<String> notes = new ArrayList<>();
+  private final Map<String, Set<Fingerprint>> ownedAdded = new TreeMap<>();
+  private final Set<String> ownedFiles = new TreeSet<>();
+  private final Map<String, String> ownedLinks = new TreeMap<>();
 
   InjectionContext(InjectionRequest request) {
     this.request = Objects.requireNonNull(request, "request");
@@ -149,6 +156,17 @@ public final class InjectionContext {
     changes.add(containerPath);
   }
 
+  /**
+   * Removes a file or symlink (nothing but the record in a dry run); true when something was there.
+   */
+  public boolean delete(String containerPath) throws IOException {
+    boolean removed = dryRun() || root().delete(containerPath);
+    if (removed) {
+      changes.add(containerPath);
+    }
+    return removed;
+  }
+
   /** Creates a directory and its parents when missing (nothing in a dry run). */
   public void createDirectories(String containerPath) throws IOException {
     if (!dryRun() && !root().isDirectory(containerPath)) {
@@ -210,5 +228,42 @@ public final class InjectionContext {
 
   public List<String> notes() {
     return List.copyOf(notes);
+  }
+
+  /** What earlier runs added to this root ({@link InjectionRequest#previous()}). */
+  public Ownership previous() {
+    return request.previous();
+  }
+
+  /** Records that this run's result holds {@code fingerprints} in the store at {@code path}. */
+  public void ownAdded(String path, Collection<Fingerprint> fingerprints) {
+    if (!fingerprints.isEmpty()) {
+      ownedAdded.computeIfAbsent(path, k -> new TreeSet<>()).addAll(fingerprints);
+    }
+  }
+
+  /** Records that this run's result holds a file of ours at {@code path}. */
+  public void ownFile(String path) {
+    ownedFiles.add(path);
+  }
+
+  /** Records that this run's result holds a symlink of ours at {@code path}. */
+  public void ownLink(String path, String target) {
+    ownedLinks.put(path, target);
+  }
+
+  /** What this run's result holds of ours, so far. */
+  public Ownership ownership() {
+    return new Ownership(ownedAdded, ownedFiles, ownedLinks);
+  }
+
+  /**
+   * Hands the request's journal everything owned before or by this run, ahead of the run's first
+   * write (nothing in a dry run).
+   */
+  public void journal() throws IOException {
+    if (!dryRun()) {
+      request.journal().record(previous().union(ownership()));
+    }
   }
 }

@@ -11,8 +11,9 @@ import java.util.Optional;
  *
  * @param distro the os-release ID, when the image has a readable os-release with an ID
  * @param results one result per processor, in run order
- * @param files {@link #CA_BUNDLE}, {@link #CUSTOM_CA}, {@link #TRUSTSTORE}, {@link #STATUS}; the
- *     map iterates in that order. The arrays are not copied: treat them as read-only.
+ * @param files {@link #CA_BUNDLE}, {@link #CUSTOM_CA}, {@link #TRUSTSTORE}, {@link #STATUS}, {@link
+ *     #OWNERSHIP}; the map iterates in that order. The arrays are not copied: treat them as
+ *     read-only.
  */
 public record InjectionReport(
     Optional<String> distro, List<ProcessorResult> results, Map<String, byte[]> files) {
@@ -28,6 +29,9 @@ public record InjectionReport(
 
   /** What was done, as JSON (see {@code StatusDocument}). */
   public static final String STATUS = "status.json";
+
+  /** What the run added to the root's trust stores, as {@link Ownership#toBytes}. */
+  public static final String OWNERSHIP = "ownership";
 
   public InjectionReport {
     results = List.copyOf(results);

@@ -4,6 +4,7 @@ package io.cainjekt.inject;
 import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.trust.PemBundle;
+import java.io.IOException;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -20,6 +21,9 @@ import java.util.TreeMap;
  * @param volumeMountPaths container paths mounted from volumes: trust stores there are left alone
  * @param filter which processors may change the root
  * @param dryRun compute everything, write nothing
+ * @param previous what earlier runs added to this root: taken out where the CAs no longer hold it
+ * @param journal told what the run will own, before its first write to a root that {@code previous}
+ *     is not empty for (a rotation), so a plugin killed mid-write forgets nothing
  */
 public record InjectionRequest(
     RootFs root,
@@ -27,7 +31,18 @@ public record InjectionRequest(
     Map<String, String> containerEnv,
     Set<String> volumeMountPaths,
     ProcessorSelection filter,
-    boolean dryRun) {
+    boolean dryRun,
+    Ownership previous,
+    Journal journal) {
+
+  /** Receives a run's ownership before it writes; see {@link InjectionRequest}. */
+  @FunctionalInterface
+  public interface Journal {
+    /** Journals that keep nothing. */
+    Journal NONE = intent -> {};
+
+    void record(Ownership intent) throws IOException;
+  }
 
   /**
    * The container variables a run depends on. A plan remembered for an image ({@link PlanMemo}) is
@@ -39,8 +54,21 @@ public record InjectionRequest(
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(cas, "cas");
     Objects.requireNonNull(filter, "filter");
+    Objects.requireNonNull(previous, "previous");
+    Objects.requireNonNull(journal, "journal");
     containerEnv = envInputs(containerEnv);
     volumeMountPaths = Set.copyOf(volumeMountPaths);
+  }
+
+  /** A first injection: nothing owned before, nothing to journal. */
+  public InjectionRequest(
+      RootFs root,
+      PemBundle cas,
+      Map<String, String> containerEnv,
+      Set<String> volumeMountPaths,
+      ProcessorSelection filter,
+      boolean dryRun) {
+    this(root, cas, containerEnv, volumeMountPaths, filter, dryRun, Ownership.NONE, Journal.NONE);
   }
 
   /** An offline run on an unpacked root: every processor, no volumes. */

@@ -7,6 +7,7 @@ import io.cainjekt.inject.runtime.LanguageRuntimeProcessor;
 import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.rootfs.RootfsRefusal;
 import io.cainjekt.trust.BundleMerger;
+import io.cainjekt.trust.CaCertificate;
 import io.cainjekt.trust.PemBundle;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -94,6 +95,7 @@ public final class Pipeline {
             truststore.certificates(),
             truststore.seed());
     files.put(InjectionReport.STATUS, StatusDocument.json(context, results, summary));
+    files.put(InjectionReport.OWNERSHIP, context.ownership().toBytes());
     Optional<String> distro =
         context
             .distro()
@@ -138,6 +140,8 @@ public final class Pipeline {
                 .orElse("image has no OS bundle: ")
             + InjectionReport.CA_BUNDLE
             + " holds the injected CAs only");
-    return new BundleMerger.Merge(context.cas().toPem(), context.cas().size());
+    return new BundleMerger.Merge(
+        context.cas().toPem(),
+        context.cas().certificates().stream().map(CaCertificate::fingerprint).toList());
   }
 }

@@ -241,6 +241,18 @@ public final class RootFs {
    * @throws NotDirectoryException if {@code containerDir} exists but is not a directory
    */
   public boolean hasEntry(String containerDir, String name) throws IOException {
+    return entry(containerDir, name).kind() != FileKind.MISSING;
+  }
+
+  /**
+   * The target of the directory's entry {@code name} when that entry is a symlink (not followed);
+   * empty for any other kind or a missing entry. Checks as {@link #hasEntry}.
+   */
+  public Optional<String> linkTarget(String containerDir, String name) throws IOException {
+    return entry(containerDir, name).linkTarget();
+  }
+
+  private Lookup.Node entry(String containerDir, String name) throws IOException {
     if (name.isEmpty()
         || name.equals(".")
         || name.equals("..")
@@ -250,13 +262,13 @@ public final class RootFs {
     }
     PathResolver.Resolution r = resolveIn(containerDir);
     if (!r.exists()) {
-      return false;
+      return Lookup.Node.MISSING;
     }
     Path dir = r.hostPath(hostRoot);
     if (lookup.lstat(dir).kind() != FileKind.DIRECTORY) {
       throw new NotDirectoryException(containerDir);
     }
-    return lookup.lstat(dir.resolve(name)).kind() != FileKind.MISSING;
+    return lookup.lstat(dir.resolve(name));
   }
 
   /**

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.trust;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -22,13 +24,22 @@ public final class BundleMerger {
    *
    * @param content the merged bundle (the base unchanged when nothing was added); shared with the
    *     caller's base, never modified
-   * @param added how many certificates were appended
+   * @param appended the fingerprints of the certificates appended, in order
    */
-  public record Merge(byte[] content, int added) {
+  public record Merge(byte[] content, List<Fingerprint> appended) {
+
+    public Merge {
+      appended = List.copyOf(appended);
+    }
+
+    /** How many certificates were appended. */
+    public int added() {
+      return appended.size();
+    }
 
     /** True if at least one certificate was appended. */
     public boolean changed() {
-      return added > 0;
+      return !appended.isEmpty();
     }
   }
 
@@ -83,7 +94,7 @@ public final class BundleMerger {
       }
     }
     if (missing.isEmpty()) {
-      return new Merge(basePem, 0);
+      return new Merge(basePem, List.of());
     }
     byte[] appended = PemBundle.of(missing).toPem();
     int newline = basePem.length > 0 && basePem[basePem.length - 1] != '\n' ? 1 : 0;
@@ -92,6 +103,56 @@ public final class BundleMerger {
       merged[basePem.length] = '\n';
     }
     System.arraycopy(appended, 0, merged, basePem.length + newline, appended.length);
-    return new Merge(merged, missing.size());
+    return new Merge(merged, missing.stream().map(CaCertificate::fingerprint).toList());
+  }
+
+  /**
+   * {@code pem} without the CERTIFICATE blocks whose DER has one of {@code fingerprints}: each such
+   * block is cut out with its BEGIN and END lines and their line ends, every other byte is kept in
+   * place. Takes out what {@link #merge} appended; a block that is not well-formed is kept. Returns
+   * {@code pem} itself when nothing matched.
+   */
+  public static byte[] remove(byte[] pem, Set<Fingerprint> fingerprints) {
+    if (fingerprints.isEmpty()) {
+      return pem;
+    }
+    ByteArrayOutputStream kept = new ByteArrayOutputStream(pem.length);
+    int copied = 0;
+    int begin = -1;
+    for (int start = 0; start < pem.length; ) {
+      int end = start;
+      while (end < pem.length && pem[end] != '\n' && pem[end] != '\r') {
+        end++;
+      }
+      int next = end + (end + 1 < pem.length && pem[end] == '\r' && pem[end + 1] == '\n' ? 2 : 1);
+      String line = new String(pem, start, Math.min(end - start, 64), StandardCharsets.ISO_8859_1);
+      if (line.strip().equals(BEGIN_CERTIFICATE)) {
+        begin = start;
+      } else if (line.strip().equals(END_CERTIFICATE) && begin >= 0) {
+        int to = Math.min(next, pem.length);
+        if (matches(Arrays.copyOfRange(pem, begin, to), fingerprints)) {
+          kept.write(pem, copied, begin - copied);
+          copied = to;
+        }
+        begin = -1;
+      }
+      start = next;
+    }
+    if (copied == 0) {
+      return pem;
+    }
+    kept.write(pem, copied, pem.length - copied);
+    return kept.toByteArray();
+  }
+
+  private static final String BEGIN_CERTIFICATE = "-----BEGIN CERTIFICATE-----";
+  private static final String END_CERTIFICATE = "-----END CERTIFICATE-----";
+
+  /** True when the one block in {@code block} is a certificate with one of the fingerprints. */
+  private static boolean matches(byte[] block, Set<Fingerprint> fingerprints) {
+    List<PemReader.Block> blocks = PemReader.read(block);
+    return blocks.size() == 1
+        && !blocks.getFirst().malformed()
+        && fingerprints.contains(Fingerprint.of(blocks.getFirst().der()));
   }
 }

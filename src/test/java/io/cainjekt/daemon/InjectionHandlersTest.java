@@ -4,6 +4,7 @@ package io.cainjekt.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cainjekt.inject.InjectionReport;
 import io.cainjekt.inject.Pki;
 import io.cainjekt.inject.Staging;
 import io.cainjekt.inject.os.Distro;
@@ -120,6 +121,21 @@ class InjectionHandlersTest {
 
   private String staged(String file) throws IOException {
     return Files.readString(staging.directory(ID).resolve(file), StandardCharsets.US_ASCII);
+  }
+
+  /** The container as Synchronize reports it once it runs. */
+  private static ContainerInfo running() {
+    return new ContainerInfo(
+        ID,
+        "pod1",
+        "app",
+        ContainerState.RUNNING,
+        4242,
+        List.of(),
+        List.of(),
+        List.of(),
+        Map.of(),
+        Map.of());
   }
 
   private static String corpCaPem() {
@@ -335,18 +351,7 @@ class InjectionHandlersTest {
     String bundleBefore = staged(Staging.CA_BUNDLE);
 
     InjectionHandlers after = handlers(FailPolicy.OPEN);
-    ContainerInfo running =
-        new ContainerInfo(
-            ID,
-            "pod1",
-            "app",
-            ContainerState.RUNNING,
-            4242,
-            List.of(),
-            List.of(),
-            List.of(),
-            Map.of(),
-            Map.of());
+    ContainerInfo running = running();
     after.synchronize(new SyncSnapshot(List.of(pod(OPTED_IN)), List.of(running)));
 
     assertThat(staging.containerIds()).containsExactly(ID);
@@ -385,5 +390,54 @@ class InjectionHandlersTest {
     assertThat(staged(Staging.CA_BUNDLE)).contains(corp2);
     assertThat(Files.readString(root.resolve("etc/ssl/certs/ca-certificates.crt"))).contains(corp2);
     assertThat(h.reports()).singleElement().satisfies(r -> assertThat(r.outdated()).isFalse());
+  }
+
+  @Test
+  void rotatingACaOutTakesItOutOfTheStagedFilesAndTheOsStore() throws Exception {
+    Path root = debianRoot();
+    Path imageBundle = root.resolve("etc/ssl/certs/ca-certificates.crt");
+    String image = Files.readString(imageBundle);
+    InjectionHandlers h = handlers(FailPolicy.OPEN);
+    bundles.addListener(h::rotate);
+    h.createContainer(pod(OPTED_IN), container(0, List.of()));
+    h.startContainer(pod(OPTED_IN), container(4242, List.of()));
+    assertThat(Files.readString(imageBundle)).contains(corpCaPem());
+    assertThat(staged(InjectionReport.OWNERSHIP)).contains("added ");
+
+    Files.write(bundleFile, Pki.bytes("corp-ca-2.pem"));
+    assertThat(bundles.reload()).isPositive();
+
+    String corp2 = new String(Pki.bytes("corp-ca-2.pem"), StandardCharsets.US_ASCII);
+    assertThat(Files.readString(imageBundle)).isEqualTo(image + corp2);
+    assertThat(staged(Staging.CA_BUNDLE)).doesNotContain(corpCaPem());
+    assertThat(staged(Staging.CUSTOM_CA)).doesNotContain(corpCaPem());
+    try (var anchors = Files.list(root.resolve("usr/local/share/ca-certificates"))) {
+      assertThat(anchors.map(p -> p.getFileName().toString()))
+          .singleElement()
+          .asString()
+          .contains(io.cainjekt.trust.Fingerprint.of(Pki.certificate("corp-ca-2")).hex());
+    }
+  }
+
+  @Test
+  void aRestartedPluginRotatesOutWhatTheOneBeforeItAdded() throws Exception {
+    Path root = debianRoot();
+    Path imageBundle = root.resolve("etc/ssl/certs/ca-certificates.crt");
+    String image = Files.readString(imageBundle);
+    InjectionHandlers before = handlers(FailPolicy.OPEN);
+    before.createContainer(pod(OPTED_IN), container(0, List.of()));
+    before.startContainer(pod(OPTED_IN), container(4242, List.of()));
+
+    // the plugin is gone; the bundle changes meanwhile; a new plugin synchronizes
+    Files.write(bundleFile, Pki.bytes("corp-ca-2.pem"));
+    assertThat(bundles.reload()).isPositive();
+    InjectionHandlers after = handlers(FailPolicy.OPEN);
+    ContainerInfo running = running();
+    after.synchronize(new SyncSnapshot(List.of(pod(OPTED_IN)), List.of(running)));
+
+    String corp2 = new String(Pki.bytes("corp-ca-2.pem"), StandardCharsets.US_ASCII);
+    assertThat(Files.readString(imageBundle)).isEqualTo(image + corp2);
+    assertThat(staged(Staging.CA_BUNDLE)).doesNotContain(corpCaPem());
+    assertThat(after.reports()).singleElement().satisfies(r -> assertThat(r.outdated()).isFalse());
   }
 }

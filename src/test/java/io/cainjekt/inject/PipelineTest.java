@@ -63,12 +63,13 @@ class PipelineTest {
   }
 
   @Test
-  void producesTheFourFilesInOrder() throws IOException {
+  void producesTheFiveFilesInOrder() throws IOException {
     // a PATH entry that is a file is no match, not an error
     InjectionReport report =
         run(debianWithJdk(), ProcessorSelection.ALL, Map.of("PATH", "/etc/os-release:/usr/bin"));
     assertThat(report.files().keySet())
-        .containsExactly("ca-bundle.pem", "custom-ca.pem", "truststore.p12", "status.json");
+        .containsExactly(
+            "ca-bundle.pem", "custom-ca.pem", "truststore.p12", "status.json", "ownership");
     assertThat(report.anyFailed()).isFalse();
     assertThat(report.distro()).contains("debian");
   }

@@ -102,4 +102,39 @@ class BundleMergerTest {
     assertThat(Arrays.copyOf(ofKnown.content(), known.length)).isEqualTo(known);
     assertThat(Arrays.copyOf(ofForged.content(), forged.length)).isEqualTo(forged);
   }
+
+  @Test
+  void removeCutsOutExactlyTheNamedBlocksAndKeepsEveryOtherByte() throws Exception {
+    String image = "# image bundle\r\n" + PUBLIC_ROOT.pem().replace("\n", "\r\n") + "# tail\n";
+    byte[] merged = BundleMerger.merge("b", image.getBytes(US_ASCII), cas(CORP, CORP2)).content();
+    Fingerprint corp = cas(CORP).certificates().getFirst().fingerprint();
+
+    byte[] without = BundleMerger.remove(merged, java.util.Set.of(corp));
+
+    assertThat(new String(without, US_ASCII)).isEqualTo(image + CORP2.pem());
+  }
+
+  @Test
+  void removeKeepsTheImagesOwnCopyOnlyWhenAskedToAndReturnsTheSameArrayWhenNothingMatches()
+      throws Exception {
+    byte[] image = (PUBLIC_ROOT.pem() + CORP.pem()).getBytes(US_ASCII);
+    Fingerprint corp2 = cas(CORP2).certificates().getFirst().fingerprint();
+    Fingerprint corp = cas(CORP).certificates().getFirst().fingerprint();
+
+    assertThat(BundleMerger.remove(image, java.util.Set.of(corp2))).isSameAs(image);
+    assertThat(BundleMerger.remove(image, java.util.Set.of())).isSameAs(image);
+    assertThat(new String(BundleMerger.remove(image, java.util.Set.of(corp)), US_ASCII))
+        .isEqualTo(PUBLIC_ROOT.pem());
+  }
+
+  @Test
+  void removeLeavesMalformedAndOtherBlocksAlone() throws Exception {
+    String broken = "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n";
+    String key = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+    byte[] pem = (broken + key + CORP.pem()).getBytes(US_ASCII);
+    Fingerprint corp = cas(CORP).certificates().getFirst().fingerprint();
+
+    assertThat(new String(BundleMerger.remove(pem, java.util.Set.of(corp)), US_ASCII))
+        .isEqualTo(broken + key);
+  }
 }

@@ -46,25 +46,57 @@ final class HashedDirectory {
     if (!root.isDirectory(dir) || context.onVolume(dir) || !holdsHashLinks(root)) {
       return;
     }
+    planLinkRemovals(root, plan);
     Set<String> planned = new HashSet<>();
+    Set<String> current = new HashSet<>();
     for (CaCertificate ca : context.cas().certificates()) {
-      String file = "cainjekt-" + ca.fingerprint().hex() + ".pem";
+      String file = OsStorePlan.fileName(ca, ".pem");
+      current.add(dir + "/" + file);
       byte[] pem = OsStorePlan.pem(ca.der());
       Optional<byte[]> existing = OsStoreProcessor.readIfPresent(context, dir + "/" + file);
       if (existing.isEmpty() || !Arrays.equals(existing.get(), pem)) {
         plan.file(dir + "/" + file, pem);
+        context.ownFile(dir + "/" + file);
+      } else if (context.previous().files().contains(dir + "/" + file)) {
+        context.ownFile(dir + "/" + file);
       }
       String hash = SubjectHash.of(ca.certificate());
       for (int n = 0; n < MAX_COLLISIONS; n++) {
         String link = hash + "." + n;
-        if (!planned.contains(link) && !root.hasEntry(dir, link)) {
+        boolean free = !root.hasEntry(dir, link) || plan.deletes(dir + "/" + link);
+        if (!planned.contains(link) && free) {
           planned.add(link);
-          plan.link(dir + "/" + link, file);
+          if (plan.deletes(dir + "/" + link)
+              && root.linkTarget(dir, link).filter(file::equals).isPresent()) {
+            plan.keep(dir + "/" + link); // ours already, pointing at this CA
+          } else {
+            plan.link(dir + "/" + link, file);
+          }
+          context.ownLink(dir + "/" + link, file);
           break;
         }
-        if (holds(dir + "/" + link, ca)) {
+        if (!planned.contains(link) && holds(dir + "/" + link, ca)) {
           break;
         }
+      }
+    }
+    plan.removeOwnedFiles(context, dir, current);
+  }
+
+  /**
+   * Plans the removal of every hash link of ours an earlier run made here that still points where
+   * it did. The CAs then take the lowest free indexes again: OpenSSL stops at the first missing
+   * index, so a removed link must leave no gap below a link of ours.
+   */
+  private void planLinkRemovals(RootFs root, OsStorePlan plan) throws IOException {
+    for (var link : context.previous().links().entrySet()) {
+      String path = link.getKey();
+      if (!path.startsWith(dir + "/") || path.indexOf('/', dir.length() + 1) >= 0) {
+        continue;
+      }
+      String name = path.substring(dir.length() + 1);
+      if (root.linkTarget(dir, name).filter(link.getValue()::equals).isPresent()) {
+        plan.delete(path);
       }
     }
   }

@@ -3,12 +3,18 @@ package io.cainjekt.inject.os;
 
 import io.cainjekt.inject.InjectionContext;
 import io.cainjekt.inject.InjectionException;
+import io.cainjekt.trust.CaCertificate;
+import io.cainjekt.trust.Fingerprint;
+import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,6 +26,7 @@ final class OsStorePlan {
   private final Set<String> directories = new LinkedHashSet<>();
   private final Map<String, byte[]> files = new LinkedHashMap<>();
   private final Map<String, String> links = new LinkedHashMap<>();
+  private final Set<String> deletes = new LinkedHashSet<>();
 
   void directory(String containerPath) {
     directories.add(containerPath);
@@ -31,19 +38,76 @@ final class OsStorePlan {
 
   void link(String containerPath, String target) {
     links.put(containerPath, target);
+    deletes.remove(containerPath); // replaced, not removed
+  }
+
+  /** Plans the removal of a file or symlink of ours. */
+  void delete(String containerPath) {
+    deletes.add(containerPath);
+  }
+
+  /** Takes back a planned removal: the entry stays as it is. */
+  void keep(String containerPath) {
+    deletes.remove(containerPath);
+  }
+
+  /** True when {@code containerPath} is planned to be removed: its name is free again. */
+  boolean deletes(String containerPath) {
+    return deletes.contains(containerPath);
   }
 
   boolean isEmpty() {
-    return files.isEmpty() && links.isEmpty();
+    return files.isEmpty() && links.isEmpty() && deletes.isEmpty();
   }
 
-  /** Directories first, then files, then links (which point at the files). */
+  /**
+   * Plans the removal of the files of ours in {@code dir} ({@link #fileName} names) that earlier
+   * runs created and whose CA is not {@code current}: only while the file still holds exactly that
+   * CA. One the container changed is left alone, with a note.
+   */
+  void removeOwnedFiles(InjectionContext context, String dir, Set<String> current)
+      throws IOException {
+    for (String path : context.previous().files()) {
+      if (!path.startsWith(dir + "/") || current.contains(path)) {
+        continue;
+      }
+      String name = path.substring(dir.length() + 1);
+      Optional<Fingerprint> named = fingerprintOf(name);
+      Optional<byte[]> content;
+      try {
+        content = context.root().readIfExists(path, InjectionContext.MAX_BUNDLE_BYTES);
+      } catch (IOException e) {
+        context.note("left " + path + " alone: the container changed it (" + e.getMessage() + ")");
+        continue;
+      }
+      if (content.isEmpty()) {
+        continue; // the container removed it already
+      }
+      List<CaCertificate> held = PemBundle.parseLenient(path, content.get()).certificates();
+      if (named.isPresent()
+          && held.size() == 1
+          && held.getFirst().fingerprint().equals(named.get())) {
+        delete(path);
+      } else {
+        context.note("left " + path + " alone: the container changed it");
+      }
+    }
+  }
+
+  /** Directories first, then removals, then files, then links (which point at the files). */
   void apply(InjectionContext context) throws IOException {
     for (String dir : directories) {
       try {
         context.createDirectories(dir);
       } catch (IOException e) {
         throw new InjectionException(dir, "create directory", e);
+      }
+    }
+    for (String path : deletes) {
+      try {
+        context.delete(path);
+      } catch (IOException e) {
+        throw new InjectionException(path, "remove", e);
       }
     }
     for (var f : files.entrySet()) {
@@ -61,6 +125,26 @@ final class OsStorePlan {
       }
     }
   }
+
+  /** The name of our file for {@code ca} in a directory: {@code cainjekt-<sha256 hex><suffix>}. */
+  static String fileName(CaCertificate ca, String suffix) {
+    return FILE_PREFIX + ca.fingerprint().hex() + suffix;
+  }
+
+  /** The fingerprint a {@link #fileName} carries. */
+  static Optional<Fingerprint> fingerprintOf(String name) {
+    if (!name.startsWith(FILE_PREFIX) || name.length() < FILE_PREFIX.length() + 64) {
+      return Optional.empty();
+    }
+    try {
+      String hex = name.substring(FILE_PREFIX.length(), FILE_PREFIX.length() + 64);
+      return Optional.of(new Fingerprint(HexFormat.of().parseHex(hex)));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty(); // not one of our names
+    }
+  }
+
+  private static final String FILE_PREFIX = "cainjekt-";
 
   /** One certificate as a PEM block: anchor files hold exactly one (DESIGN section 5). */
   static byte[] pem(byte[] der) {

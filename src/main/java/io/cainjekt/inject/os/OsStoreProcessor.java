@@ -13,9 +13,13 @@ import io.cainjekt.inject.Processor;
 import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.trust.BundleMerger;
 import io.cainjekt.trust.CaCertificate;
+import io.cainjekt.trust.Fingerprint;
 import io.cainjekt.trust.TrustStoreBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -57,7 +61,7 @@ public final class OsStoreProcessor implements Processor {
             .toList()) {
       Optional<byte[]> content = readIfPresent(context, path);
       if (content.isPresent()) {
-        context.imageBundle(new ImageBundle(path, content.get()));
+        context.imageBundle(new ImageBundle(path, imageContent(context, path, content.get())));
         break;
       }
     }
@@ -78,6 +82,9 @@ public final class OsStoreProcessor implements Processor {
     }
     planJavaStores(context, distro, plan);
     int before = context.changeCount();
+    if (!plan.isEmpty()) {
+      context.journal();
+    }
     plan.apply(context);
     List<String> changed = context.changes().subList(before, context.changeCount());
     if (bundles == 0) {
@@ -111,9 +118,12 @@ public final class OsStoreProcessor implements Processor {
           || context.onVolume(path)) {
         continue;
       }
-      BundleMerger.Merge merge = BundleMerger.merge(path, content.get(), context.cas());
-      if (merge.changed()) {
-        plan.file(context.realPath(path), merge.content());
+      String real = context.realPath(path);
+      byte[] base = BundleMerger.remove(content.get(), context.previous().addedTo(real));
+      BundleMerger.Merge merge = BundleMerger.merge(path, base, context.cas());
+      context.ownAdded(real, merge.appended());
+      if (merge.content() != content.get() && !Arrays.equals(merge.content(), content.get())) {
+        plan.file(real, merge.content());
       }
     }
     return seen.size();
@@ -125,14 +135,20 @@ public final class OsStoreProcessor implements Processor {
       return;
     }
     plan.directory(dir);
+    Set<String> current = new HashSet<>();
     for (CaCertificate ca : context.cas().certificates()) {
-      String path = dir + "/cainjekt-" + ca.fingerprint().hex() + ".crt";
+      String path = dir + "/" + OsStorePlan.fileName(ca, ".crt");
+      current.add(path);
       byte[] pem = OsStorePlan.pem(ca.der());
       Optional<byte[]> existing = readIfPresent(context, path);
       if (existing.isEmpty() || !Arrays.equals(existing.get(), pem)) {
         plan.file(path, pem);
+        context.ownFile(path);
+      } else if (context.previous().files().contains(path)) {
+        context.ownFile(path);
       }
     }
+    plan.removeOwnedFiles(context, dir, current);
   }
 
   private static void planJavaStores(InjectionContext context, Distro distro, OsStorePlan plan)
@@ -147,13 +163,48 @@ public final class OsStoreProcessor implements Processor {
         context.note("left " + path + " alone: it resolves to a JDK's own cacerts " + real);
         continue;
       }
+      Set<Fingerprint> ours = context.previous().addedTo(real);
       CertificateSet certificates = new CertificateSet();
-      certificates.addAll(TrustStoreBuilder.readKeyStore(path, content.get()));
-      int before = certificates.size();
-      context.cas().certificates().forEach(ca -> certificates.add(ca.certificate()));
-      if (certificates.size() > before) {
+      Set<Fingerprint> removed = new HashSet<>();
+      for (X509Certificate c : TrustStoreBuilder.readKeyStore(path, content.get())) {
+        Fingerprint f = ours.isEmpty() ? null : fingerprint(path, c);
+        if (f != null && ours.contains(f)) {
+          removed.add(f);
+        } else {
+          certificates.add(c);
+        }
+      }
+      List<Fingerprint> added = new ArrayList<>();
+      for (CaCertificate ca : context.cas().certificates()) {
+        if (certificates.add(ca.certificate())) {
+          added.add(ca.fingerprint());
+        }
+      }
+      context.ownAdded(real, added);
+      if (!removed.equals(Set.copyOf(added))) { // equal: our same entries taken out and put back
         plan.file(real, TrustStoreBuilder.pkcs12(certificates.list()));
       }
+    }
+  }
+
+  /**
+   * The image's own bundle content: {@code content} without the certificates earlier runs appended
+   * to it (a rotation reads a bundle that holds them).
+   */
+  private static byte[] imageContent(InjectionContext context, String path, byte[] content)
+      throws IOException {
+    if (context.previous().added().isEmpty()) {
+      return content;
+    }
+    return BundleMerger.remove(content, context.previous().addedTo(context.realPath(path)));
+  }
+
+  private static Fingerprint fingerprint(String path, X509Certificate certificate)
+      throws InjectionException {
+    try {
+      return Fingerprint.of(certificate);
+    } catch (CertificateEncodingException e) {
+      throw new InjectionException(path, "encode a certificate of the Java store", e);
     }
   }
 

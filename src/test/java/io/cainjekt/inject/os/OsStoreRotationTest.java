@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.inject.os;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cainjekt.inject.InjectionReport;
+import io.cainjekt.inject.InjectionRequest;
+import io.cainjekt.inject.Ownership;
+import io.cainjekt.inject.Pipeline;
+import io.cainjekt.inject.Pki;
+import io.cainjekt.inject.TreeSnapshot;
+import io.cainjekt.policy.ProcessorSelection;
+import io.cainjekt.rootfs.RootFs;
+import io.cainjekt.trust.PemBundle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A second run with other CAs and the first run's ownership leaves every trust store exactly as a
+ * first run with those CAs alone would have: what the first run added is taken out, nothing the
+ * image ships is, on every family of the Distro table.
+ */
+class OsStoreRotationTest {
+
+  @TempDir Path tmp;
+
+  private static final Pipeline PIPELINE = Pipeline.standard();
+
+  /** Family, CAs of the first run, CAs of the second. */
+  static Stream<Arguments> rotations() {
+    List<Arguments> all = new ArrayList<>();
+    for (Distro d : Distro.TABLE) {
+      all.add(Arguments.of(d, "corp-ca", "corp-ca-2"));
+      all.add(Arguments.of(d, "corp-ca", "corp-ca,corp-ca-2"));
+      all.add(Arguments.of(d, "corp-ca,corp-ca-2", "corp-ca-2"));
+      // public-root-1 is in the image's own bundle: rotating it out must leave it there
+      all.add(Arguments.of(d, "public-root-1,corp-ca", "corp-ca-2"));
+      all.add(Arguments.of(d, "corp-ca-2", "corp-ca"));
+    }
+    return all.stream();
+  }
+
+  static PemBundle cas(String names) throws Exception {
+    StringBuilder pem = new StringBuilder();
+    for (String name : names.split(",")) {
+      pem.append(new String(Pki.bytes(name + ".pem"), java.nio.charset.StandardCharsets.US_ASCII));
+    }
+    return PemBundle.parseStrict(names, pem.toString().getBytes());
+  }
+
+  static InjectionReport run(
+      Path root, PemBundle cas, Ownership previous, InjectionRequest.Journal journal)
+      throws Exception {
+    return PIPELINE.run(
+        new InjectionRequest(
+            RootFs.open(root),
+            cas,
+            Map.of(),
+            Set.of(),
+            ProcessorSelection.ALL,
+            false,
+            previous,
+            journal));
+  }
+
+  static Ownership ownership(InjectionReport report) {
+    return Ownership.parse(report.files().get(InjectionReport.OWNERSHIP));
+  }
+
+  @ParameterizedTest(name = "{0}: {1} -> {2}")
+  @MethodSource("rotations")
+  void aRotatedRootEqualsARootInjectedWithTheNewCasOnly(Distro d, String first, String second)
+      throws Exception {
+    Path rotated = DistroRoots.build(tmp.resolve("rotated"), d);
+    InjectionReport before =
+        run(rotated, cas(first), Ownership.NONE, InjectionRequest.Journal.NONE);
+    InjectionReport after =
+        run(rotated, cas(second), ownership(before), InjectionRequest.Journal.NONE);
+
+    Path fresh = DistroRoots.build(tmp.resolve("fresh"), d);
+    InjectionReport direct = run(fresh, cas(second), Ownership.NONE, InjectionRequest.Journal.NONE);
+
+    assertThat(after.anyFailed()).isFalse();
+    assertThat(TreeSnapshot.of(rotated)).isEqualTo(TreeSnapshot.of(fresh));
+    for (String file :
+        List.of(
+            InjectionReport.CA_BUNDLE,
+            InjectionReport.CUSTOM_CA,
+            InjectionReport.TRUSTSTORE,
+            InjectionReport.OWNERSHIP)) {
+      assertThat(after.files().get(file)).as(file).isEqualTo(direct.files().get(file));
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("families")
+  void aSecondRunWithTheSameCasChangesNothing(Distro d) throws Exception {
+    Path root = DistroRoots.build(tmp, d);
+    InjectionReport first =
+        run(root, cas("corp-ca,corp-ca-2"), Ownership.NONE, InjectionRequest.Journal.NONE);
+    Map<String, String> injected = TreeSnapshot.of(root);
+    List<Ownership> journaled = new ArrayList<>();
+    InjectionReport again = run(root, cas("corp-ca,corp-ca-2"), ownership(first), journaled::add);
+
+    assertThat(TreeSnapshot.of(root)).isEqualTo(injected);
+    assertThat(ownership(again)).isEqualTo(ownership(first));
+    assertThat(journaled).isEmpty(); // nothing to write, nothing journaled
+  }
+
+  static Stream<Distro> families() {
+    return Distro.TABLE.stream();
+  }
+
+  @Test
+  void theJournalHearsEveryEntryOfBothRunsBeforeTheFirstWrite() throws Exception {
+    Path root = DistroRoots.build(tmp, Distro.TABLE.getFirst());
+    Ownership first =
+        ownership(run(root, cas("corp-ca"), Ownership.NONE, InjectionRequest.Journal.NONE));
+    Path bundle = root.resolve(Distro.TABLE.getFirst().bundleFiles().getFirst().substring(1));
+    String firstBundle = Files.readString(bundle);
+    List<String> bundleAtJournal = new ArrayList<>();
+    List<Ownership> journaled = new ArrayList<>();
+    InjectionReport second =
+        run(
+            root,
+            cas("corp-ca-2"),
+            first,
+            intent -> {
+              journaled.add(intent);
+              bundleAtJournal.add(Files.readString(bundle));
+            });
+
+    assertThat(journaled).containsExactly(first.union(ownership(second)));
+    assertThat(bundleAtJournal).containsExactly(firstBundle);
+    assertThat(Files.readString(bundle)).isNotEqualTo(firstBundle);
+  }
+
+  @Test
+  void anAnchorTheContainerChangedIsLeftAloneAndNoted() throws Exception {
+    Distro debian = Distro.TABLE.getFirst();
+    Path root = DistroRoots.build(tmp, debian);
+    Ownership first =
+        ownership(run(root, cas("corp-ca"), Ownership.NONE, InjectionRequest.Journal.NONE));
+    String anchor =
+        first.files().stream()
+            .filter(f -> f.startsWith(debian.anchorDir().orElseThrow()))
+            .findFirst()
+            .orElseThrow();
+    Path host = root.resolve(anchor.substring(1));
+    Files.write(host, Pki.bytes("public-root-2.pem")); // the application put its own CA there
+
+    InjectionReport second = run(root, cas("corp-ca-2"), first, InjectionRequest.Journal.NONE);
+
+    assertThat(Files.readAllBytes(host)).isEqualTo(Pki.bytes("public-root-2.pem"));
+    assertThat(new String(second.files().get(InjectionReport.STATUS)))
+        .contains("left " + anchor + " alone: the container changed it");
+  }
+}
