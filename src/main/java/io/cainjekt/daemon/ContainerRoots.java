@@ -68,8 +68,24 @@ final class ContainerRoots {
    * @param kind which door it was found through
    * @param imageLayers for an overlay mount of the runtime, its {@code lowerdir} option: the
    *     image's read-only layers, which identify what the root holds before anything is written
+   * @param key the device and inode the root directory had when it was found
    */
-  record Root(Path hostPath, Kind kind, Optional<String> imageLayers) {}
+  record Root(Path hostPath, Kind kind, Optional<String> imageLayers, Optional<Object> key) {
+
+    Root(Path hostPath, Kind kind, Optional<String> imageLayers) {
+      this(hostPath, kind, imageLayers, directoryKey(hostPath));
+    }
+
+    /**
+     * True while the directory is still the one that was found: once the container exits, the
+     * runtime unmounts its root (the mount point is another directory) or its process is gone.
+     * Asked just before a running container's root is written, so a write never lands in the empty
+     * mount point on the host.
+     */
+    boolean stillThere() {
+      return key.isPresent() && key.equals(directoryKey(hostPath));
+    }
+  }
 
   /** The rootfs mount of a container: where it is mounted and, for overlayfs, its lower layers. */
   record Mount(String mountPoint, Optional<String> lowerLayers) {}
@@ -120,7 +136,8 @@ final class ContainerRoots {
       return Optional.empty();
     }
     return Optional.of(
-        new Root(candidate, Kind.HOST_MOUNT, rootLayers(pidDir.resolve("mountinfo"))));
+        new Root(
+            candidate, Kind.HOST_MOUNT, rootLayers(pidDir.resolve("mountinfo")), candidateKey));
   }
 
   private void remember(Mount mount, String containerId, boolean viaPid1) {

@@ -265,6 +265,9 @@ final class InjectionHandlers {
                     () ->
                         new IOException(
                             "no root found for container " + id + " (pid " + pid + ")"));
+    if (!starting && !root.stillThere()) {
+      throw exited(id);
+    }
     Ownership previous = starting ? Ownership.NONE : Resync.ownership(services.staging(), id);
     PlanMemo.Run run =
         plans.run(
@@ -276,12 +279,7 @@ final class InjectionHandlers {
                 entry.filter(),
                 false,
                 previous,
-                starting
-                    ? InjectionRequest.Journal.NONE
-                    : intent ->
-                        services
-                            .staging()
-                            .replace(id, Map.of(InjectionReport.OWNERSHIP, intent.toBytes()))),
+                starting ? InjectionRequest.Journal.NONE : intent -> journal(id, root, intent)),
             starting ? root.imageLayers() : Optional.empty(),
             done -> services.staging().replace(id, done.files()));
     InjectionReport report = run.report();
@@ -303,6 +301,22 @@ final class InjectionHandlers {
     services.metrics().distroDetected(report.distro().orElse("none"));
     runtimes.forEach(services.metrics()::runtimeDetected);
     return run;
+  }
+
+  /**
+   * Before a running container's root is first written: the root must still be the container's (not
+   * the empty mount point it leaves on exit), and the staged ownership must hold every entry the
+   * run may add, in case the plugin dies before the run's files are staged.
+   */
+  private void journal(String id, ContainerRoots.Root root, Ownership intent) throws IOException {
+    if (!root.stillThere()) {
+      throw exited(id);
+    }
+    services.staging().replace(id, Map.of(InjectionReport.OWNERSHIP, intent.toBytes()));
+  }
+
+  private static IOException exited(String id) {
+    return new IOException("the root of container " + id + " is gone: the container exited");
   }
 
   /** RemoveContainer: forget the container and release its staged files. */

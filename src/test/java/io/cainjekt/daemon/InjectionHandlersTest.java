@@ -440,4 +440,26 @@ class InjectionHandlersTest {
     assertThat(staged(Staging.CA_BUNDLE)).doesNotContain(corpCaPem());
     assertThat(after.reports()).singleElement().satisfies(r -> assertThat(r.outdated()).isFalse());
   }
+
+  @Test
+  void aContainerThatExitedBeforeItsRotationIsNotWrittenAndCountsAsOutdated() throws Exception {
+    Path root = debianRoot();
+    InjectionHandlers h = handlers(FailPolicy.OPEN);
+    bundles.addListener(h::rotate);
+    h.createContainer(pod(OPTED_IN), container(0, List.of()));
+    h.startContainer(pod(OPTED_IN), container(4242, List.of()));
+    // the container exits: the runtime unmounts its root, an empty mount point stays behind
+    Files.move(root, tmp.resolve("unmounted"));
+    Files.createDirectory(root);
+    Files.createDirectories(root.resolve("etc/ssl/certs")); // as if the image's paths were there
+
+    Files.write(bundleFile, Pki.bytes("corp-ca-2.pem"));
+    assertThat(bundles.reload()).isPositive();
+
+    try (var left = Files.walk(root)) {
+      assertThat(left.map(root::relativize).map(Path::toString))
+          .containsExactlyInAnyOrder("", "etc", "etc/ssl", "etc/ssl/certs");
+    }
+    assertThat(h.reports()).singleElement().satisfies(r -> assertThat(r.outdated()).isTrue());
+  }
 }
