@@ -10,6 +10,8 @@ import io.cainjekt.daemon.LogLevel;
 import io.cainjekt.observe.HttpAddress;
 import io.cainjekt.observe.LogFormat;
 import io.cainjekt.observe.LogSetup;
+import io.cainjekt.trust.BundleLimits;
+import io.cainjekt.trust.OversizedBundleException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +54,24 @@ final class RunCommand implements Callable<Integer> {
       split = ",",
       description = "CA file or directory; repeatable (env: comma-separated); first is default")
   private List<String> caBundles = new ArrayList<>();
+
+  @Option(
+      names = "--max-bundle-certificates",
+      paramLabel = "N",
+      defaultValue = "" + BundleLimits.DEFAULT_MAX_CERTIFICATES,
+      description =
+          "Refuse a CA bundle holding more distinct certificates; the last good one stays"
+              + " (default: ${DEFAULT-VALUE})")
+  private int maxBundleCertificates;
+
+  @Option(
+      names = "--max-bundle-bytes",
+      paramLabel = "BYTES",
+      defaultValue = "" + BundleLimits.DEFAULT_MAX_BYTES,
+      description =
+          "Refuse a CA bundle whose files hold more bytes together, checked before reading them"
+              + " (default: ${DEFAULT-VALUE})")
+  private long maxBundleBytes;
 
   @Option(names = "--staging-dir", paramLabel = "DIR", defaultValue = "/run/cainjekt")
   private Path stagingDir;
@@ -115,7 +135,7 @@ final class RunCommand implements Callable<Integer> {
       Capabilities.check();
       daemon.start();
     } catch (IOException e) {
-      spec.commandLine().getErr().println("cainjekt run: " + e.getMessage());
+      spec.commandLine().getErr().println("cainjekt run: " + e.getMessage() + hint(e));
       return Main.EXIT_FAILURE;
     }
     daemon.awaitClosed();
@@ -144,6 +164,7 @@ final class RunCommand implements Callable<Integer> {
     return new Config(
         new Config.Nri(nriSocket, pluginName, pluginIndex, Duration.ofSeconds(5)),
         bundles(),
+        bundleLimits(),
         stagingDir,
         parse("--http-address", httpAddress),
         annotationPrefix,
@@ -212,6 +233,33 @@ final class RunCommand implements Callable<Integer> {
       sources.add(source);
     }
     return sources;
+  }
+
+  private BundleLimits bundleLimits() {
+    require(
+        maxBundleCertificates >= 1,
+        "--max-bundle-certificates",
+        maxBundleCertificates,
+        "must be at least 1");
+    require(
+        maxBundleBytes >= 1 && maxBundleBytes <= BundleLimits.MAX_BYTES_CEILING,
+        "--max-bundle-bytes",
+        maxBundleBytes,
+        "must be 1 to " + BundleLimits.MAX_BYTES_CEILING);
+    return new BundleLimits(maxBundleCertificates, maxBundleBytes);
+  }
+
+  /** Which flag raises the limit an oversized bundle broke; empty for other start-up errors. */
+  static String hint(IOException e) {
+    if (!(e instanceof OversizedBundleException oversized)) {
+      return "";
+    }
+    String flag =
+        switch (oversized.measure()) {
+          case CERTIFICATES -> "--max-bundle-certificates";
+          case BYTES -> "--max-bundle-bytes";
+        };
+    return " (" + flag + " or " + EnvDefaults.variable(flag) + " raises the limit)";
   }
 
   private HttpAddress parse(String flag, String value) {

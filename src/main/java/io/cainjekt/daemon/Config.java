@@ -3,6 +3,7 @@ package io.cainjekt.daemon;
 
 import io.cainjekt.observe.HttpAddress;
 import io.cainjekt.observe.LogFormat;
+import io.cainjekt.trust.BundleLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Optional;
  *
  * @param nri how to reach the runtime
  * @param caBundles CA bundles; the first is the default
+ * @param bundleLimits how big each CA bundle may be, at start and on reload
  * @param stagingDir host directory for staged per-container files
  * @param httpAddress metrics and health listener
  * @param annotationPrefix opt-in annotation and label prefix
@@ -26,6 +28,7 @@ import java.util.Optional;
 public record Config(
     Nri nri,
     List<CaBundleSource> caBundles,
+    BundleLimits bundleLimits,
     Path stagingDir,
     HttpAddress httpAddress,
     String annotationPrefix,
@@ -37,6 +40,7 @@ public record Config(
   public Config {
     Objects.requireNonNull(nri, "nri");
     caBundles = List.copyOf(caBundles);
+    Objects.requireNonNull(bundleLimits, "bundleLimits");
     Objects.requireNonNull(stagingDir, "stagingDir");
     Objects.requireNonNull(httpAddress, "httpAddress");
     Objects.requireNonNull(annotationPrefix, "annotationPrefix");

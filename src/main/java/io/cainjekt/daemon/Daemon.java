@@ -6,11 +6,9 @@ import io.cainjekt.nri.Backoff;
 import io.cainjekt.nri.NriHandlers;
 import io.cainjekt.nri.NriState;
 import io.cainjekt.nri.NriStub;
-import io.cainjekt.observe.ErrorPhase;
 import io.cainjekt.observe.HealthServer;
 import io.cainjekt.observe.Metrics;
 import io.cainjekt.observe.Readiness;
-import io.cainjekt.observe.RejectedInput;
 import io.cainjekt.policy.OptInPolicy;
 import io.cainjekt.policy.PolicyConfig;
 import io.cainjekt.trust.LoadedBundle;
@@ -76,6 +74,8 @@ public final class Daemon implements AutoCloseable {
         .addKeyValue("nri_socket", config.nri().socket())
         .addKeyValue("plugin", config.nri().pluginIndex() + "-" + config.nri().pluginName())
         .addKeyValue("ca_bundles", config.caBundles().size())
+        .addKeyValue("max_bundle_certificates", config.bundleLimits().maxCertificates())
+        .addKeyValue("max_bundle_bytes", config.bundleLimits().maxBytes())
         .addKeyValue("fail_policy", config.failPolicy())
         .log();
     try {
@@ -98,23 +98,15 @@ public final class Daemon implements AutoCloseable {
   private TrustBundles openBundles() throws TrustBundleException {
     var sources =
         config.caBundles().stream().map(b -> new NamedSource(b.name(), b.path())).toList();
+    BundleRefusals refusals = new BundleRefusals(metrics);
     TrustBundles bundles;
     try {
-      bundles = TrustBundles.open(sources, BUNDLE_POLL);
+      bundles = TrustBundles.open(sources, config.bundleLimits(), BUNDLE_POLL);
     } catch (TrustBundleException e) {
-      metrics.rejected(RejectedInput.BAD_BUNDLE);
+      refusals.atStart(e);
       throw e;
     }
-    bundles.addErrorListener(
-        (name, e) -> {
-          metrics.error(ErrorPhase.BUNDLE_LOAD);
-          metrics.rejected(RejectedInput.BAD_BUNDLE);
-          log.atError()
-              .setMessage("trust: bundle update rejected, keeping the last good one")
-              .addKeyValue("bundle", name)
-              .addKeyValue("error", e.getMessage())
-              .log();
-        });
+    bundles.addErrorListener(refusals);
     for (String name : bundles.names()) {
       bundles.get(name).ifPresent(this::recordBundle);
     }

@@ -14,6 +14,8 @@ public enum RejectedInput {
   OVERSIZED_MESSAGE,
   /** A CA bundle that does not parse or holds anything but certificates (e.g. a private key). */
   BAD_BUNDLE,
+  /** A CA bundle over its configured limit of certificates or bytes. */
+  OVERSIZED_BUNDLE,
   /** A CA certificate that is expired or not a CA; kept or dropped by configuration. */
   BAD_CERTIFICATE,
   /** An annotation under the prefix with an invalid value or a near-miss key. */

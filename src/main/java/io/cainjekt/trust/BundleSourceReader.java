@@ -8,19 +8,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * Reads the raw bytes of a {@link NamedSource} (a file, or the {@code *.pem}/{@code *.crt} files of
  * a directory, skipping hidden entries such as a ConfigMap's {@code ..data}) and parses them
- * strictly. Symlinks are followed: this is the plugin's own configuration, not a container root.
+ * strictly, within {@link BundleLimits}: the files' sizes are checked before any is read, and reads
+ * stop one byte past the limit (a file growing meanwhile); the certificates are counted after each
+ * file. Symlinks are followed: this is the plugin's own configuration, not a container root.
  * Stateless and thread-safe.
  */
 final class BundleSourceReader {
-
-  /** DESIGN section 6: bundles are read with a 16 MiB cap. */
-  static final long MAX_BUNDLE_BYTES = 16L << 20;
 
   private BundleSourceReader() {}
 
@@ -34,7 +35,7 @@ final class BundleSourceReader {
   /** One file of a source. */
   record SourceFile(Path path, byte[] content) {}
 
-  static Snapshot snapshot(NamedSource source) throws TrustBundleException {
+  static Snapshot snapshot(NamedSource source, BundleLimits limits) throws TrustBundleException {
     Path path = source.path();
     try {
       List<Path> paths = Files.isDirectory(path) ? bundleFiles(path) : List.of(path);
@@ -42,11 +43,12 @@ final class BundleSourceReader {
         throw new TrustBundleException(
             "read bundle " + source.name() + " from " + path + ": no *.pem or *.crt file");
       }
+      checkSizes(source, paths, limits.maxBytes());
       List<SourceFile> files = new ArrayList<>();
       MessageDigest digest = Fingerprint.digest();
       long total = 0;
       for (Path file : paths) {
-        byte[] content = readCapped(file, MAX_BUNDLE_BYTES - total);
+        byte[] content = readCapped(source, file, total, limits.maxBytes());
         total += content.length;
         files.add(new SourceFile(file, content));
         digest.update(file.getFileName().toString().getBytes(StandardCharsets.UTF_8));
@@ -61,10 +63,22 @@ final class BundleSourceReader {
     }
   }
 
-  static PemBundle parse(Snapshot snapshot) throws TrustBundleException {
+  static PemBundle parse(NamedSource source, Snapshot snapshot, BundleLimits limits)
+      throws TrustBundleException {
     List<PemBundle> parts = new ArrayList<>();
+    Set<Fingerprint> distinct = new HashSet<>();
     for (SourceFile file : snapshot.files()) {
-      parts.add(PemBundle.parseStrict(file.path().toString(), file.content()));
+      PemBundle part = PemBundle.parseStrict(file.path().toString(), file.content());
+      part.certificates().forEach(c -> distinct.add(c.fingerprint()));
+      if (distinct.size() > limits.maxCertificates()) {
+        throw new OversizedBundleException(
+            source.name(),
+            file.path(),
+            OversizedBundleException.Measure.CERTIFICATES,
+            distinct.size(),
+            limits.maxCertificates());
+      }
+      parts.add(part);
     }
     return PemBundle.combine(parts);
   }
@@ -83,17 +97,39 @@ final class BundleSourceReader {
     return !name.startsWith(".") && (name.endsWith(".pem") || name.endsWith(".crt"));
   }
 
-  private static byte[] readCapped(Path file, long maxBytes) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new TrustBundleException("read bundle file " + file + ": not a regular file");
+  /** Refuses a source whose files are not regular or hold more than {@code maxBytes} together. */
+  private static void checkSizes(NamedSource source, List<Path> paths, long maxBytes)
+      throws IOException {
+    long total = 0;
+    for (Path file : paths) {
+      if (!Files.isRegularFile(file)) {
+        throw new TrustBundleException("read bundle file " + file + ": not a regular file");
+      }
+      total += Files.size(file);
+      if (total > maxBytes) {
+        throw oversized(source, file, total, maxBytes);
+      }
     }
+  }
+
+  /**
+   * The file's bytes, refused once they bring the source past {@code maxBytes} (a file grown since
+   * {@link #checkSizes}; the amount reported is then where the read stopped).
+   */
+  private static byte[] readCapped(NamedSource source, Path file, long before, long maxBytes)
+      throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
-      byte[] content = in.readNBytes((int) Math.max(0, maxBytes));
+      byte[] content = in.readNBytes((int) (maxBytes - before));
       if (in.read() != -1) {
-        throw new TrustBundleException(
-            "read bundle file " + file + ": over the cap of " + MAX_BUNDLE_BYTES + " bytes");
+        throw oversized(source, file, before + content.length + 1, maxBytes);
       }
       return content;
     }
+  }
+
+  private static OversizedBundleException oversized(
+      NamedSource source, Path file, long bytes, long maxBytes) {
+    return new OversizedBundleException(
+        source.name(), file, OversizedBundleException.Measure.BYTES, bytes, maxBytes);
   }
 }

@@ -21,13 +21,15 @@ import java.util.function.Consumer;
  * The configured CA bundles, kept current without a restart. Each source is re-read when its
  * directory changes (a {@link BundleWatcher}) and on a polling interval; new content that parses
  * replaces the bundle when its certificate set (content hash) changed, and listeners are told.
- * Content that does not parse keeps the last good bundle; the error is kept ({@link #lastError})
- * and error listeners are told once per distinct broken content. The first source is the default.
- * Thread-safe: readers see immutable snapshots; reloads are serialised by one lock.
+ * Content that does not parse or is over its {@link BundleLimits} keeps the last good bundle; the
+ * error is kept ({@link #lastError}) and error listeners are told once per distinct error message.
+ * The first source is the default. Thread-safe: readers see immutable snapshots; reloads are
+ * serialised by one lock.
  */
 public final class TrustBundles implements AutoCloseable {
 
   private final List<NamedSource> sources;
+  private final BundleLimits limits;
   private final Clock clock;
   private final Map<String, LoadedBundle> current = new ConcurrentHashMap<>();
   private final Map<String, TrustBundleException> errors = new ConcurrentHashMap<>();
@@ -38,31 +40,42 @@ public final class TrustBundles implements AutoCloseable {
   private final ReentrantLock reloadLock = new ReentrantLock();
   private volatile BundleWatcher watcher;
 
-  private TrustBundles(List<NamedSource> sources, Clock clock) {
+  private TrustBundles(List<NamedSource> sources, BundleLimits limits, Clock clock) {
     this.sources = List.copyOf(sources);
+    this.limits = Objects.requireNonNull(limits, "limits");
     this.clock = clock;
   }
 
-  /**
-   * Loads every source (all must be valid) and starts watching them.
-   *
-   * @param sources at least one, unique names; the first is the default
-   * @param pollInterval how often to re-read besides file-system events; {@link Duration#ZERO}
-   *     disables both, leaving reloads to {@link #reload()}
-   * @throws TrustBundleException naming the first source that cannot be loaded
-   */
+  /** Like {@link #open(List, BundleLimits, Duration)} with {@link BundleLimits#DEFAULT}. */
   public static TrustBundles open(List<NamedSource> sources, Duration pollInterval)
       throws TrustBundleException {
-    return open(sources, pollInterval, Clock.systemUTC());
+    return open(sources, BundleLimits.DEFAULT, pollInterval);
   }
 
-  static TrustBundles open(List<NamedSource> sources, Duration pollInterval, Clock clock)
+  /**
+   * Loads every source (all must be valid and within the limits) and starts watching them.
+   *
+   * @param sources at least one, unique names; the first is the default
+   * @param limits how big each bundle may be, at start and on every reload
+   * @param pollInterval how often to re-read besides file-system events; {@link Duration#ZERO}
+   *     disables both, leaving reloads to {@link #reload()}
+   * @throws TrustBundleException naming the first source that cannot be loaded; an {@link
+   *     OversizedBundleException} when it is over a limit
+   */
+  public static TrustBundles open(
+      List<NamedSource> sources, BundleLimits limits, Duration pollInterval)
+      throws TrustBundleException {
+    return open(sources, limits, pollInterval, Clock.systemUTC());
+  }
+
+  static TrustBundles open(
+      List<NamedSource> sources, BundleLimits limits, Duration pollInterval, Clock clock)
       throws TrustBundleException {
     checkNames(sources);
-    TrustBundles bundles = new TrustBundles(sources, clock);
+    TrustBundles bundles = new TrustBundles(sources, limits, clock);
     for (NamedSource source : sources) {
-      BundleSourceReader.Snapshot snapshot = BundleSourceReader.snapshot(source);
-      bundles.accept(source, snapshot, BundleSourceReader.parse(snapshot));
+      BundleSourceReader.Snapshot snapshot = BundleSourceReader.snapshot(source, limits);
+      bundles.accept(source, snapshot, BundleSourceReader.parse(source, snapshot, limits));
     }
     if (!pollInterval.isZero()) {
       bundles.watcher = BundleWatcher.start(sources, pollInterval, bundles::reload);
@@ -134,11 +147,11 @@ public final class TrustBundles implements AutoCloseable {
     BundleSourceReader.Snapshot snapshot;
     PemBundle bundle;
     try {
-      snapshot = BundleSourceReader.snapshot(source);
+      snapshot = BundleSourceReader.snapshot(source, limits);
       if (snapshot.rawHash().equals(lastRawHash.get(source.name()))) {
         return false;
       }
-      bundle = BundleSourceReader.parse(snapshot);
+      bundle = BundleSourceReader.parse(source, snapshot, limits);
     } catch (TrustBundleException e) {
       refuse(source, e);
       return false;

@@ -10,6 +10,9 @@ import io.cainjekt.daemon.FailPolicy;
 import io.cainjekt.daemon.LogLevel;
 import io.cainjekt.observe.HttpAddress;
 import io.cainjekt.observe.LogFormat;
+import io.cainjekt.trust.BundleLimits;
+import io.cainjekt.trust.OversizedBundleException;
+import io.cainjekt.trust.TrustBundleException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -71,6 +74,7 @@ class RunCommandTest {
     assertThat(c.failPolicy()).isEqualTo(FailPolicy.OPEN);
     assertThat(c.logFormat()).isEqualTo(LogFormat.TEXT);
     assertThat(c.logLevel()).isEqualTo(LogLevel.INFO);
+    assertThat(c.bundleLimits()).isEqualTo(new BundleLimits(5000, 8L << 20));
   }
 
   @Test
@@ -82,9 +86,20 @@ class RunCommandTest {
             "CAINJEKT_CA_BUNDLE", "a=" + bundle + ",b=" + dir,
             "CAINJEKT_FAIL_POLICY", "closed",
             "CAINJEKT_LOG_FORMAT", "json",
-            "CAINJEKT_HTTP_ADDRESS", "127.0.0.1:19443");
+            "CAINJEKT_HTTP_ADDRESS", "127.0.0.1:19443",
+            "CAINJEKT_MAX_BUNDLE_CERTIFICATES", "700",
+            "CAINJEKT_MAX_BUNDLE_BYTES", "1000");
 
-    Config c = config(env, "run", "--nri-socket", "/flag/nri.sock", "--log-level", "debug");
+    Config c =
+        config(
+            env,
+            "run",
+            "--nri-socket",
+            "/flag/nri.sock",
+            "--log-level",
+            "debug",
+            "--max-bundle-bytes",
+            "2000");
 
     assertThat(c.nri().socket()).isEqualTo(Path.of("/flag/nri.sock"));
     assertThat(c.nri().pluginIndex()).isEqualTo("42");
@@ -93,6 +108,60 @@ class RunCommandTest {
     assertThat(c.logFormat()).isEqualTo(LogFormat.JSON);
     assertThat(c.logLevel()).isEqualTo(LogLevel.DEBUG);
     assertThat(c.httpAddress()).isEqualTo(new HttpAddress("127.0.0.1", 19443));
+    assertThat(c.bundleLimits()).isEqualTo(new BundleLimits(700, 2000));
+  }
+
+  @Test
+  void bundleLimitsBelowOneOrPastTheCeilingAreBadUsageNamingTheFlag() {
+    String ca = bundle.toString();
+    assertThat(exitCode(Map.of(), "run", "--ca-bundle", ca, "--max-bundle-certificates", "0"))
+        .isEqualTo(Main.EXIT_USAGE);
+    assertThat(exitCode(Map.of(), "run", "--ca-bundle", ca, "--max-bundle-bytes", "-1"))
+        .isEqualTo(Main.EXIT_USAGE);
+    assertThat(exitCode(Map.of(), "run", "--ca-bundle", ca, "--max-bundle-bytes", "1073741825"))
+        .isEqualTo(Main.EXIT_USAGE);
+    assertThat(exitCode(Map.of(), "run", "--ca-bundle", ca, "--max-bundle-certificates", "many"))
+        .isEqualTo(Main.EXIT_USAGE);
+
+    assertThat(err.toString())
+        .contains(
+            "--max-bundle-certificates (or CAINJEKT_MAX_BUNDLE_CERTIFICATES) '0': must be at"
+                + " least 1")
+        .contains("--max-bundle-bytes (or CAINJEKT_MAX_BUNDLE_BYTES) '-1': must be 1 to 1073741824")
+        .contains("'1073741825': must be 1 to 1073741824")
+        .contains("'many'");
+  }
+
+  @Test
+  void theHelpOfRunShowsTheBundleLimitsAndTheirDefaults() {
+    CommandLine cl = Main.commandLine(Map.of());
+    StringWriter out = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+
+    assertThat(cl.execute("run", "--help")).isZero();
+    assertThat(out.toString().replaceAll("\\s+", " "))
+        .contains("--max-bundle-certificates=N")
+        .contains("(default: 5000)")
+        .contains("--max-bundle-bytes=BYTES")
+        .contains("(default: 8388608)");
+  }
+
+  @Test
+  void anOversizedBundleAtStartSaysWhichFlagRaisesTheLimit() {
+    Path file = Path.of("/etc/cainjekt-bundles/corp/ca.pem");
+    OversizedBundleException count =
+        new OversizedBundleException(
+            "corp", file, OversizedBundleException.Measure.CERTIFICATES, 6000, 5000);
+    OversizedBundleException bytes =
+        new OversizedBundleException(
+            "corp", file, OversizedBundleException.Measure.BYTES, 9 << 20, 8 << 20);
+
+    assertThat(RunCommand.hint(count))
+        .isEqualTo(
+            " (--max-bundle-certificates or CAINJEKT_MAX_BUNDLE_CERTIFICATES raises the limit)");
+    assertThat(RunCommand.hint(bytes))
+        .isEqualTo(" (--max-bundle-bytes or CAINJEKT_MAX_BUNDLE_BYTES raises the limit)");
+    assertThat(RunCommand.hint(new TrustBundleException("broken"))).isEmpty();
   }
 
   @Test

@@ -8,6 +8,8 @@ import io.cainjekt.inject.Pki;
 import io.cainjekt.nri.NriState;
 import io.cainjekt.observe.HttpAddress;
 import io.cainjekt.observe.LogFormat;
+import io.cainjekt.trust.BundleLimits;
+import io.cainjekt.trust.OversizedBundleException;
 import io.cainjekt.trust.TrustBundleException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +24,14 @@ class DaemonTest {
   @TempDir Path dir;
 
   private Config config() {
+    return config(BundleLimits.DEFAULT);
+  }
+
+  private Config config(BundleLimits limits) {
     return new Config(
         new Config.Nri(dir.resolve("missing.sock"), "cainjekt", "10", Duration.ofSeconds(2)),
         List.of(new CaBundleSource("corp", dir.resolve("ca.pem"))),
+        limits,
         dir.resolve("staging"),
         new HttpAddress("127.0.0.1", 0),
         "cainjekt.io",
@@ -63,10 +70,27 @@ class DaemonTest {
     Files.write(dir.resolve("ca.pem"), concat(Pki.bytes("corp-ca.pem"), Pki.bytes("corp-ca.key")));
     Daemon daemon = new Daemon(config());
 
+    assertStartStopsBeforeStaging(daemon, TrustBundleException.class, "PRIVATE KEY");
+  }
+
+  @Test
+  void aBundleOverTheCertificateLimitStopsTheStartWithAnErrorNamingTheFileAndTheLimit()
+      throws Exception {
+    Files.write(
+        dir.resolve("ca.pem"), concat(Pki.bytes("corp-ca.pem"), Pki.bytes("corp-ca-2.pem")));
+    Daemon daemon = new Daemon(config(new BundleLimits(1, BundleLimits.DEFAULT_MAX_BYTES)));
+
+    assertStartStopsBeforeStaging(
+        daemon, OversizedBundleException.class, "2 certificates, over the limit of 1 certificates");
+  }
+
+  /** Start fails with {@code type} naming ca.pem and {@code why}, before any staging. */
+  private void assertStartStopsBeforeStaging(
+      Daemon daemon, Class<? extends TrustBundleException> type, String why) {
     assertThatThrownBy(daemon::start)
-        .isInstanceOf(TrustBundleException.class)
+        .isInstanceOf(type)
         .hasMessageContaining("ca.pem")
-        .hasMessageContaining("PRIVATE KEY");
+        .hasMessageContaining(why);
     assertThat(daemon.nriState()).isEqualTo(NriState.DISCONNECTED);
     assertThat(dir.resolve("staging")).doesNotExist();
   }

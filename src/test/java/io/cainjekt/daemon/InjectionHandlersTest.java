@@ -21,7 +21,6 @@ import io.cainjekt.policy.OptInPolicy;
 import io.cainjekt.policy.PolicyConfig;
 import io.cainjekt.trust.NamedSource;
 import io.cainjekt.trust.TrustBundles;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.io.IOException;
@@ -273,16 +272,7 @@ class InjectionHandlersTest {
 
   /** The value of one counter series of the handlers' metrics (0 when absent). */
   private double counter(String name, String label, String value) {
-    for (MetricSnapshot s : metrics.registry().scrape()) {
-      if (s instanceof CounterSnapshot c && c.getMetadata().getName().equals(name)) {
-        for (CounterSnapshot.CounterDataPointSnapshot d : c.getDataPoints()) {
-          if (value.equals(d.getLabels().get(label))) {
-            return d.getValue();
-          }
-        }
-      }
-    }
-    return 0;
+    return MetricSamples.counter(metrics, name, label, value);
   }
 
   /** The value of an unlabelled gauge of the handlers' metrics (NaN when absent). */

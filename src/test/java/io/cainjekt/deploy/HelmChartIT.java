@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -86,7 +87,9 @@ class HelmChartIT {
             "--annotation-prefix=cainjekt.io",
             "--fail-policy=open",
             "--log-format=json",
-            "--log-level=info");
+            "--log-level=info",
+            "--max-bundle-certificates=5000",
+            "--max-bundle-bytes=8388608");
   }
 
   @Test
@@ -157,29 +160,31 @@ class HelmChartIT {
 
   @Test
   void badValuesAreRefusedWithAMessage() throws Exception {
-    DeployTools.Run policy =
-        helm("template", "x", CHART.toString(), "--set", "plugin.failPolicy=maybe");
-    assertThat(policy.exitCode()).isNotZero();
-    assertThat(policy.stderr()).contains("plugin.failPolicy must be open or closed");
+    assertRefused("plugin.failPolicy must be open or closed", "--set", "plugin.failPolicy=maybe");
+    assertRefused(
+        "set existingConfigMap or pem, not both",
+        "--set-string",
+        "bundles[0].name=default,bundles[0].existingConfigMap=ca,bundles[0].pem=x");
+    assertRefused(
+        "bundles[0].name must be a lower-case DNS label", "--set-string", "bundles[0].pem=x");
+    assertRefused(
+        "plugin.maxBundleCertificates must be at least 1",
+        "--set",
+        "plugin.maxBundleCertificates=0");
+    assertRefused(
+        "plugin.maxBundleBytes must be 1 to 1073741824",
+        "--set",
+        "plugin.maxBundleBytes=2147483648");
+    assertRefused("configure at least one CA bundle", "--set", "bundles=null");
+  }
 
-    DeployTools.Run both =
-        helm(
-            "template",
-            "x",
-            CHART.toString(),
-            "--set-string",
-            "bundles[0].name=default,bundles[0].existingConfigMap=ca,bundles[0].pem=x");
-    assertThat(both.exitCode()).isNotZero();
-    assertThat(both.stderr()).contains("set existingConfigMap or pem, not both");
-
-    DeployTools.Run unnamed =
-        helm("template", "x", CHART.toString(), "--set-string", "bundles[0].pem=x");
-    assertThat(unnamed.exitCode()).isNotZero();
-    assertThat(unnamed.stderr()).contains("bundles[0].name must be a lower-case DNS label");
-
-    DeployTools.Run none = helm("template", "x", CHART.toString(), "--set", "bundles=null");
-    assertThat(none.exitCode()).isNotZero();
-    assertThat(none.stderr()).contains("configure at least one CA bundle");
+  /** Rendering the chart with {@code values} fails with {@code message}. */
+  private static void assertRefused(String message, String... values) throws Exception {
+    List<String> args = new ArrayList<>(List.of("template", "x", CHART.toString()));
+    args.addAll(List.of(values));
+    DeployTools.Run run = helm(args.toArray(String[]::new));
+    assertThat(run.exitCode()).as(message).isNotZero();
+    assertThat(run.stderr()).contains(message);
   }
 
   private static JsonNode container(List<JsonNode> docs) {

@@ -33,7 +33,9 @@ final class Manifests {
           "--annotation-prefix",
           "--fail-policy",
           "--log-format",
-          "--log-level");
+          "--log-level",
+          "--max-bundle-certificates",
+          "--max-bundle-bytes");
 
   private Manifests() {}
 

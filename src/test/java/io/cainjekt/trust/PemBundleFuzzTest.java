@@ -114,7 +114,7 @@ class PemBundleFuzzTest {
   }
 
   @Test
-  void tenThousandCertificatesWithCrlfParseWithinTheBundleCap() throws TrustBundleException {
+  void tenThousandCertificatesWithCrlfParseWithinTheDefaultByteLimit() throws TrustBundleException {
     byte[] one = load("/pki/corp-ca-and-ca2.pem");
     String crlf = new String(one, StandardCharsets.US_ASCII).replace("\n", "\r\n");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -122,7 +122,7 @@ class PemBundleFuzzTest {
       out.writeBytes(crlf.getBytes(StandardCharsets.US_ASCII));
     }
     byte[] bundle = out.toByteArray();
-    assertThat((long) bundle.length).isLessThan(BundleSourceReader.MAX_BUNDLE_BYTES);
+    assertThat((long) bundle.length).isLessThan(BundleLimits.DEFAULT_MAX_BYTES);
 
     assertThat(PemBundle.parseStrict("src", bundle).size()).isEqualTo(2);
     assertThat(PemBundle.parseLenient("src", bundle).warnings()).isEmpty();
