@@ -37,6 +37,9 @@ public final class InjectionContext {
    */
   public static final long MAX_BUNDLE_BYTES = 2 << 20;
 
+  /** Room per certificate added to a store: a PEM certificate is rarely over 4 KiB. */
+  static final long ADDED_CERTIFICATE_BYTES = 4 << 10;
+
   /** Mode of new files we create in a root: {@code rw-r--r--}. */
   public static final Set<PosixFilePermission> FILE_MODE =
       PosixFilePermissions.fromString("rw-r--r--");
@@ -228,6 +231,19 @@ public final class InjectionContext {
 
   public List<String> notes() {
     return List.copyOf(notes);
+  }
+
+  /**
+   * Read cap for a trust store of the OS: {@link #MAX_BUNDLE_BYTES} for the image's own content,
+   * plus room for what this run adds and what earlier runs added ({@link #previous()}), so a store
+   * the plugin made large (an enterprise bundle of a thousand CAs) can still be read back.
+   */
+  public long trustStoreCap() {
+    long previous = 0;
+    for (Set<Fingerprint> added : previous().added().values()) {
+      previous = Math.max(previous, added.size());
+    }
+    return MAX_BUNDLE_BYTES + (previous + cas().size()) * ADDED_CERTIFICATE_BYTES;
   }
 
   /** What earlier runs added to this root ({@link InjectionRequest#previous()}). */

@@ -137,8 +137,7 @@ final class HashedDirectory {
   /** True when the existing entry is a readable PEM holding this CA. */
   private boolean holds(String path, CaCertificate ca) {
     try {
-      Optional<byte[]> content =
-          context.root().readIfExists(path, InjectionContext.MAX_BUNDLE_BYTES);
+      Optional<byte[]> content = context.root().readIfExists(path, context.trustStoreCap());
       List<CaCertificate> certs =
           content.map(c -> PemBundle.parseLenient(path, c).certificates()).orElse(List.of());
       return certs.stream().anyMatch(c -> c.fingerprint().equals(ca.fingerprint()));

@@ -75,7 +75,7 @@ final class OsStorePlan {
       Optional<Fingerprint> named = fingerprintOf(name);
       Optional<byte[]> content;
       try {
-        content = context.root().readIfExists(path, InjectionContext.MAX_BUNDLE_BYTES);
+        content = context.root().readIfExists(path, context.trustStoreCap());
       } catch (IOException e) {
         context.note("left " + path + " alone: the container changed it (" + e.getMessage() + ")");
         continue;

@@ -211,7 +211,7 @@ public final class OsStoreProcessor implements Processor {
   /** The file's bytes when it exists (capped); a non-regular file there is an error. */
   static Optional<byte[]> readIfPresent(InjectionContext context, String path) throws IOException {
     try {
-      return context.root().readIfExists(path, InjectionContext.MAX_BUNDLE_BYTES);
+      return context.root().readIfExists(path, context.trustStoreCap());
     } catch (IOException e) {
       throw new InjectionException(path, "read trust store", e);
     }
@@ -221,7 +221,7 @@ public final class OsStoreProcessor implements Processor {
   private static Optional<byte[]> readBundle(InjectionContext context, String path)
       throws IOException {
     try {
-      return context.root().readTrustStore(path, InjectionContext.MAX_BUNDLE_BYTES);
+      return context.root().readTrustStore(path, context.trustStoreCap());
     } catch (IOException e) {
       throw new InjectionException(path, "read trust store", e);
     }

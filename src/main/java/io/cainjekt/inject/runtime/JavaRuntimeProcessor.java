@@ -59,7 +59,7 @@ public final class JavaRuntimeProcessor implements Processor {
       String path = jdk.cacerts().get();
       List<X509Certificate> certificates;
       try {
-        byte[] keystore = context.root().read(path, InjectionContext.MAX_BUNDLE_BYTES);
+        byte[] keystore = context.root().read(path, context.trustStoreCap());
         certificates = TrustStoreBuilder.readKeyStore(path, keystore);
       } catch (IOException e) {
         throw new InjectionException(path, "read JDK cacerts", e);

@@ -3,6 +3,7 @@ package io.cainjekt.inject.os;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cainjekt.inject.InjectionContext;
 import io.cainjekt.inject.InjectionReport;
 import io.cainjekt.inject.InjectionRequest;
 import io.cainjekt.inject.Ownership;
@@ -164,5 +165,38 @@ class OsStoreRotationTest {
     assertThat(Files.readAllBytes(host)).isEqualTo(Pki.bytes("public-root-2.pem"));
     assertThat(new String(second.files().get(InjectionReport.STATUS)))
         .contains("left " + anchor + " alone: the container changed it");
+  }
+
+  @Test
+  void aBundleTheInjectedCasGrewPastTheImageCapIsStillReadBackAtRotation() throws Exception {
+    Distro debian = Distro.TABLE.getFirst();
+    Path root = DistroRoots.build(tmp, debian);
+    Path bundle = root.resolve(debian.bundleFiles().getFirst().substring(1));
+    // the image's own bundle just under the cap: our additions take the file past it
+    byte[] image = Files.readAllBytes(bundle);
+    byte[] padded = new byte[(int) InjectionContext.MAX_BUNDLE_BYTES - 64];
+    java.util.Arrays.fill(padded, (byte) '#');
+    System.arraycopy(image, 0, padded, 0, image.length);
+    padded[image.length] = '\n';
+    for (int i = 1024; i < padded.length; i += 1024) {
+      padded[i] = '\n';
+    }
+    padded[padded.length - 1] = '\n';
+    Files.write(bundle, padded);
+    InjectionReport first =
+        run(root, cas("corp-ca,corp-ca-2"), Ownership.NONE, InjectionRequest.Journal.NONE);
+    assertThat(Files.size(bundle)).isGreaterThan(InjectionContext.MAX_BUNDLE_BYTES);
+
+    InjectionReport second =
+        run(root, cas("corp-ca-2"), ownership(first), InjectionRequest.Journal.NONE);
+
+    assertThat(second.anyFailed()).isFalse();
+    assertThat(Files.readAllBytes(bundle)).isEqualTo(concat(padded, Pki.bytes("corp-ca-2.pem")));
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 }
