@@ -89,6 +89,7 @@ public final class InjectionContext {
   private final List<String> changes = new ArrayList<>();
   private final Set<String> volumeSkipped = new TreeSet<>();
   private final List<String> notes = new ArrayList<>();
+  private final List<String> drifted = new ArrayList<>();
   private final Map<String, Set<Fingerprint>> ownedAdded = new TreeMap<>();
   private final Set<String> ownedFiles = new TreeSet<>();
   private final Map<String, String> ownedLinks = new TreeMap<>();
@@ -231,6 +232,18 @@ public final class InjectionContext {
 
   public List<String> notes() {
     return List.copyOf(notes);
+  }
+
+  /**
+   * Records that the container changed or removed an entry an earlier run made ({@link
+   * #previous()}): {@code what} says what was found and what this run did about it.
+   */
+  public void drift(String containerPath, String what) {
+    drifted.add(containerPath + ": " + what);
+  }
+
+  public List<String> drifted() {
+    return List.copyOf(drifted);
   }
 
   /**

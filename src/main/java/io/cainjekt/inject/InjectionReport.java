@@ -11,12 +11,17 @@ import java.util.Optional;
  *
  * @param distro the os-release ID, when the image has a readable os-release with an ID
  * @param results one result per processor, in run order
+ * @param drifted entries of the plugin's that the container changed or removed since an earlier run
+ *     (container path: what was found and done), in order
  * @param files {@link #CA_BUNDLE}, {@link #CUSTOM_CA}, {@link #TRUSTSTORE}, {@link #STATUS}, {@link
  *     #OWNERSHIP}; the map iterates in that order. The arrays are not copied: treat them as
  *     read-only.
  */
 public record InjectionReport(
-    Optional<String> distro, List<ProcessorResult> results, Map<String, byte[]> files) {
+    Optional<String> distro,
+    List<ProcessorResult> results,
+    List<String> drifted,
+    Map<String, byte[]> files) {
 
   /** The image's own OS bundle plus the injected CAs. */
   public static final String CA_BUNDLE = "ca-bundle.pem";
@@ -35,6 +40,7 @@ public record InjectionReport(
 
   public InjectionReport {
     results = List.copyOf(results);
+    drifted = List.copyOf(drifted);
     files = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(files));
   }
 

@@ -102,7 +102,7 @@ public final class Pipeline {
             .flatMap(InjectionContext.DistroMatch::osRelease)
             .map(OsRelease::id)
             .filter(id -> !id.isEmpty());
-    return new InjectionReport(distro, results, files);
+    return new InjectionReport(distro, results, context.drifted(), files);
   }
 
   private static Outcome runOne(Processor p, InjectionContext context, ProcessorSelection filter) {

@@ -9,7 +9,8 @@ import java.util.List;
  * the run, with no timestamp, so identical containers stage byte-identical files that the
  * content-addressed staging shares. Members, in order: {@code schemaVersion}, {@code dryRun},
  * {@code distro} (object or null), {@code cas}, {@code files}, {@code processors}, {@code changed},
- * {@code runtimes}, {@code volumeSkipped}, {@code errors}, {@code notes}. Thread-safe (stateless).
+ * {@code runtimes}, {@code volumeSkipped}, {@code errors}, {@code notes}, {@code drifted}.
+ * Thread-safe (stateless).
  */
 final class StatusDocument {
 
@@ -76,6 +77,7 @@ final class StatusDocument {
     }
     w.endArray();
     strings(w, "notes", context.notes());
+    strings(w, "drifted", context.drifted());
     return w.endObject().toBytes();
   }
 

@@ -7,7 +7,6 @@ import io.cainjekt.trust.CaCertificate;
 import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -52,14 +51,7 @@ final class HashedDirectory {
     for (CaCertificate ca : context.cas().certificates()) {
       String file = OsStorePlan.fileName(ca, ".pem");
       current.add(dir + "/" + file);
-      byte[] pem = OsStorePlan.pem(ca.der());
-      Optional<byte[]> existing = OsStoreProcessor.readIfPresent(context, dir + "/" + file);
-      if (existing.isEmpty() || !Arrays.equals(existing.get(), pem)) {
-        plan.file(dir + "/" + file, pem);
-        context.ownFile(dir + "/" + file);
-      } else if (context.previous().files().contains(dir + "/" + file)) {
-        context.ownFile(dir + "/" + file);
-      }
+      plan.ownFile(context, dir + "/" + file, OsStorePlan.pem(ca.der()));
       String hash = SubjectHash.of(ca.certificate());
       for (int n = 0; n < MAX_COLLISIONS; n++) {
         String link = hash + "." + n;

@@ -8,6 +8,7 @@ import io.cainjekt.trust.Fingerprint;
 import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -63,7 +64,7 @@ final class OsStorePlan {
   /**
    * Plans the removal of the files of ours in {@code dir} ({@link #fileName} names) that earlier
    * runs created and whose CA is not {@code current}: only while the file still holds exactly that
-   * CA. One the container changed is left alone, with a note.
+   * CA. One the container changed is left alone and reported as drift.
    */
   void removeOwnedFiles(InjectionContext context, String dir, Set<String> current)
       throws IOException {
@@ -77,7 +78,7 @@ final class OsStorePlan {
       try {
         content = context.root().readIfExists(path, context.trustStoreCap());
       } catch (IOException e) {
-        context.note("left " + path + " alone: the container changed it (" + e.getMessage() + ")");
+        context.drift(path, "changed by the container (" + e.getMessage() + "); left alone");
         continue;
       }
       if (content.isEmpty()) {
@@ -89,7 +90,7 @@ final class OsStorePlan {
           && held.getFirst().fingerprint().equals(named.get())) {
         delete(path);
       } else {
-        context.note("left " + path + " alone: the container changed it");
+        context.drift(path, "changed by the container; left alone");
       }
     }
   }
@@ -123,6 +124,27 @@ final class OsStorePlan {
       } catch (IOException e) {
         throw new InjectionException(l.getKey(), "link", e);
       }
+    }
+  }
+
+  /**
+   * Plans our one-certificate file {@code path} holding {@code pem}: written when missing or
+   * different, and owned then or when an earlier run owned it. A file of an earlier run's that the
+   * container removed or changed is written again once and reported as drift.
+   */
+  void ownFile(InjectionContext context, String path, byte[] pem) throws IOException {
+    Optional<byte[]> existing = OsStoreProcessor.readIfPresent(context, path);
+    boolean ours = context.previous().files().contains(path);
+    if (existing.isEmpty() || !Arrays.equals(existing.get(), pem)) {
+      file(path, pem);
+      context.ownFile(path);
+      if (ours) {
+        context.drift(
+            path,
+            (existing.isEmpty() ? "removed" : "changed") + " by the container; written again");
+      }
+    } else if (ours) {
+      context.ownFile(path);
     }
   }
 

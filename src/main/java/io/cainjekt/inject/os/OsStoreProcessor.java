@@ -14,6 +14,7 @@ import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.trust.BundleMerger;
 import io.cainjekt.trust.CaCertificate;
 import io.cainjekt.trust.Fingerprint;
+import io.cainjekt.trust.PemBundle;
 import io.cainjekt.trust.TrustStoreBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -119,7 +120,18 @@ public final class OsStoreProcessor implements Processor {
         continue;
       }
       String real = context.realPath(path);
-      byte[] base = BundleMerger.remove(content.get(), context.previous().addedTo(real));
+      Set<Fingerprint> ours = context.previous().addedTo(real);
+      byte[] base = BundleMerger.remove(content.get(), ours);
+      if (!ours.isEmpty()) {
+        Set<Fingerprint> present = new HashSet<>();
+        PemBundle.parseLenient(path, content.get())
+            .certificates()
+            .forEach(c -> present.add(c.fingerprint()));
+        long missing = ours.stream().filter(f -> !present.contains(f)).count();
+        if (missing > 0) {
+          context.drift(real, missing + " certificates of ours removed by the container");
+        }
+      }
       BundleMerger.Merge merge = BundleMerger.merge(path, base, context.cas());
       context.ownAdded(real, merge.appended());
       if (merge.content() != content.get() && !Arrays.equals(merge.content(), content.get())) {
@@ -139,14 +151,7 @@ public final class OsStoreProcessor implements Processor {
     for (CaCertificate ca : context.cas().certificates()) {
       String path = dir + "/" + OsStorePlan.fileName(ca, ".crt");
       current.add(path);
-      byte[] pem = OsStorePlan.pem(ca.der());
-      Optional<byte[]> existing = readIfPresent(context, path);
-      if (existing.isEmpty() || !Arrays.equals(existing.get(), pem)) {
-        plan.file(path, pem);
-        context.ownFile(path);
-      } else if (context.previous().files().contains(path)) {
-        context.ownFile(path);
-      }
+      plan.ownFile(context, path, OsStorePlan.pem(ca.der()));
     }
     plan.removeOwnedFiles(context, dir, current);
   }

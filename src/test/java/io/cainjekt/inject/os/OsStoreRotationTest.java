@@ -147,7 +147,7 @@ class OsStoreRotationTest {
   }
 
   @Test
-  void anAnchorTheContainerChangedIsLeftAloneAndNoted() throws Exception {
+  void anAnchorOfARemovedCaTheContainerChangedIsLeftAloneAndReportedAsDrift() throws Exception {
     Distro debian = Distro.TABLE.getFirst();
     Path root = DistroRoots.build(tmp, debian);
     Ownership first =
@@ -163,8 +163,43 @@ class OsStoreRotationTest {
     InjectionReport second = run(root, cas("corp-ca-2"), first, InjectionRequest.Journal.NONE);
 
     assertThat(Files.readAllBytes(host)).isEqualTo(Pki.bytes("public-root-2.pem"));
+    assertThat(second.drifted()).containsExactly(anchor + ": changed by the container; left alone");
     assertThat(new String(second.files().get(InjectionReport.STATUS)))
-        .contains("left " + anchor + " alone: the container changed it");
+        .containsPattern(
+            "\"drifted\": \\[\\s*\"" + anchor + ": changed by the container; left alone\"");
+  }
+
+  @Test
+  void anAnchorAndBundleLinesTheContainerRemovedAreRestoredOnceAndReportedAsDrift()
+      throws Exception {
+    Distro debian = Distro.TABLE.getFirst();
+    Path root = DistroRoots.build(tmp, debian);
+    Path bundle = root.resolve(debian.bundleFiles().getFirst().substring(1));
+    String image = Files.readString(bundle);
+    Ownership first =
+        ownership(run(root, cas("corp-ca"), Ownership.NONE, InjectionRequest.Journal.NONE));
+    String anchor =
+        first.files().stream()
+            .filter(f -> f.startsWith(debian.anchorDir().orElseThrow()))
+            .findFirst()
+            .orElseThrow();
+    Files.delete(root.resolve(anchor.substring(1)));
+    Files.writeString(bundle, image); // the application rewrote the bundle without our CA
+
+    InjectionReport again = run(root, cas("corp-ca"), first, InjectionRequest.Journal.NONE);
+
+    assertThat(again.drifted())
+        .containsExactlyInAnyOrder(
+            anchor + ": removed by the container; written again",
+            debian.bundleFiles().getFirst() + ": 1 certificates of ours removed by the container");
+    assertThat(root.resolve(anchor.substring(1))).exists();
+    assertThat(Files.readString(bundle))
+        .isEqualTo(
+            image
+                + new String(Pki.bytes("corp-ca.pem"), java.nio.charset.StandardCharsets.US_ASCII));
+    InjectionReport third =
+        run(root, cas("corp-ca"), ownership(again), InjectionRequest.Journal.NONE);
+    assertThat(third.drifted()).isEmpty();
   }
 
   @Test
