@@ -14,8 +14,11 @@
 #   bundle-huge           /etc/ssl/certs/ca-certificates.crt is 17 MiB (over the 2 MiB cap; sparse)
 #   os-release-loop       /etc/os-release -> os-release.loop -> os-release
 #   jdk-cacerts-link      a (fake) JDK in /opt/java/openjdk whose lib/security/cacerts -> the canary
-# and one image that is not hostile, for LeastPrivilegeIT (DAC_OVERRIDE and CHOWN at work):
+# and images that are not hostile:
 #   user-owned-certs      /etc/ssl/certs (0755) and its bundle (FakePublicRoot, 0644) owned by 1000:1000
+#                         (LeastPrivilegeIT: DAC_OVERRIDE and CHOWN at work)
+#   bundle-with-corp-ca   the bundle is FakePublicRoot + CorpCA: the image ships the injected CA
+#                         itself (CaRotationIT: rotating CorpCA out keeps the image's copy)
 # /etc/cainjekt-hostile-canary is the host file the links aim at; the images do not hold it.
 # usage: e2e/hostile-images.sh OUT_DIR
 set -euo pipefail
@@ -26,8 +29,10 @@ mkdir -p "$out"
 
 canary=/etc/cainjekt-hostile-canary
 cases=(bundle-absolute-link bundle-dotdot-link certs-to-proc certs-to-root bundle-fifo
-  bundle-directory bundle-huge os-release-loop jdk-cacerts-link user-owned-certs)
+  bundle-directory bundle-huge os-release-loop jdk-cacerts-link user-owned-certs
+  bundle-with-corp-ca)
 fake_root=$here/../src/test/resources/pki/fake-public-root.crt
+corp_ca=$here/../src/test/resources/pki/corp-ca.crt
 
 base() { # base DIR: busybox with a Debian-looking /etc
   local r=$1 applet
@@ -64,6 +69,7 @@ trap_for() { # trap_for CASE DIR
     user-owned-certs)
       cp "$fake_root" "$bundle" && chmod 0644 "$bundle"
       chown -R 1000:1000 "$2/etc/ssl/certs" ;;
+    bundle-with-corp-ca) cat "$fake_root" "$corp_ca" >"$bundle" ;;
     *) echo "hostile-images.sh: unknown case $1" >&2; exit 2 ;;
   esac
 }
@@ -76,7 +82,8 @@ fresh() { # fresh TARGET INPUT... : target exists and is newer than every input
 }
 
 for c in "${cases[@]}"; do
-  fresh "$out/hostile-$c.tar" /bin/busybox "$here/oci-pack.sh" "$0" "$fake_root" && continue
+  fresh "$out/hostile-$c.tar" /bin/busybox "$here/oci-pack.sh" "$0" "$fake_root" "$corp_ca" \
+    && continue
   r=$out/hostile-$c.rootfs
   base "$r"
   trap_for "$c" "$r"

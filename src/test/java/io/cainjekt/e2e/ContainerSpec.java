@@ -2,10 +2,13 @@
 package io.cainjekt.e2e;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * What kubelet puts into CreateContainer. Build with {@link #of(String, String)} and the {@code
@@ -20,6 +23,7 @@ import java.util.Objects;
  * @param readonlyRootfs read-only root filesystem
  * @param labels container labels
  * @param annotations container annotations
+ * @param runAsUser the uid the container's processes run as (empty: the image's user)
  */
 public record ContainerSpec(
     String name,
@@ -30,7 +34,8 @@ public record ContainerSpec(
     List<MountSpec> mounts,
     boolean readonlyRootfs,
     Map<String, String> labels,
-    Map<String, String> annotations) {
+    Map<String, String> annotations,
+    OptionalLong runAsUser) {
 
   /** A bind mount of {@code hostPath} at {@code containerPath}. */
   public record MountSpec(Path hostPath, String containerPath, boolean readonly) {}
@@ -44,48 +49,95 @@ public record ContainerSpec(
     mounts = List.copyOf(mounts);
     labels = Map.copyOf(labels);
     annotations = Map.copyOf(annotations);
+    Objects.requireNonNull(runAsUser, "runAsUser");
   }
 
   /** A container running the image's own entrypoint, nothing else set. */
   public static ContainerSpec of(String name, String image) {
     return new ContainerSpec(
-        name, image, List.of(), List.of(), Map.of(), List.of(), false, Map.of(), Map.of());
+        name,
+        image,
+        List.of(),
+        List.of(),
+        Map.of(),
+        List.of(),
+        false,
+        Map.of(),
+        Map.of(),
+        OptionalLong.empty());
   }
 
   public ContainerSpec withCommand(String... newCommand) {
-    return new ContainerSpec(
-        name, image, List.of(newCommand), args, env, mounts, readonlyRootfs, labels, annotations);
+    return with(d -> d.command = List.of(newCommand));
   }
 
   public ContainerSpec withArgs(String... newArgs) {
-    return new ContainerSpec(
-        name, image, command, List.of(newArgs), env, mounts, readonlyRootfs, labels, annotations);
+    return with(d -> d.args = List.of(newArgs));
   }
 
   public ContainerSpec withEnv(Map<String, String> newEnv) {
-    return new ContainerSpec(
-        name, image, command, args, newEnv, mounts, readonlyRootfs, labels, annotations);
+    return with(d -> d.env = newEnv);
   }
 
   public ContainerSpec withMount(Path hostPath, String containerPath, boolean readonly) {
-    List<MountSpec> more = new java.util.ArrayList<>(mounts);
+    List<MountSpec> more = new ArrayList<>(mounts);
     more.add(new MountSpec(hostPath, containerPath, readonly));
-    return new ContainerSpec(
-        name, image, command, args, env, more, readonlyRootfs, labels, annotations);
+    return with(d -> d.mounts = more);
   }
 
   public ContainerSpec withReadonlyRootfs(boolean readonly) {
-    return new ContainerSpec(
-        name, image, command, args, env, mounts, readonly, labels, annotations);
+    return with(d -> d.readonlyRootfs = readonly);
   }
 
   public ContainerSpec withLabels(Map<String, String> newLabels) {
-    return new ContainerSpec(
-        name, image, command, args, env, mounts, readonlyRootfs, newLabels, annotations);
+    return with(d -> d.labels = newLabels);
   }
 
   public ContainerSpec withAnnotations(Map<String, String> newAnnotations) {
-    return new ContainerSpec(
-        name, image, command, args, env, mounts, readonlyRootfs, labels, newAnnotations);
+    return with(d -> d.annotations = newAnnotations);
+  }
+
+  /** Runs the container's processes (and every exec) as {@code uid}, like runAsUser. */
+  public ContainerSpec withRunAsUser(long uid) {
+    return with(d -> d.runAsUser = OptionalLong.of(uid));
+  }
+
+  /** This spec with {@code change} applied to a mutable copy of its components. */
+  private ContainerSpec with(Consumer<Draft> change) {
+    Draft draft = new Draft(this);
+    change.accept(draft);
+    return draft.build();
+  }
+
+  /** The components of one spec while a {@code with*} method changes one of them. */
+  private static final class Draft {
+    private final String name;
+    private final String image;
+    private List<String> command;
+    private List<String> args;
+    private Map<String, String> env;
+    private List<MountSpec> mounts;
+    private boolean readonlyRootfs;
+    private Map<String, String> labels;
+    private Map<String, String> annotations;
+    private OptionalLong runAsUser;
+
+    Draft(ContainerSpec spec) {
+      name = spec.name;
+      image = spec.image;
+      command = spec.command;
+      args = spec.args;
+      env = spec.env;
+      mounts = spec.mounts;
+      readonlyRootfs = spec.readonlyRootfs;
+      labels = spec.labels;
+      annotations = spec.annotations;
+      runAsUser = spec.runAsUser;
+    }
+
+    ContainerSpec build() {
+      return new ContainerSpec(
+          name, image, command, args, env, mounts, readonlyRootfs, labels, annotations, runAsUser);
+    }
   }
 }

@@ -12,6 +12,7 @@ import io.cainjekt.e2e.cri.ExecSyncResponse;
 import io.cainjekt.e2e.cri.ImageServiceGrpc;
 import io.cainjekt.e2e.cri.ImageSpec;
 import io.cainjekt.e2e.cri.ImageStatusRequest;
+import io.cainjekt.e2e.cri.Int64Value;
 import io.cainjekt.e2e.cri.KeyValue;
 import io.cainjekt.e2e.cri.LinuxContainerConfig;
 import io.cainjekt.e2e.cri.LinuxContainerSecurityContext;
@@ -246,6 +247,11 @@ public final class CriClient implements AutoCloseable {
   }
 
   private static ContainerConfig containerConfig(ContainerSpec spec) {
+    var security =
+        LinuxContainerSecurityContext.newBuilder()
+            .setNamespaceOptions(hostNetwork())
+            .setReadonlyRootfs(spec.readonlyRootfs());
+    spec.runAsUser().ifPresent(uid -> security.setRunAsUser(Int64Value.newBuilder().setValue(uid)));
     var config =
         ContainerConfig.newBuilder()
             .setMetadata(ContainerMetadata.newBuilder().setName(spec.name()).setAttempt(0))
@@ -254,12 +260,7 @@ public final class CriClient implements AutoCloseable {
             .addAllArgs(spec.args())
             .putAllLabels(spec.labels())
             .putAllAnnotations(spec.annotations())
-            .setLinux(
-                LinuxContainerConfig.newBuilder()
-                    .setSecurityContext(
-                        LinuxContainerSecurityContext.newBuilder()
-                            .setNamespaceOptions(hostNetwork())
-                            .setReadonlyRootfs(spec.readonlyRootfs())));
+            .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(security));
     spec.env().forEach((k, v) -> config.addEnvs(KeyValue.newBuilder().setKey(k).setValue(v)));
     for (ContainerSpec.MountSpec m : spec.mounts()) {
       config.addMounts(

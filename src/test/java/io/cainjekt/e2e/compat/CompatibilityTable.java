@@ -98,7 +98,8 @@ public final class CompatibilityTable {
         "\nA cell is the verdict the TLS client reached inside a container of that image, for a"
             + " server signed by the CA the row names; `MISMATCH` marks a verdict the test did not"
             + " expect, `-` a combination not run on that release. \"OS store alone\" means the"
-            + " cainjekt variables (`SSL_CERT_FILE`, `REQUESTS_CA_BUNDLE`) were unset.\n\n");
+            + " cainjekt variables (`SSL_CERT_FILE`, `REQUESTS_CA_BUNDLE`, `NODE_EXTRA_CA_CERTS`,"
+            + " `JAVA_TOOL_OPTIONS`) were unset.\n\n");
     md.append(tableHeader());
     rows().forEach(md::append);
     return md.toString();

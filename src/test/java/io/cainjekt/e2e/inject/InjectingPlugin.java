@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,6 +111,14 @@ final class InjectingPlugin implements AutoCloseable {
 
   Path bundleFile() {
     return bundleDir.resolve("ca.pem");
+  }
+
+  /** Swaps the bundle file for {@code content} atomically, as a ConfigMap update does. */
+  void replaceBundle(Path content) throws IOException {
+    Path tmp = bundleFile().resolveSibling(".ca.pem.tmp");
+    Files.copy(content, tmp, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        tmp, bundleFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   Path stagingDir() {

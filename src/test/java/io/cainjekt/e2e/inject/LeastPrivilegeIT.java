@@ -91,22 +91,13 @@ class LeastPrivilegeIT {
       String bundle = pod.execOk(EXEC, "cat", "/etc/ssl/certs/ca-certificates.crt");
       assertThat(bundle)
           .as("the image's own bundle keeps its root and gains CorpCA")
-          .contains(pemBody(Ca.FAKE_PUBLIC_ROOT), pemBody(Ca.CORP_CA));
+          .contains(TrustChecks.pemBody(Ca.FAKE_PUBLIC_ROOT), TrustChecks.pemBody(Ca.CORP_CA));
       assertThat(pod.execOk(EXEC, "stat", "-c", "%u:%g %a", "/etc/ssl/certs/ca-certificates.crt"))
           .as("owner and mode kept")
           .isEqualToIgnoringWhitespace("1000:1000 644");
       assertThat(pod.execOk(EXEC, "cat", "/etc/cainjekt/status.json")).doesNotContain("failed");
       assertThat(plugin.process().log().lines()).noneMatch(l -> l.contains("inject: failed"));
     }
-  }
-
-  /** The first base64 line of the CA's PEM certificate. */
-  private static String pemBody(Ca ca) throws IOException {
-    return Files.readString(Pki.caCertificate(ca))
-        .lines()
-        .filter(l -> !l.startsWith("-----"))
-        .findFirst()
-        .orElseThrow();
   }
 
   @ParameterizedTest

@@ -7,10 +7,12 @@ import io.cainjekt.e2e.RunningPod;
 import io.cainjekt.e2e.compat.CompatRecord;
 import io.cainjekt.e2e.compat.CompatResults;
 import io.cainjekt.e2e.tls.Client;
+import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.e2e.tls.Pki.Ca;
 import io.cainjekt.e2e.tls.TlsCheck;
 import io.cainjekt.e2e.tls.TlsServers;
 import io.cainjekt.e2e.tls.Verdict;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +28,20 @@ final class TrustChecks {
 
   /**
    * Variables that point clients at /etc/cainjekt; unsetting them leaves only the image's OS trust
-   * store, which proves that store itself was rewritten.
+   * store (OpenSSL's defaults and hashed directory, certifi's bundle, the JRE's cacerts), which
+   * proves that store itself was rewritten.
    */
   static final List<String> WITHOUT_CAINJEKT_ENV =
-      List.of("env", "-u", "SSL_CERT_FILE", "-u", "REQUESTS_CA_BUNDLE");
+      List.of(
+          "env",
+          "-u",
+          "SSL_CERT_FILE",
+          "-u",
+          "REQUESTS_CA_BUNDLE",
+          "-u",
+          "NODE_EXTRA_CA_CERTS",
+          "-u",
+          "JAVA_TOOL_OPTIONS");
 
   /** The verdict of each of {@code clients} for the server whose leaf {@code ca} signed. */
   static Map<Client, Verdict> verdicts(
@@ -83,6 +95,15 @@ final class TrustChecks {
                     osStoreOnly,
                     expected.name(),
                     verdict.name())));
+  }
+
+  /** The first base64 line of the CA's PEM certificate: finds a copy of it in a PEM file. */
+  static String pemBody(Ca ca) {
+    return new String(Pki.bytes(Pki.caCertificate(ca)), StandardCharsets.US_ASCII)
+        .lines()
+        .filter(l -> !l.startsWith("-----"))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** {@code localhost/cainjekt-e2e/debian-tls:abc} is {@code debian-tls}. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.e2e.tls;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -137,13 +138,24 @@ public final class Pki {
   /** All certificates of a PEM file, in file order. */
   public static List<X509Certificate> certificates(Path pem) {
     try (InputStream in = Files.newInputStream(pem)) {
+      return certificates(in, pem.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("read certificates " + pem, e);
+    }
+  }
+
+  /** All certificates of PEM bytes (e.g. a bundle read from a container), in order. */
+  public static List<X509Certificate> certificates(byte[] pem) {
+    return certificates(new ByteArrayInputStream(pem), pem.length + " bytes of PEM");
+  }
+
+  private static List<X509Certificate> certificates(InputStream in, String source) {
+    try {
       return CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
           .map(X509Certificate.class::cast)
           .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("read certificates " + pem, e);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("parse certificates " + pem, e);
+      throw new IllegalStateException("parse certificates " + source, e);
     }
   }
 
