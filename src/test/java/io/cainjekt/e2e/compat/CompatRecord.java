@@ -54,7 +54,7 @@ public record CompatRecord(
     if (expected.equals("TRUSTED")) {
       what = ca.equals("FAKE_PUBLIC_ROOT") ? "public root still trusted" : "injected CA trusted";
     } else if (expected.equals("UNTRUSTED")) {
-      what = "CA not injected: untrusted";
+      what = "CA not injected or rotated out: untrusted";
     } else {
       what = "expected " + expected.toLowerCase(java.util.Locale.ROOT);
     }

@@ -47,7 +47,7 @@ class CompatibilityTableTest {
     assertThat(
             new CompatRecord("1.7", "x", "curl", "CORP_CA", false, "UNTRUSTED", "UNTRUSTED")
                 .check())
-        .isEqualTo("CA not injected: untrusted");
+        .isEqualTo("CA not injected or rotated out: untrusted");
   }
 
   @Test
@@ -80,7 +80,7 @@ class CompatibilityTableTest {
         .contains(
             "| distro family | image | TLS client | check | containerd 1.7 | containerd 2.1 |")
         .contains("| alpine | alpine-tls | curl | injected CA trusted | trusted | trusted |")
-        .contains("| alpine | alpine-tls | openssl | CA not injected: untrusted | untrusted | - |");
+        .contains("| alpine | alpine-tls | openssl | CA not injected or rotated out: untrusted | untrusted | - |");
     assertThat(md.lines().filter(l -> l.startsWith("| alpine"))).hasSize(2);
     assertThat(table.size()).isEqualTo(4);
   }
