@@ -426,6 +426,7 @@ final class InjectionHandlers {
             .addKeyValue("namespace", e.namespace())
             .addKeyValue("pod", e.pod())
             .addKeyValue("container", e.container())
+            .addKeyValue("container_id", e.id().substring(0, Math.min(12, e.id().length())))
             .addKeyValue("bundle", bundle.name())
             .addKeyValue("ca_sha256", bundle.bundle().contentHash().shortHex())
             .log();

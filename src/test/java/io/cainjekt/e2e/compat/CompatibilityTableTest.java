@@ -80,7 +80,8 @@ class CompatibilityTableTest {
         .contains(
             "| distro family | image | TLS client | check | containerd 1.7 | containerd 2.1 |")
         .contains("| alpine | alpine-tls | curl | injected CA trusted | trusted | trusted |")
-        .contains("| alpine | alpine-tls | openssl | CA not injected or rotated out: untrusted | untrusted | - |");
+        .contains(
+            "| alpine | alpine-tls | openssl | CA not injected or rotated out: untrusted | untrusted | - |");
     assertThat(md.lines().filter(l -> l.startsWith("| alpine"))).hasSize(2);
     assertThat(table.size()).isEqualTo(4);
   }

@@ -170,6 +170,64 @@ class CaRotationIT {
   }
 
   /** Starts {@code container} in a new pod, opted in or not, with {@code sleep infinity}. */
+  @Test
+  void aContainerSwappingItsStoreDirectoriesForSymlinksDuringRemovalLeavesTheHostAlone()
+      throws Exception {
+    // on the host, a directory holding files named like the plugin's own: a delete that followed
+    // the container's symlink out of its root would remove them
+    Path canary = Path.of("/etc/cainjekt-rotation-canary");
+    List<String> names =
+        List.of(
+            "cainjekt-" + fingerprint(Ca.CORP_CA) + ".crt",
+            "cainjekt-" + fingerprint(Ca.CORP_CA) + ".pem",
+            "cainjekt-" + fingerprint(Ca.CORP_CA2) + ".crt");
+    Files.createDirectories(canary);
+    for (String name : names) {
+      Files.writeString(canary.resolve(name), "host file\n");
+    }
+    String swap =
+        "while :; do for d in "
+            + ANCHOR_DIR
+            + " /etc/ssl/certs; do mv $d $d.real && ln -s "
+            + canary
+            + " $d; rm -f $d; mv $d.real $d; done; done";
+    try (InjectingPlugin plugin = InjectingPlugin.start(containerd, work, corpCa());
+        RunningPod pod =
+            RunningPod.start(
+                containerd.cri(),
+                PodSpec.of("e2e-rotation", "rotate-out-swapping").withAnnotations(OPT_IN),
+                ContainerSpec.of("app", debian).withCommand("sh", "-c", swap))) {
+      for (Path ca :
+          List.of(Pki.caCertificate(Ca.CORP_CA2), corpCa(), Pki.caCertificate(Ca.CORP_CA2))) {
+        long mark = plugin.logMark();
+        plugin.replaceBundle(ca);
+        plugin
+            .process()
+            .log()
+            .awaitLine(
+                mark,
+                l ->
+                    (l.contains("inject: rotated") || l.contains("inject: rotation failed"))
+                        && l.contains("pod=\"" + pod.pod().name() + "\""),
+                "a rotation of the swapping container",
+                ROTATION);
+      }
+      assertThat(plugin.process().isAlive()).isTrue();
+      for (String name : names) {
+        assertThat(canary.resolve(name)).as("host file " + name).hasContent("host file");
+      }
+      try (var entries = Files.list(canary)) {
+        assertThat(entries.map(p -> p.getFileName().toString()))
+            .containsExactlyInAnyOrderElementsOf(names);
+      }
+    } finally {
+      for (String name : names) {
+        Files.deleteIfExists(canary.resolve(name));
+      }
+      Files.deleteIfExists(canary);
+    }
+  }
+
   private static RunningPod run(String name, ContainerSpec container, boolean optedIn) {
     PodSpec pod = PodSpec.of("e2e-rotation", name);
     ContainerSpec sleeping = container.withCommand("sleep", "infinity");
