@@ -17,7 +17,6 @@ import io.cainjekt.e2e.tls.TlsServers;
 import io.cainjekt.e2e.tls.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -115,7 +114,7 @@ class InjectionLifecycleIT {
       TrustChecks.assertEvery(running, servers, Ca.CORP_CA, CURL, Verdict.TRUSTED);
       long mark = plugin.logMark();
 
-      replaceBundle(plugin, Pki.caCertificate(Ca.CORP_CA2));
+      plugin.replaceBundle(Pki.caCertificate(Ca.CORP_CA2));
       plugin.process().log().awaitLineContaining(mark, "inject: rotated", Duration.ofSeconds(60));
 
       TrustChecks.assertEvery(running, servers, Ca.CORP_CA2, Client.OS_LEVEL, Verdict.TRUSTED);
@@ -135,7 +134,7 @@ class InjectionLifecycleIT {
       double rejected = plugin.sample("cainjekt_rejected_inputs_total{kind=\"bad_bundle\"}");
       long mark = plugin.logMark();
 
-      replaceBundle(plugin, Pki.hostile(Hostile.BUNDLE_WITH_PRIVATE_KEY));
+      plugin.replaceBundle(Pki.hostile(Hostile.BUNDLE_WITH_PRIVATE_KEY));
       String line =
           plugin
               .process()
@@ -180,16 +179,5 @@ class InjectionLifecycleIT {
 
   private static Path corpCa() {
     return Pki.caCertificate(Ca.CORP_CA);
-  }
-
-  /** Swaps the bundle file atomically, as a ConfigMap update does. */
-  private static void replaceBundle(InjectingPlugin plugin, Path content) throws Exception {
-    Path tmp = plugin.bundleFile().resolveSibling(".ca.pem.tmp");
-    Files.copy(content, tmp, StandardCopyOption.REPLACE_EXISTING);
-    Files.move(
-        tmp,
-        plugin.bundleFile(),
-        StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
   }
 }
