@@ -10,6 +10,7 @@
 #   startup        plugin start-to-ready and idle RSS, 5 runs                (PluginStartupBench)
 #   staging        staging bytes: 300 containers of one image, 10 images     (StagingBytesBench)
 #   soak           2000 lifecycles, leak checks, RSS after 2000 (SoakIT; also runs in CI)
+#   rotation       50 running containers converge: 1->1, 1->300, 300->300 CAs  (RotationBench)
 #   all            every one of them in one Maven run
 # Results: target/bench/<name>.json (+ target/bench/soak-series.csv).
 set -euo pipefail
@@ -21,6 +22,7 @@ declare -A TESTS=(
   [startup]=PluginStartupBench
   [staging]=StagingBytesBench
   [soak]=SoakIT
+  [rotation]=RotationBench
 )
 figure=${1:-}
 if [[ $figure == all ]]; then
@@ -28,7 +30,7 @@ if [[ $figure == all ]]; then
 elif [[ -n $figure && -n ${TESTS[$figure]:-} ]]; then
   tests=${TESTS[$figure]}
 else
-  sed -n '3,16p' "$0" >&2
+  sed -n '3,15p' "$0" >&2
   exit 2
 fi
 shift

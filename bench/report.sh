@@ -14,6 +14,14 @@ files=(target/bench/*.json)
 fig() { # fig FILE JQ_PATH: one figure or "n/a"
   [[ -f $1 ]] && jq -r "$2 // \"n/a\"" "$1" || echo "n/a"
 }
+scenarios() { # scenarios FILE: one row per scenario of a rotation benchmark
+  echo
+  echo "| scenario | CAs before | CAs after | to bundle loaded ms | to first rotated ms | to last rotated ms | per container ms | converged | verified | plugin CPU ms | plugin RSS MiB after | live heap MiB | StartContainer median ms: before / during (n) / ratio |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  jq -r '.figures.scenarios | to_entries[] | .value as $s
+    | (if $s.starts then "\($s.starts.start_baseline.median_ms) / \($s.starts.start_during_convergence.median_ms // "-") (\($s.starts.running_before_last_rotated)) / \($s.starts.start_median_ratio // "-")" else "-" end) as $starts
+    | "| \(.key) | \($s.cas_before) | \($s.cas_after) | \($s.rename_to_bundle_loaded_ms) | \($s.rename_to_first_rotated_ms) | \($s.rename_to_last_rotated_ms) | \($s.per_container_ms) | \($s.converged) | \($s.verified) | \($s.plugin_cpu_ms) | \($s.plugin_rss_mib) | \($s.plugin_live_heap_mib) | \($starts) |"' "$1"
+}
 verdict() { # verdict VALUE OP LIMIT
   [[ $1 == n/a ]] && { echo "not measured"; return; }
   awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { ok = (op == "<=") ? v <= l : v >= l; print ok ? "holds" : "MISSED" }'
@@ -42,15 +50,26 @@ verdict() { # verdict VALUE OP LIMIT
   echo "| 300 same-image containers <= 1 MiB beyond one copy | $v bytes | $(verdict "$v" "<=" 1048576) |"
   v=$(fig target/bench/burst.json .figures.injected)
   echo "| burst 100 pods x 2: all injected, no runtime timeout | $v injected, $(fig target/bench/burst.json .figures.runtime_disconnects) disconnects, $(fig target/bench/burst.json .figures.cri_errors) CRI errors | $(verdict "$v" ">=" 200) |"
+  r=target/bench/rotation.json
+  v=$(fig $r .figures.scenarios.c_300_to_300.converged)
+  echo "| rotation 300 -> 300 CAs into 50 running containers: all converged, no runtime timeout (issues 19, 24) | $v of 50 in $(fig $r .figures.scenarios.c_300_to_300.rename_to_last_rotated_ms) ms, $(fig $r .figures.runtime_disconnects) disconnects, $(fig $r .figures.rotation_failed) failed | $(verdict "$v" ">=" 50) |"
   for f in "${files[@]}"; do
     echo
     echo "### $(jq -r '.benchmark + ": " + .what' "$f")"
     echo
     jq -r '"\(.date), \(.machine.nproc) CPUs (\(.machine.cpu)), \(.machine.memory_mib) MiB, kernel \(.machine.kernel), \(.machine.jdk), \(.machine.containerd); \(.machine.note)"' "$f"
+    if [[ $(jq -r '.figures.scenarios // empty | type' "$f") == object ]]; then
+      scenarios "$f"
+    fi
     echo
     echo "| figure | value |"
     echo "|---|---|"
-    jq -r '.figures | paths(scalars) as $p | "| \($p | map(tostring) | join(".")) | \(getpath($p)) |"' "$f"
+    # the scenario table's columns are not repeated here
+    jq -r '.figures | if .scenarios then .scenarios |= map_values(del(.cas_before, .cas_after,
+        .rename_to_bundle_loaded_ms, .rename_to_first_rotated_ms, .rename_to_last_rotated_ms,
+        .per_container_ms, .converged, .verified, .plugin_cpu_ms, .plugin_rss_mib,
+        .plugin_live_heap_mib)) else . end
+      | paths(scalars) as $p | "| \($p | map(tostring) | join(".")) | \(getpath($p)) |"' "$f"
   done
 } >"$out"
 echo "wrote $out"

@@ -51,13 +51,22 @@ final class BenchReport {
 
   /** Adds median, p99, max and count of {@code method} in {@code timings}, in milliseconds. */
   BenchReport putLatency(String figure, CallTimings timings, String method) {
-    CallTimings.Summary s = timings.summary(method);
+    return put(figure, latency(timings, method));
+  }
+
+  /** Count, median, p99 and max of {@code method} in {@code timings} (ms); count 0 if none. */
+  static Map<String, Object> latency(CallTimings timings, String method) {
     Map<String, Object> m = new LinkedHashMap<>();
+    if (timings.samples(method).isEmpty()) {
+      m.put("n", 0);
+      return m;
+    }
+    CallTimings.Summary s = timings.summary(method);
     m.put("n", s.count());
     m.put("median_ms", millis(s.median()));
     m.put("p99_ms", millis(s.p99()));
     m.put("max_ms", millis(s.max()));
-    return put(figure, m);
+    return m;
   }
 
   /** Writes {@code target/bench/<name>.json} under the repository and returns the file. */
@@ -71,6 +80,29 @@ final class BenchReport {
     } catch (IOException e) {
       throw new UncheckedIOException("write " + file, e);
     }
+  }
+
+  /**
+   * The ratio of {@code a}'s to {@code b}'s median (or p99) latency of {@code method}, to three
+   * decimals.
+   */
+  static double ratio(CallTimings a, CallTimings b, String method, boolean median) {
+    CallTimings.Summary x = a.summary(method);
+    CallTimings.Summary y = b.summary(method);
+    double r =
+        median
+            ? (double) x.median().toNanos() / y.median().toNanos()
+            : (double) x.p99().toNanos() / y.p99().toNanos();
+    return Math.round(r * 1000) / 1000.0;
+  }
+
+  /** The {@code q} quantile (nearest rank) of {@code values}, 0 when there are none. */
+  static double percentile(List<Double> values, double q) {
+    if (values.isEmpty()) {
+      return 0;
+    }
+    List<Double> sorted = values.stream().sorted().toList();
+    return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(q * sorted.size()) - 1));
   }
 
   static double millis(Duration d) {

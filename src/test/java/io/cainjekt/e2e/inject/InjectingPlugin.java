@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -123,6 +124,20 @@ final class InjectingPlugin implements AutoCloseable {
 
   Path stagingDir() {
     return stagingDir;
+  }
+
+  /**
+   * Swaps the bundle file for {@code content} atomically, as a ConfigMap update does: a copy beside
+   * it (a hidden name the plugin does not read), then a rename. Returns the time just before the
+   * rename, the earliest the plugin can see the new bundle.
+   */
+  Instant replaceBundle(Path content) throws IOException {
+    Path tmp = bundleFile().resolveSibling(".ca.pem.tmp");
+    Files.copy(content, tmp, StandardCopyOption.REPLACE_EXISTING);
+    Instant renamed = Instant.now();
+    Files.move(
+        tmp, bundleFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return renamed;
   }
 
   /** The Prometheus exposition of the running plugin. */

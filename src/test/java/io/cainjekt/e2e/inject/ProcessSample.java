@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 record ProcessSample(int threads, int fds, long rssKib) {
 
   private static final Pattern VM_RSS = Pattern.compile("(?m)^VmRSS:\\s+(\\d+) kB$");
+  private static final Pattern VM_HWM = Pattern.compile("(?m)^VmHWM:\\s+(\\d+) kB$");
   // G1: "garbage-first heap total ..., used 1234K"; Serial: "DefNew total ..., used ..K" and
   // "Tenured ..."
   private static final Pattern HEAP_USED =
@@ -46,11 +47,20 @@ record ProcessSample(int threads, int fds, long rssKib) {
     }
   }
 
+  /** The peak resident memory of {@code pid} since it started ({@code VmHWM}), KiB. */
+  static long peakRssKib(long pid) {
+    return statusKib(Path.of("/proc", Long.toString(pid)), VM_HWM);
+  }
+
   private static long rssKib(Path proc) {
+    return statusKib(proc, VM_RSS);
+  }
+
+  private static long statusKib(Path proc, Pattern field) {
     try {
-      Matcher m = VM_RSS.matcher(Files.readString(proc.resolve("status")));
+      Matcher m = field.matcher(Files.readString(proc.resolve("status")));
       if (!m.find()) {
-        throw new IllegalStateException("no VmRSS in " + proc.resolve("status"));
+        throw new IllegalStateException("no " + field + " in " + proc.resolve("status"));
       }
       return Long.parseLong(m.group(1));
     } catch (IOException e) {

@@ -77,14 +77,16 @@ class StartLatencyBench {
           PluginLog.settled(plugin.process().log(), mark, WARMUP + n, Duration.ofSeconds(10));
       BenchReport r = report(containerd, imageName, opted, plain, plugin);
       r.putLatency("start_plain_with_mount", mounted, "StartContainer");
-      r.put("start_mount_only_median_ratio", ratio(mounted, plain, "StartContainer", true));
+      r.put(
+          "start_mount_only_median_ratio",
+          BenchReport.ratio(mounted, plain, "StartContainer", true));
       r.put(
           "start_opted_in_to_mount_only_median_ratio",
-          ratio(opted, mounted, "StartContainer", true));
+          BenchReport.ratio(opted, mounted, "StartContainer", true));
       List<String> measuredLog = plugin.process().log().linesSince(measured);
       List<Double> handling = PluginLog.injectedMillis(measuredLog);
-      r.put("plugin_start_handling_median_ms", percentile(handling, 0.5));
-      r.put("plugin_start_handling_p99_ms", percentile(handling, 0.99));
+      r.put("plugin_start_handling_median_ms", BenchReport.percentile(handling, 0.5));
+      r.put("plugin_start_handling_p99_ms", BenchReport.percentile(handling, 0.99));
       r.put("plugin_start_replayed", PluginLog.replayed(measuredLog));
       r.write(containerd.basedir());
       assertThat(PluginLog.injectedWithoutFailure(log)).isEqualTo(WARMUP + n);
@@ -126,32 +128,13 @@ class StartLatencyBench {
     r.putLatency("create_plain", plain, "CreateContainer");
     r.putLatency("start_opted_in", opted, "StartContainer");
     r.putLatency("start_plain", plain, "StartContainer");
-    r.put("create_median_ratio", ratio(opted, plain, "CreateContainer", true));
-    r.put("create_p99_ratio", ratio(opted, plain, "CreateContainer", false));
-    r.put("start_median_ratio", ratio(opted, plain, "StartContainer", true));
-    r.put("start_p99_ratio", ratio(opted, plain, "StartContainer", false));
+    r.put("create_median_ratio", BenchReport.ratio(opted, plain, "CreateContainer", true));
+    r.put("create_p99_ratio", BenchReport.ratio(opted, plain, "CreateContainer", false));
+    r.put("start_median_ratio", BenchReport.ratio(opted, plain, "StartContainer", true));
+    r.put("start_p99_ratio", BenchReport.ratio(opted, plain, "StartContainer", false));
     r.put("plugin_start_handling_mean_ms", mean(plugin, "start_container"));
     r.put("plugin_create_handling_mean_ms", mean(plugin, "create_container"));
     return r;
-  }
-
-  private static double ratio(CallTimings a, CallTimings b, String method, boolean median) {
-    CallTimings.Summary x = a.summary(method);
-    CallTimings.Summary y = b.summary(method);
-    double r =
-        median
-            ? (double) x.median().toNanos() / y.median().toNanos()
-            : (double) x.p99().toNanos() / y.p99().toNanos();
-    return Math.round(r * 1000) / 1000.0;
-  }
-
-  /** The {@code q} quantile (nearest rank) of {@code values}, 0 when there are none. */
-  private static double percentile(List<Double> values, double q) {
-    if (values.isEmpty()) {
-      return 0;
-    }
-    List<Double> sorted = values.stream().sorted().toList();
-    return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(q * sorted.size()) - 1));
   }
 
   /** Mean of the plugin's own handling time histogram for {@code event}, in ms. */
