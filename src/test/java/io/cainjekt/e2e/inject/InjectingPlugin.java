@@ -114,14 +114,6 @@ final class InjectingPlugin implements AutoCloseable {
     return bundleDir.resolve("ca.pem");
   }
 
-  /** Swaps the bundle file for {@code content} atomically, as a ConfigMap update does. */
-  void replaceBundle(Path content) throws IOException {
-    Path tmp = bundleFile().resolveSibling(".ca.pem.tmp");
-    Files.copy(content, tmp, StandardCopyOption.REPLACE_EXISTING);
-    Files.move(
-        tmp, bundleFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
-
   Path stagingDir() {
     return stagingDir;
   }
