@@ -398,8 +398,10 @@ final class InjectionHandlers {
           .setCause(e)
           .log();
     }
-    for (InjectedContainers.Entry e :
-        containers.outdated(bundle.name(), bundle.bundle().contentHash())) {
+    List<InjectedContainers.Entry> outdated =
+        containers.outdated(bundle.name(), bundle.bundle().contentHash());
+    int failed = 0;
+    for (InjectedContainers.Entry e : outdated) {
       try {
         withLock(
             e.id(),
@@ -431,6 +433,7 @@ final class InjectionHandlers {
             .addKeyValue("ca_sha256", bundle.bundle().contentHash().shortHex())
             .log();
       } catch (Exception ex) {
+        failed++;
         services.metrics().error(ErrorPhase.STAGING);
         log.atWarn()
             .setMessage("inject: rotation failed")
@@ -442,6 +445,13 @@ final class InjectionHandlers {
       }
     }
     updateGauges();
+    log.atInfo()
+        .setMessage("inject: converged")
+        .addKeyValue("bundle", bundle.name())
+        .addKeyValue("ca_sha256", bundle.bundle().contentHash().shortHex())
+        .addKeyValue("rotated", outdated.size() - failed)
+        .addKeyValue("failed", failed)
+        .log();
   }
 
   /**

@@ -56,6 +56,7 @@ class CaRotationIT {
   private static final String ANCHOR_DIR = "/usr/local/share/ca-certificates";
   private static final String OWNERSHIP = "/etc/cainjekt/ownership";
   private static final long NON_ROOT_UID = 1000;
+  private static final Set<Client> CURL = Set.of(Client.CURL);
 
   @AutoClose private static final TlsServers servers = TlsServers.start();
 
@@ -170,6 +171,42 @@ class CaRotationIT {
   }
 
   /** Starts {@code container} in a new pod, opted in or not, with {@code sleep infinity}. */
+  @Test
+  void aPluginKilledInTheMiddleOfARotationConvergesEveryContainerAfterItsRestart()
+      throws Exception {
+    ContainerSpec app = ContainerSpec.of("app", debian);
+    List<RunningPod> pods = new ArrayList<>();
+    try (InjectingPlugin plugin = InjectingPlugin.start(containerd, work, corpCa());
+        RunningPod plain = run("rotate-out-mid-plain", app, false)) {
+      for (int i = 0; i < 4; i++) {
+        pods.add(run("rotate-out-mid-" + i, app, true));
+      }
+      byte[] image = osBundle(plain);
+      long mark = plugin.logMark();
+      plugin.replaceBundle(Pki.caCertificate(Ca.CORP_CA2));
+      // the containers converge one after the other: kill the plugin after the first
+      plugin.process().log().awaitLineContaining(mark, "inject: rotated", ROTATION);
+      plugin.kill();
+      plugin.restart();
+      // Synchronize finds the containers the first plugin did not reach and converges them
+      plugin.process().log().awaitLineContaining(0, "inject: converged", ROTATION);
+
+      assertThat(plugin.sample("cainjekt_outdated_ca_containers")).isZero();
+      SoftAssertions softly = new SoftAssertions();
+      for (RunningPod pod : pods) {
+        softly.check(
+            () -> TrustChecks.assertOsStore(pod, servers, Ca.CORP_CA, CURL, Verdict.UNTRUSTED));
+        softly.check(
+            () -> TrustChecks.assertOsStore(pod, servers, Ca.CORP_CA2, CURL, Verdict.TRUSTED));
+        assertOsBundleIsTheImagesPlusCorpCa2(softly, pod, image);
+        assertNoCopyOfCorpCa(softly, pod);
+      }
+      softly.assertAll();
+    } finally {
+      pods.forEach(RunningPod::close);
+    }
+  }
+
   @Test
   void aContainerSwappingItsStoreDirectoriesForSymlinksDuringRemovalLeavesTheHostAlone()
       throws Exception {
