@@ -7,10 +7,10 @@ import java.util.List;
 /**
  * Writes status.json (schema version {@value #SCHEMA_VERSION}). The document is a pure function of
  * the run, with no timestamp, so identical containers stage byte-identical files that the
- * content-addressed staging shares. Members, in order: {@code schemaVersion}, {@code dryRun},
- * {@code distro} (object or null), {@code cas}, {@code files}, {@code processors}, {@code changed},
- * {@code runtimes}, {@code volumeSkipped}, {@code errors}, {@code notes}, {@code drifted}.
- * Thread-safe (stateless).
+ * content-addressed staging shares. Members, in order: {@code schemaVersion}, {@code state}, {@code
+ * dryRun}, {@code distro} (object or null), {@code cas}, {@code files}, {@code processors}, {@code
+ * changed}, {@code runtimes}, {@code volumeSkipped}, {@code errors}, {@code notes}, {@code
+ * drifted}. Thread-safe (stateless).
  */
 final class StatusDocument {
 
@@ -31,6 +31,7 @@ final class StatusDocument {
   static byte[] json(InjectionContext context, List<ProcessorResult> results, FileSummary files) {
     JsonWriter w = new JsonWriter().beginObject();
     w.name("schemaVersion").value(SCHEMA_VERSION);
+    w.name("state").value(state(context, results));
     w.name("dryRun").value(context.dryRun());
     distro(w, context);
     w.name("cas").beginArray();
@@ -79,6 +80,18 @@ final class StatusDocument {
     strings(w, "notes", context.notes());
     strings(w, "drifted", context.drifted());
     return w.endObject().toBytes();
+  }
+
+  /**
+   * The container's state as this run leaves it, in the words of the plugin's /containers view:
+   * {@code failed} when a processor failed, {@code drifted} when the container had changed entries
+   * of ours, else {@code injected}.
+   */
+  static String state(InjectionContext context, List<ProcessorResult> results) {
+    if (results.stream().anyMatch(ProcessorResult::failed)) {
+      return "failed";
+    }
+    return context.drifted().isEmpty() ? "injected" : "drifted";
   }
 
   private static void distro(JsonWriter w, InjectionContext context) {

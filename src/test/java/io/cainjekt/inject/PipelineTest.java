@@ -174,7 +174,7 @@ class PipelineTest {
     InjectionReport report = run(debianWithJdk(), ProcessorSelection.ALL, Map.of());
     String hex = cas().certificates().getFirst().fingerprint().hex();
     assertThat(status(report))
-        .startsWith("{\n  \"schemaVersion\": 1,\n  \"dryRun\": false,")
+        .startsWith("{\n  \"schemaVersion\": 1,\n  \"state\": \"injected\",\n  \"dryRun\": false,")
         .contains("\"family\": \"debian\"")
         .contains("\"sha256\": \"" + hex + "\"")
         .contains("\"name\": \"java\"", "JDK 17.0.13")

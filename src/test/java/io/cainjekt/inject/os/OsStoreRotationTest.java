@@ -165,6 +165,8 @@ class OsStoreRotationTest {
     assertThat(Files.readAllBytes(host)).isEqualTo(Pki.bytes("public-root-2.pem"));
     assertThat(second.drifted()).containsExactly(anchor + ": changed by the container; left alone");
     assertThat(new String(second.files().get(InjectionReport.STATUS)))
+        .contains("\"state\": \"drifted\"");
+    assertThat(new String(second.files().get(InjectionReport.STATUS)))
         .containsPattern(
             "\"drifted\": \\[\\s*\"" + anchor + ": changed by the container; left alone\"");
   }
