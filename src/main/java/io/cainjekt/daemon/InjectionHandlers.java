@@ -47,9 +47,10 @@ import org.slf4j.LoggerFactory;
  * Turns NRI events into policy decisions and injection work. CreateContainer stages safe defaults
  * and answers the mount, environment and annotation of DESIGN section 4; StartContainer runs the
  * pipeline on the container root and refills the staged files; RemoveContainer releases them;
- * Synchronize rebuilds the view after a restart; a bundle change re-injects running containers.
- * Fail-open versus fail-closed is decided here and nowhere else. Thread-safe: work on one container
- * is serialized by a per-container lock.
+ * Synchronize rebuilds the view after a restart and hands running containers it never saw to {@link
+ * LateStarters}; a bundle change re-injects running containers. Fail-open versus fail-closed is
+ * decided here and nowhere else (for late starters: injected in place, or stopped). Thread-safe:
+ * work on one container is serialized by a per-container lock.
  */
 final class InjectionHandlers {
 
@@ -122,7 +123,14 @@ final class InjectionHandlers {
   InjectionHandlers(Services services) {
     this.services = services;
     this.plans = new PlanMemo(services.pipeline());
-    this.lateStarters = new LateStarters(services, this::decide, this::injectLate);
+    this.lateStarters =
+        new LateStarters(
+            services,
+            this::decide,
+            this::injectLate,
+            services.failPolicy() == FailPolicy.CLOSED
+                ? LateStarters.Handling.STOP // it must not run without its CAs
+                : LateStarters.Handling.INJECT);
   }
 
   /** The containers this plugin injected, for /containers and {@code cainjekt inspect}. */

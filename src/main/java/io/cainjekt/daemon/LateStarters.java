@@ -95,6 +95,14 @@ final class LateStarters {
         throws Exception;
   }
 
+  /** What is done to an opted-in late starter; chosen by InjectionHandlers from the fail policy. */
+  enum Handling {
+    /** Its OS trust store is injected in place (fail policy open). */
+    INJECT,
+    /** It is stopped, so that it restarts injected in full (fail policy closed). */
+    STOP
+  }
+
   /** A candidate, with its decision once it could be made. */
   private record Pending(Candidate candidate, Optional<Decision> decision) {}
 
@@ -114,15 +122,18 @@ final class LateStarters {
   private final InjectionHandlers.Services services;
   private final BiFunction<PodInfo, ContainerInfo, Decision> decide;
   private final Injection injection;
+  private final Handling handling;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
   LateStarters(
       InjectionHandlers.Services services,
       BiFunction<PodInfo, ContainerInfo, Decision> decide,
-      Injection injection) {
+      Injection injection,
+      Handling handling) {
     this.services = services;
     this.decide = decide;
     this.injection = injection;
+    this.handling = handling;
   }
 
   /**
@@ -213,10 +224,9 @@ final class LateStarters {
     for (Pending p : List.copyOf(pending.values())) {
       if (p.decision().isPresent() && pending.remove(p.candidate().id(), p)) {
         try {
-          if (services.failPolicy() == FailPolicy.OPEN) {
-            inject(p.candidate(), p.decision().get());
-          } else {
-            stop(p.candidate());
+          switch (handling) {
+            case INJECT -> inject(p.candidate(), p.decision().get());
+            case STOP -> stop(p.candidate());
           }
         } catch (RuntimeException e) { // boundary: a scheduled task must go on with the next
           failed(p.candidate(), "handle a late starter", e);
@@ -362,14 +372,14 @@ final class LateStarters {
                 + " (started while cainjekt was not running): "
                 + message);
     var line =
-        (services.failPolicy() == FailPolicy.CLOSED ? log.atError() : log.atWarn())
+        (handling == Handling.STOP ? log.atError() : log.atWarn())
             .setMessage("inject: late starter")
             .addKeyValue("namespace", c.pod().namespace())
             .addKeyValue("pod", c.pod().name())
             .addKeyValue("container", c.container().name())
             .addKeyValue("container_id", c.container().shortId())
             .addKeyValue("action", LateStarterAction.FAILED.label())
-            .addKeyValue("fail_policy", services.failPolicy().name())
+            .addKeyValue("handling", handling.name())
             .addKeyValue("error", message);
     (cause == null ? line : line.setCause(cause)).log();
   }
@@ -382,7 +392,7 @@ final class LateStarters {
         .addKeyValue("container", c.container().name())
         .addKeyValue("container_id", c.container().shortId())
         .addKeyValue("action", action.label())
-        .addKeyValue("fail_policy", services.failPolicy().name());
+        .addKeyValue("handling", handling.name());
   }
 
   private Means means() {
