@@ -13,6 +13,7 @@ import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.e2e.tls.Pki.Ca;
 import io.cainjekt.e2e.tls.TlsServers;
 import io.cainjekt.e2e.tls.Verdict;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -139,6 +140,49 @@ class LateStarterIT {
         assertThat(plugin.containers())
             .contains(restarted.containerId())
             .contains("\"state\" : \"INJECTED\"");
+      }
+    }
+  }
+
+  @Test
+  void aPodOptedInByItsNamespaceIsInjectedLateAndGetsTheWarningEvent() throws Exception {
+    String namespace = "e2e-late-labelled";
+    try (FakeKubernetesApi api = FakeKubernetesApi.start()) {
+      api.client()
+          .namespaces()
+          .resource(
+              new NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName(namespace)
+                  .withLabels(OPT_IN)
+                  .endMetadata()
+                  .build())
+          .create();
+      Path kubeconfig = api.kubeconfig(work.resolve("kubeconfig"));
+      try (InjectingPlugin plugin =
+              InjectingPlugin.stopped(
+                  containerd, work, corpCa(), "--kubeconfig", kubeconfig.toString());
+          RunningPod late =
+              RunningPod.start(
+                  containerd.cri(),
+                  PodSpec.of(namespace, "late-by-namespace"),
+                  ContainerSpec.of("app", debian).withCommand("sleep", "infinity"))) {
+        plugin.restart();
+
+        assertThat(lateStarterLine(plugin, late)).contains("injected");
+        plugin.process().log().lines().stream()
+            .filter(l -> l.contains("namespace labels") || l.contains("namespace cache synced"))
+            .forEach(l -> System.out.printf("containerd %s: %s%n", containerd.release().id(), l));
+        assertThat(api.awaitEvents(namespace, LATE))
+            .singleElement()
+            .satisfies(
+                e -> {
+                  assertThat(e.getReason()).isEqualTo("CAInjectedLate");
+                  assertThat(e.getType()).isEqualTo("Warning");
+                  assertThat(e.getInvolvedObject().getName()).isEqualTo("late-by-namespace");
+                  assertThat(e.getMessage()).contains("restart the pod");
+                });
+        TrustChecks.assertEvery(late, servers, Ca.CORP_CA, Set.of(Client.CURL), Verdict.TRUSTED);
       }
     }
   }
