@@ -174,6 +174,24 @@ final class InspectCommand implements Callable<Integer> {
       }
       out.println(line.toString().stripTrailing());
     }
+    printDetails(out, reports);
+  }
+
+  /** Below the table, one line per container whose state needs a sentence (e.g. late). */
+  private static void printDetails(PrintWriter out, List<ContainerReport> reports) {
+    List<ContainerReport> detailed = reports.stream().filter(r -> !r.detail().isEmpty()).toList();
+    if (detailed.isEmpty()) {
+      return;
+    }
+    out.println();
+    for (ContainerReport r : detailed) {
+      out.println(
+          r.shortId()
+              + " "
+              + r.state().name().toLowerCase(java.util.Locale.ROOT)
+              + ": "
+              + r.detail());
+    }
   }
 
   private static String orDash(String value) {

@@ -3,6 +3,7 @@ package io.cainjekt.daemon;
 
 import io.cainjekt.inject.Staging;
 import io.cainjekt.nri.Backoff;
+import io.cainjekt.nri.ContainerEviction;
 import io.cainjekt.nri.NriHandlers;
 import io.cainjekt.nri.NriState;
 import io.cainjekt.nri.NriStub;
@@ -22,8 +23,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -127,7 +130,16 @@ public final class Daemon implements AutoCloseable {
         new ContainerRoots(Path.of("/proc")),
         config.failPolicy(),
         metrics,
-        k8s.warnings());
+        k8s.warnings(),
+        LateStarters.Means.standard(this::evict));
+  }
+
+  /** An NRI eviction through the current runtime connection (late starters, fail policy closed). */
+  private CompletableFuture<Void> evict(String containerId, String reason) {
+    NriStub stub = nri;
+    return stub == null
+        ? CompletableFuture.failedFuture(new IllegalStateException("no runtime connection yet"))
+        : stub.evictContainers(List.of(new ContainerEviction(containerId, reason)));
   }
 
   private NriStub.Options nriOptions() {

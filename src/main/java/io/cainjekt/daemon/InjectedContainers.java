@@ -25,7 +25,10 @@ import java.util.stream.Collectors;
  */
 final class InjectedContainers {
 
-  /** One opted-in container. */
+  /**
+   * One opted-in container; {@code late} when it started while the plugin was not running, so it
+   * has neither the mount nor the environment variables (LateStarters).
+   */
   record Entry(
       String id,
       String namespace,
@@ -41,7 +44,8 @@ final class InjectedContainers {
       String distro,
       List<String> filesWritten,
       List<String> runtimes,
-      List<String> errors) {
+      List<String> errors,
+      boolean late) {
 
     Entry {
       Objects.requireNonNull(id, "id");
@@ -63,7 +67,8 @@ final class InjectedContainers {
         Fingerprint caHash,
         ContainerReport.State state,
         Optional<ContainerRoots.Root> root,
-        ProcessorSelection filter) {
+        ProcessorSelection filter,
+        boolean late) {
       return new Entry(
           c.id(),
           pod.namespace(),
@@ -79,7 +84,8 @@ final class InjectedContainers {
           "",
           List.of(),
           List.of(),
-          List.of());
+          List.of(),
+          late);
     }
 
     Entry withState(
@@ -104,7 +110,19 @@ final class InjectedContainers {
           newDistro,
           files,
           foundRuntimes,
-          newErrors);
+          newErrors,
+          late);
+    }
+
+    /** The same container after an injection that threw {@code e} before it had a report. */
+    Entry failed(Exception e) {
+      return withState(
+          ContainerReport.State.FAILED,
+          caHash,
+          distro,
+          filesWritten,
+          runtimes,
+          List.of(String.valueOf(e.getMessage())));
     }
 
     Entry withRoot(ContainerRoots.Root newRoot) {
@@ -123,7 +141,8 @@ final class InjectedContainers {
           distro,
           filesWritten,
           runtimes,
-          errors);
+          errors,
+          late);
     }
   }
 
@@ -197,6 +216,7 @@ final class InjectedContainers {
         e.bundle(),
         e.caHash().hex(),
         outdated,
-        e.errors());
+        e.errors(),
+        e.late() ? LateStarters.DETAIL : "");
   }
 }

@@ -13,6 +13,7 @@ import io.cainjekt.inject.Staging;
 import io.cainjekt.k8s.NamespaceLabels;
 import io.cainjekt.nri.Adjustment;
 import io.cainjekt.nri.ContainerInfo;
+import io.cainjekt.nri.ContainerState;
 import io.cainjekt.nri.Mount;
 import io.cainjekt.nri.PodInfo;
 import io.cainjekt.nri.SyncSnapshot;
@@ -30,6 +31,7 @@ import io.cainjekt.trust.TrustBundles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,9 +47,10 @@ import org.slf4j.LoggerFactory;
  * Turns NRI events into policy decisions and injection work. CreateContainer stages safe defaults
  * and answers the mount, environment and annotation of DESIGN section 4; StartContainer runs the
  * pipeline on the container root and refills the staged files; RemoveContainer releases them;
- * Synchronize rebuilds the view after a restart; a bundle change re-injects running containers.
- * Fail-open versus fail-closed is decided here and nowhere else. Thread-safe: work on one container
- * is serialized by a per-container lock.
+ * Synchronize rebuilds the view after a restart and hands running containers it never saw to {@link
+ * LateStarters}; a bundle change re-injects running containers. Fail-open versus fail-closed is
+ * decided here and nowhere else (for late starters: injected in place, or stopped). Thread-safe:
+ * work on one container is serialized by a per-container lock.
  */
 final class InjectionHandlers {
 
@@ -66,6 +69,7 @@ final class InjectionHandlers {
   private final PlanMemo plans;
   private final InjectedContainers containers = new InjectedContainers();
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+  private final LateStarters lateStarters;
 
   /** Everything the handlers use; built by {@code Daemon}. */
   record Services(
@@ -80,7 +84,8 @@ final class InjectionHandlers {
       ContainerRoots roots,
       FailPolicy failPolicy,
       Metrics metrics,
-      PodWarnings warnings) {
+      PodWarnings warnings,
+      LateStarters.Means late) {
 
     /**
      * The production wiring around what varies: the staged defaults from this JVM's own public
@@ -95,7 +100,8 @@ final class InjectionHandlers {
         ContainerRoots roots,
         FailPolicy failPolicy,
         Metrics metrics,
-        PodWarnings warnings)
+        PodWarnings warnings,
+        LateStarters.Means late)
         throws IOException {
       return new Services(
           policy,
@@ -109,13 +115,22 @@ final class InjectionHandlers {
           roots,
           failPolicy,
           metrics,
-          warnings);
+          warnings,
+          late);
     }
   }
 
   InjectionHandlers(Services services) {
     this.services = services;
     this.plans = new PlanMemo(services.pipeline());
+    this.lateStarters =
+        new LateStarters(
+            services,
+            this::decide,
+            this::injectLate,
+            services.failPolicy() == FailPolicy.CLOSED
+                ? LateStarters.Handling.STOP // it must not run without its CAs
+                : LateStarters.Handling.INJECT);
   }
 
   /** The containers this plugin injected, for /containers and {@code cainjekt inspect}. */
@@ -180,7 +195,8 @@ final class InjectionHandlers {
             bundle.bundle().contentHash(),
             ContainerReport.State.STAGED,
             Optional.empty(),
-            decision.processors()));
+            decision.processors(),
+            false));
     return new Adjustment(
         List.of(new Mount(EnvMerger.MOUNT_PATH, "bind", dir.toString(), MOUNT_OPTIONS)),
         env.toSet(),
@@ -228,16 +244,7 @@ final class InjectionHandlers {
     } catch (InjectionFailedException e) {
       throw e;
     } catch (Exception e) {
-      containers.update(
-          c.id(),
-          en ->
-              en.withState(
-                  ContainerReport.State.FAILED,
-                  en.caHash(),
-                  en.distro(),
-                  en.filesWritten(),
-                  en.runtimes(),
-                  List.of(String.valueOf(e.getMessage()))));
+      containers.update(c.id(), en -> en.failed(e));
       fail(ErrorPhase.START_CONTAINER, REASON_FAILED, pod, c, "inject into the container root", e);
     }
   }
@@ -291,7 +298,7 @@ final class InjectionHandlers {
                 .withState(
                     report.anyFailed()
                         ? ContainerReport.State.FAILED
-                        : ContainerReport.State.INJECTED,
+                        : e.late() ? ContainerReport.State.LATE : ContainerReport.State.INJECTED,
                     bundle.bundle().contentHash(),
                     report.distro().orElse("none"),
                     Reports.changedPaths(report),
@@ -319,8 +326,48 @@ final class InjectionHandlers {
     return new IOException("the root of container " + id + " is gone: the container exited");
   }
 
+  /**
+   * A running container that started while the plugin was away (LateStarters): its OS trust store
+   * gets a full run as in a rotation, and a staged directory, never mounted, keeps the run's files
+   * and ownership record, so later rotations and RemoveContainer treat it like any other. Empty
+   * when the container turned out to be staged meanwhile.
+   */
+  private Optional<InjectionReport> injectLate(PodInfo pod, ContainerInfo c, Decision decision)
+      throws Exception {
+    LoadedBundle bundle = services.bundles().get(decision.bundle().orElseThrow()).orElseThrow();
+    Optional<InjectionReport> report =
+        withLock(
+            c.id(),
+            () -> {
+              if (containers.get(c.id()).isPresent()
+                  || services.staging().containerIds().contains(c.id())) {
+                return Optional.<InjectionReport>empty();
+              }
+              services.staging().prepare(c.id(), Map.of());
+              containers.put(
+                  InjectedContainers.Entry.of(
+                      c,
+                      pod,
+                      bundle.name(),
+                      bundle.bundle().contentHash(),
+                      ContainerReport.State.LATE,
+                      Optional.empty(),
+                      decision.processors(),
+                      true));
+              try {
+                return Optional.of(inject(c.id(), c.pid(), false).report());
+              } catch (IOException | RuntimeException e) {
+                containers.update(c.id(), en -> en.failed(e));
+                throw e;
+              }
+            });
+    updateGauges();
+    return report;
+  }
+
   /** RemoveContainer: forget the container and release its staged files. */
   void removeContainer(PodInfo pod, ContainerInfo c) {
+    lateStarters.removed(c.id());
     if (containers.get(c.id()).isEmpty() && !services.staging().containerIds().contains(c.id())) {
       return;
     }
@@ -355,26 +402,35 @@ final class InjectionHandlers {
   /**
    * Synchronize: the runtime's full state after (re)connecting. Staged directories of containers
    * the runtime still reports are kept and their entries rebuilt from our annotation; everything
-   * else is an orphan and removed. Containers holding an outdated bundle are re-injected.
+   * else is an orphan and removed. Running containers with nothing staged go to {@link
+   * LateStarters}, which handles those that are opted in after this returns. Containers holding an
+   * outdated bundle are re-injected.
    */
   void synchronize(SyncSnapshot snapshot) throws IOException {
     Map<String, PodInfo> pods =
         snapshot.pods().stream().collect(Collectors.toMap(PodInfo::id, p -> p, (a, b) -> a));
     Set<String> live = new HashSet<>();
+    Set<String> staged = services.staging().containerIds();
+    List<LateStarters.Candidate> unknown = new ArrayList<>();
     for (ContainerInfo c : snapshot.containers()) {
       live.add(c.id());
       PodInfo pod = pods.get(c.podSandboxId());
       if (pod != null && containers.get(c.id()).isEmpty()) {
         Resync.restore(c, pod, services, containers);
       }
+      if (pod != null && c.state() == ContainerState.RUNNING && !staged.contains(c.id())) {
+        unknown.add(new LateStarters.Candidate(pod, c));
+      }
     }
     services.staging().retainOnly(live);
     containers.retainOnly(live);
     locks.keySet().retainAll(live);
+    int late = lateStarters.synchronize(unknown);
     log.atInfo()
         .setMessage("inject: synchronized")
         .addKeyValue("containers", live.size())
         .addKeyValue("injected", containers.all().size())
+        .addKeyValue("late_starters", late)
         .log();
     for (LoadedBundle b :
         services.bundles().names().stream()

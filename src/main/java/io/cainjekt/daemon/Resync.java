@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.daemon;
 
+import io.cainjekt.inject.EnvMerger;
 import io.cainjekt.inject.InjectionReport;
 import io.cainjekt.inject.Ownership;
 import io.cainjekt.inject.Staging;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Rebuilds the view of one container after the plugin restarted, from what survives a restart: the
  * staged directory (its {@code custom-ca.pem} tells which CA version it holds) and the runtime's
- * description of the container and its pod. Stateless.
+ * description of the container and its pod (a container whose spec lacks the {@code /etc/cainjekt}
+ * mount was injected late). Stateless.
  */
 final class Resync {
 
@@ -58,15 +60,19 @@ final class Resync {
         root = Optional.empty(); // ignored: rotation falls back to the staged files only
       }
     }
+    boolean late = c.mounts().stream().noneMatch(m -> m.destination().equals(EnvMerger.MOUNT_PATH));
     containers.put(
         InjectedContainers.Entry.of(
             c,
             pod,
             bundleName(c, pod, services),
             staged.contentHash(),
-            root.isPresent() ? ContainerReport.State.INJECTED : ContainerReport.State.STAGED,
+            late
+                ? ContainerReport.State.LATE
+                : root.isPresent() ? ContainerReport.State.INJECTED : ContainerReport.State.STAGED,
             root,
-            ProcessorSelection.ALL));
+            ProcessorSelection.ALL,
+            late));
   }
 
   /**

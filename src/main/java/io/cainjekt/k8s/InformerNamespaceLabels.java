@@ -90,6 +90,7 @@ public final class InformerNamespaceLabels implements NamespaceLabels {
    * Completes when the first list has been stored and the watch started; never fails (the informer
    * keeps retrying). For readiness reporting and tests; lookups never need to wait for it.
    */
+  @Override
   public CompletionStage<Void> ready() {
     return ready.copy();
   }

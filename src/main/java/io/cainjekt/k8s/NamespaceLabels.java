@@ -3,6 +3,7 @@ package io.cainjekt.k8s;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Labels of namespaces, as far as they are known. Implementations answer immediately from memory
@@ -20,6 +21,12 @@ public interface NamespaceLabels extends AutoCloseable {
 
   /** Whether the initial list has completed at least once. */
   boolean synced();
+
+  /**
+   * Completes when the initial list has completed (at once when it has); never fails. For work that
+   * must not decide on unknown labels, such as judging containers found running at start.
+   */
+  CompletionStage<Void> ready();
 
   @Override
   void close();

@@ -2,6 +2,7 @@
 package io.cainjekt.nri;
 
 import io.cainjekt.nri.proto.RegisterPluginRequest;
+import io.cainjekt.nri.proto.UpdateContainersRequest;
 import io.cainjekt.wire.mux.ConnIds;
 import io.cainjekt.wire.mux.Mux;
 import io.cainjekt.wire.ttrpc.TtrpcConnection;
@@ -13,7 +14,9 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -25,12 +28,17 @@ final class NriSession implements AutoCloseable {
 
   static final String RUNTIME_SERVICE = "nri.pkg.api.v1alpha1.Runtime";
 
+  /** How long Runtime/UpdateContainers may take; the runtime may first finish a Synchronize. */
+  static final Duration UPDATE_CONTAINERS_TIMEOUT = Duration.ofSeconds(10);
+
   private final Mux mux;
   private final TtrpcConnection runtime;
+  private final PluginService service;
 
-  private NriSession(Mux mux, TtrpcConnection runtime) {
+  private NriSession(Mux mux, TtrpcConnection runtime, PluginService service) {
     this.mux = mux;
     this.runtime = runtime;
+    this.service = service;
   }
 
   /** Dials {@code socket} and starts serving the plugin service. */
@@ -50,7 +58,8 @@ final class NriSession implements AutoCloseable {
     mux.receive(ConnIds.PLUGIN, new TtrpcReceiver(plugin));
     mux.receive(ConnIds.RUNTIME, new TtrpcReceiver(runtime));
     mux.start();
-    return new NriSession(mux, runtime);
+    mux.closedFuture().thenAccept(service::sessionClosed);
+    return new NriSession(mux, runtime, service);
   }
 
   /** Calls Runtime/RegisterPlugin. */
@@ -63,6 +72,39 @@ final class NriSession implements AutoCloseable {
             .build()
             .toByteArray();
     runtime.call(RUNTIME_SERVICE, "RegisterPlugin", request, timeout, Map.of());
+  }
+
+  /**
+   * Calls Runtime/UpdateContainers with {@code evictions} once the reply to this session's
+   * Synchronize has been written, on a virtual thread: the runtime holds its own lock while it
+   * synchronizes a plugin and takes it again to serve UpdateContainers, so a call made before our
+   * reply would wait for a reply that waits for it. Returns at once, also from inside a handler.
+   * The future fails with {@link io.cainjekt.wire.ttrpc.ConnectionClosedException} when the session
+   * ends first and with {@link TtrpcStatusException} for a status other than OK.
+   */
+  CompletableFuture<Void> evictContainers(List<ContainerEviction> evictions) {
+    byte[] request =
+        UpdateContainersRequest.newBuilder()
+            .addAllEvict(evictions.stream().map(ProtoRecords::eviction).toList())
+            .build()
+            .toByteArray();
+    return service
+        .synchronizeAnswered()
+        .thenComposeAsync(
+            answered -> {
+              try {
+                runtime.call(
+                    RUNTIME_SERVICE,
+                    "UpdateContainers",
+                    request,
+                    UPDATE_CONTAINERS_TIMEOUT,
+                    Map.of());
+                return CompletableFuture.<Void>completedFuture(null);
+              } catch (IOException | TtrpcStatusException e) {
+                return CompletableFuture.<Void>failedFuture(e);
+              }
+            },
+            task -> Thread.ofVirtual().name("nri-update-containers").start(task));
   }
 
   /** Blocks until the connection is gone and returns why. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -91,6 +92,23 @@ public final class NriStub implements AutoCloseable {
   /** Calls {@code listener} on every state change, on the thread that caused it. */
   public void addStateListener(Consumer<NriState> listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Asks the runtime to stop {@code evictions}' containers (Runtime/UpdateContainers on connection
+   * 2), after the current session's Synchronize has been answered; returns at once and may be
+   * called from a handler, Synchronize included. The future completes when the runtime answered OK,
+   * which does not mean it stopped anything: containerd up to 2.1 accepts the request and ignores
+   * its evictions. It fails with {@link ConnectionClosedException} when there is no session or it
+   * ends first, and with {@link TtrpcStatusException} when the runtime answers another status.
+   */
+  public CompletableFuture<Void> evictContainers(List<ContainerEviction> evictions) {
+    NriSession s = session.get();
+    if (s == null) {
+      return CompletableFuture.failedFuture(
+          new ConnectionClosedException("not connected to the runtime"));
+    }
+    return s.evictContainers(List.copyOf(evictions));
   }
 
   /** Disconnects and stops reconnecting. Idempotent. */

@@ -21,8 +21,10 @@ import io.cainjekt.wire.ttrpc.RequestContext;
 import io.cainjekt.wire.ttrpc.StatusCode;
 import io.cainjekt.wire.ttrpc.TtrpcServer;
 import io.cainjekt.wire.ttrpc.TtrpcStatusException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,7 @@ final class PluginService {
   private final Listener listener;
   private final List<PodSandbox> syncPods = new ArrayList<>();
   private final List<Container> syncContainers = new ArrayList<>();
+  private final CompletableFuture<Void> answered = new CompletableFuture<>();
 
   PluginService(NriHandlers handlers, Listener listener) {
     this.handlers = handlers;
@@ -67,7 +70,7 @@ final class PluginService {
   TtrpcServer server() {
     TtrpcServer.Builder b = TtrpcServer.builder();
     b.method(SERVICE, "Configure", (ctx, p) -> configure(p));
-    b.method(SERVICE, "Synchronize", (ctx, p) -> synchronize(p));
+    b.method(SERVICE, "Synchronize", this::synchronize);
     b.method(SERVICE, "Shutdown", (ctx, p) -> shutdown());
     b.method(SERVICE, "CreateContainer", (ctx, p) -> createContainer(p));
     b.method(SERVICE, "StateChange", (ctx, p) -> stateChange(ctx, p));
@@ -139,7 +142,21 @@ final class PluginService {
     return ConfigureResponse.newBuilder().setEvents(mask.bits()).build().toByteArray();
   }
 
-  private byte[] synchronize(byte[] payload) throws Exception {
+  /**
+   * Completes once the reply to this session's Synchronize has been written, so that calls the
+   * runtime must see after it (Runtime/UpdateContainers) can wait for it; fails when the session
+   * ends first ({@link #sessionClosed}).
+   */
+  CompletableFuture<Void> synchronizeAnswered() {
+    return answered;
+  }
+
+  /** The session is gone: nothing waits for a Synchronize reply any more. */
+  void sessionClosed(IOException cause) {
+    answered.completeExceptionally(cause);
+  }
+
+  private byte[] synchronize(RequestContext ctx, byte[] payload) throws Exception {
     SynchronizeRequest request = SynchronizeRequest.parseFrom(payload);
     SyncSnapshot snapshot;
     synchronized (this) {
@@ -159,6 +176,15 @@ final class PluginService {
       handlers.synchronize().get().synchronize(snapshot);
     }
     listener.synchronizedWith(snapshot);
+    ctx.replied()
+        .whenComplete(
+            (ok, error) -> {
+              if (error == null) {
+                answered.complete(null);
+              } else {
+                answered.completeExceptionally(error);
+              }
+            });
     return EMPTY;
   }
 

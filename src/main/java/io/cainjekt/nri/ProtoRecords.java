@@ -98,6 +98,13 @@ final class ProtoRecords {
         .build();
   }
 
+  static io.cainjekt.nri.proto.ContainerEviction eviction(ContainerEviction e) {
+    return io.cainjekt.nri.proto.ContainerEviction.newBuilder()
+        .setContainerId(e.containerId())
+        .setReason(e.reason())
+        .build();
+  }
+
   static ContainerAdjustment adjustment(Adjustment a) {
     List<KeyValue> env =
         a.env().entrySet().stream()

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param caSha256 SHA-256 of the injected CA set (hex), identifying the bundle version
  * @param outdated true when the configured bundle changed since this container was injected
  * @param errors human-readable errors of a failed or partial injection
+ * @param detail what the state means for this container in a sentence, e.g. for {@link State#LATE}
+ *     what it lacks; empty when the state says it all
  */
 public record ContainerReport(
     String id,
@@ -33,7 +35,8 @@ public record ContainerReport(
     String bundle,
     String caSha256,
     boolean outdated,
-    List<String> errors) {
+    List<String> errors,
+    String detail) {
 
   /** How far injection got for one container. */
   public enum State {
@@ -42,7 +45,13 @@ public record ContainerReport(
     /** StartContainer wrote the trust stores. */
     INJECTED,
     /** Injection failed; the container runs with the staged defaults (fail-open). */
-    FAILED
+    FAILED,
+    /**
+     * The container started while the plugin was not running and its OS trust store was injected
+     * afterwards, in place: it has no {@code /etc/cainjekt} mount and none of the environment
+     * variables, which only CreateContainer can give.
+     */
+    LATE
   }
 
   /** Validates and copies. */
@@ -52,6 +61,7 @@ public record ContainerReport(
     filesWritten = List.copyOf(filesWritten);
     runtimes = List.copyOf(runtimes);
     errors = List.copyOf(errors);
+    detail = detail == null ? "" : detail; // absent in the answers of older plugins
   }
 
   /** The first 12 characters of the id, as {@code crictl ps} shows it. */

@@ -61,6 +61,11 @@ public final class Metrics {
           "cainjekt_k8s_api_failures", "Failed Kubernetes API calls, by operation.", "operation");
   private final Counter rejectedInputs =
       counter("cainjekt_rejected_inputs", "Inputs refused at a trust boundary, by kind.", "kind");
+  private final Counter lateStarters =
+      counter(
+          "cainjekt_late_starters",
+          "Containers that started while the plugin was not running, by what was done.",
+          "action");
   private final Counter reconnects =
       counter("cainjekt_runtime_reconnects", "Connections to the runtime's NRI socket made.");
   private final Histogram latency =
@@ -105,6 +110,9 @@ public final class Metrics {
     }
     for (LatencyEvent event : LatencyEvent.values()) {
       latency.labelValues(event.label());
+    }
+    for (LateStarterAction action : LateStarterAction.values()) {
+      lateStarters.labelValues(action.label());
     }
   }
 
@@ -177,6 +185,11 @@ public final class Metrics {
   /** A Kubernetes API call failed; {@code operation} is e.g. "namespace_watch", "event_create". */
   public void k8sApiFailure(String operation) {
     k8sApiFailures.labelValues(operations.bound(operation)).inc();
+  }
+
+  /** A container that started while the plugin was not running was handled so. */
+  public void lateStarter(LateStarterAction action) {
+    lateStarters.labelValues(action.label()).inc();
   }
 
   /** An input was refused. */

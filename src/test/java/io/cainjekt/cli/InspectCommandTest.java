@@ -37,7 +37,8 @@ class InspectCommandTest {
           "default",
           "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
           false,
-          List.of());
+          List.of(),
+          "");
   private static final ContainerReport OLD =
       new ContainerReport(
           "a0b1c2d3e4f5a6b7c8d9",
@@ -51,7 +52,8 @@ class InspectCommandTest {
           "tenant-b",
           null,
           true,
-          List.of("merge trust store /etc/ssl/cert.pem: read-only"));
+          List.of("merge trust store /etc/ssl/cert.pem: read-only"),
+          "");
 
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
@@ -93,6 +95,36 @@ class InspectCommandTest {
         .startsWith("a0b1c2d3e4f5")
         .contains("failed", "tenant-b")
         .endsWith("yes");
+  }
+
+  @Test
+  void aLateStarterIsListedAsLateWithItsDetailBelowTheTable() {
+    ContainerReport late =
+        new ContainerReport(
+            "b7e5c1d2a3f4b5c6d7e8",
+            "team-a",
+            "worker-1",
+            "app",
+            ContainerReport.State.LATE,
+            "debian",
+            List.of("/etc/ssl/certs/ca-certificates.crt"),
+            List.of(),
+            "default",
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            false,
+            List.of(),
+            "started while the plugin was not running: OS trust store only");
+    PrintWriter writer = new PrintWriter(out, true);
+
+    InspectCommand.printTable(writer, List.of(WEB, late));
+
+    List<String> lines = out.toString().lines().toList();
+    assertThat(lines).hasSize(5);
+    assertThat(lines.get(2)).startsWith("b7e5c1d2a3f4").contains("late", "debian");
+    assertThat(lines.get(3)).isEmpty();
+    assertThat(lines.get(4))
+        .isEqualTo(
+            "b7e5c1d2a3f4 late: started while the plugin was not running: OS trust store only");
   }
 
   @Test

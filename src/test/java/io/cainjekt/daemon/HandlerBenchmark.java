@@ -33,6 +33,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -115,7 +116,11 @@ public class HandlerBenchmark {
                 new ContainerRoots(Path.of("/proc")),
                 FailPolicy.OPEN,
                 new Metrics(),
-                (pod, reason, message) -> {}));
+                (pod, reason, message) -> {},
+                LateStarters.Means.standard(
+                    (id, reason) ->
+                        CompletableFuture.failedFuture(
+                            new IllegalStateException("no runtime in the benchmark")))));
   }
 
   @TearDown(Level.Trial)

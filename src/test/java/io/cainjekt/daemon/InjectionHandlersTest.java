@@ -7,19 +7,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cainjekt.inject.InjectionReport;
 import io.cainjekt.inject.Pki;
 import io.cainjekt.inject.Staging;
-import io.cainjekt.inject.os.Distro;
-import io.cainjekt.inject.os.DistroRoots;
 import io.cainjekt.nri.Adjustment;
 import io.cainjekt.nri.ContainerInfo;
 import io.cainjekt.nri.ContainerState;
+import io.cainjekt.nri.Mount;
 import io.cainjekt.nri.PodInfo;
 import io.cainjekt.nri.SyncSnapshot;
 import io.cainjekt.observe.ContainerReport;
 import io.cainjekt.observe.Metrics;
 import io.cainjekt.observe.RejectedInput;
-import io.cainjekt.policy.OptInPolicy;
-import io.cainjekt.policy.PolicyConfig;
-import io.cainjekt.trust.NamedSource;
 import io.cainjekt.trust.TrustBundles;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
@@ -27,7 +23,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,10 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class InjectionHandlersTest {
 
-  private static final String ID =
-      "c0ffee00000000000000000000000000000000000000000000000000000000aa";
-  private static final String MOUNT =
-      "/run/ctrd/io.containerd.runtime.v2.task/k8s.io/" + ID + "/rootfs";
+  private static final String ID = HandlerFixture.ID;
 
   @TempDir Path tmp;
   private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -54,6 +46,7 @@ class InjectionHandlersTest {
   private Path bundleFile;
   private Staging staging;
   private TrustBundles bundles;
+  private HandlerFixture fixture;
 
   @AfterEach
   void close() throws Exception {
@@ -62,27 +55,19 @@ class InjectionHandlersTest {
     }
   }
 
-  private InjectionHandlers handlers(FailPolicy failPolicy) throws IOException {
-    if (bundles == null) {
-      bundleFile = tmp.resolve("bundle/ca.pem");
-      Files.createDirectories(bundleFile.getParent());
-      Files.write(bundleFile, Pki.bytes("corp-ca.pem"));
-      bundles = TrustBundles.open(List.of(new NamedSource("default", bundleFile)), Duration.ZERO);
-      closeables.add(bundles);
-      staging = Staging.open(tmp.resolve("staging"));
-      closeables.add(staging);
+  private HandlerFixture fixture() throws IOException {
+    if (fixture == null) {
+      fixture = new HandlerFixture(tmp, metrics, events);
+      closeables.add(fixture);
+      bundleFile = fixture.bundleFile;
+      bundles = fixture.bundles;
+      staging = fixture.staging;
     }
-    return new InjectionHandlers(
-        InjectionHandlers.Services.standard(
-            new OptInPolicy(PolicyConfig.defaults()),
-            PolicyConfig.DEFAULT_PREFIX,
-            Optional.empty(),
-            bundles,
-            staging,
-            new ContainerRoots(tmp.resolve("proc")),
-            failPolicy,
-            metrics,
-            (pod, reason, message) -> events.add(reason + ": " + message)));
+    return fixture;
+  }
+
+  private InjectionHandlers handlers(FailPolicy failPolicy) throws IOException {
+    return fixture().handlers(failPolicy, Optional.empty(), HandlerFixture.NO_RUNTIME);
   }
 
   private static PodInfo pod(Map<String, String> annotations) {
@@ -107,22 +92,14 @@ class InjectionHandlersTest {
 
   /** A Debian root reachable as the runtime's host mount of the container's rootfs. */
   private Path debianRoot() throws IOException {
-    Path proc = tmp.resolve("proc");
-    Files.createDirectories(proc.resolve("1"));
-    Files.writeString(
-        proc.resolve("1/mountinfo"), "30 1 0:5 / " + MOUNT + " rw - overlay overlay rw\n");
-    Path root = proc.resolve("1/root").resolve(MOUNT.substring(1));
-    Files.createDirectories(root.getParent());
-    Path built = DistroRoots.build(tmp.resolve("image"), Distro.TABLE.getFirst());
-    Files.move(built, root);
-    return root;
+    return fixture().debianRoot();
   }
 
   private String staged(String file) throws IOException {
     return Files.readString(staging.directory(ID).resolve(file), StandardCharsets.US_ASCII);
   }
 
-  /** The container as Synchronize reports it once it runs. */
+  /** The container as Synchronize reports it once it runs, with the mount CreateContainer added. */
   private static ContainerInfo running() {
     return new ContainerInfo(
         ID,
@@ -132,7 +109,9 @@ class InjectionHandlersTest {
         4242,
         List.of(),
         List.of(),
-        List.of(),
+        List.of(
+            new Mount(
+                "/etc/cainjekt", "bind", "/run/cainjekt/containers/" + ID, List.of("rbind", "ro"))),
         Map.of(),
         Map.of());
   }

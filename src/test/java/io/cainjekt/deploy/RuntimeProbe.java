@@ -45,7 +45,8 @@ public final class RuntimeProbe {
             "default",
             "00",
             false,
-            List.of());
+            List.of(),
+            "");
     try (HealthServer server =
             HealthServer.start(
                 new HttpAddress("127.0.0.1", 0), metrics, readiness, () -> List.of(report));

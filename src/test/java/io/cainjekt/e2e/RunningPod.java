@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.e2e;
 
+import io.cainjekt.e2e.cri.ContainerState;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A started pod with one started container, made like kubelet does (RunPodSandbox, CreateContainer,
@@ -9,18 +12,28 @@ import java.time.Duration;
  */
 public final class RunningPod implements AutoCloseable {
 
+  private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
+
   private final CriClient cri;
   private final PodSpec pod;
   private final String podId;
   private final String containerId;
-  private final String image;
+  private final ContainerSpec container;
+  private final AtomicBoolean removed;
 
-  private RunningPod(CriClient cri, PodSpec pod, String podId, String containerId, String image) {
+  private RunningPod(
+      CriClient cri,
+      PodSpec pod,
+      String podId,
+      String containerId,
+      ContainerSpec container,
+      AtomicBoolean removed) {
     this.cri = cri;
     this.pod = pod;
     this.podId = podId;
     this.containerId = containerId;
-    this.image = image;
+    this.container = container;
+    this.removed = removed;
   }
 
   /** Runs {@code pod} and starts {@code container} in it; removes the pod again on failure. */
@@ -29,7 +42,7 @@ public final class RunningPod implements AutoCloseable {
     try {
       String id = cri.createContainer(podId, pod, container);
       cri.startContainer(id);
-      return new RunningPod(cri, pod, podId, id, container.image());
+      return new RunningPod(cri, pod, podId, id, container, new AtomicBoolean());
     } catch (RuntimeException e) {
       try {
         cri.removePod(podId);
@@ -54,7 +67,7 @@ public final class RunningPod implements AutoCloseable {
 
   /** The container's image reference. */
   public String image() {
-    return image;
+    return container.image();
   }
 
   /** ExecSync in the container. */
@@ -72,8 +85,43 @@ public final class RunningPod implements AutoCloseable {
     return result.stdout();
   }
 
+  /** Waits until the runtime reports the container exited (stopped or killed from outside). */
+  public void awaitExited(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    ContainerState state;
+    while ((state = cri.containerStatus(containerId).getState())
+        != ContainerState.CONTAINER_EXITED) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "container "
+                + containerId
+                + " of "
+                + pod.name()
+                + " still "
+                + state
+                + " after "
+                + timeout);
+      }
+      LockSupport.parkNanos(POLL_INTERVAL.toNanos());
+    }
+  }
+
+  /**
+   * What kubelet does once the container exited: it is removed and the same container spec is
+   * created and started again in the same sandbox, under a new id. The returned pod shares the
+   * sandbox; closing either removes it, once.
+   */
+  public RunningPod restartContainer() {
+    cri.removeContainer(containerId);
+    String id = cri.createContainer(podId, pod, container);
+    cri.startContainer(id);
+    return new RunningPod(cri, pod, podId, id, container, removed);
+  }
+
   @Override
   public void close() {
-    cri.removePod(podId);
+    if (removed.compareAndSet(false, true)) {
+      cri.removePod(podId);
+    }
   }
 }

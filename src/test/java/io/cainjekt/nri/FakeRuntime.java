@@ -11,20 +11,24 @@ import io.cainjekt.wire.ttrpc.TtrpcServer;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A container runtime for tests: listens on a Unix socket and speaks real mux + ttrpc, serving
- * Runtime/RegisterPlugin on connection 2 and calling the plugin on connection 1.
+ * Runtime/RegisterPlugin and Runtime/UpdateContainers (answered OK, recorded) on connection 2 and
+ * calling the plugin on connection 1.
  */
 final class FakeRuntime implements AutoCloseable {
 
@@ -85,6 +89,12 @@ final class FakeRuntime implements AutoCloseable {
     final TtrpcConnection plugin;
     final CompletableFuture<RegisterPluginRequest> registered = new CompletableFuture<>();
 
+    /** Payloads of the plugin's UpdateContainers calls, in arrival order. */
+    final BlockingQueue<byte[]> updateContainers = new LinkedBlockingQueue<>();
+
+    /** The mux connection id of every frame read from the plugin, in the order read. */
+    final List<Integer> arrivals = new CopyOnWriteArrayList<>();
+
     Session(SocketChannel ch) {
       mux = new Mux(ch, "fake-runtime-reader");
       plugin = new TtrpcConnection("rt-conn1", mux.channel(ConnIds.PLUGIN), TtrpcServer.empty());
@@ -98,12 +108,39 @@ final class FakeRuntime implements AutoCloseable {
                     registered.complete(RegisterPluginRequest.parseFrom(payload));
                     return new byte[0];
                   })
+              .method(
+                  NriSession.RUNTIME_SERVICE,
+                  "UpdateContainers",
+                  (ctx, payload) -> {
+                    updateContainers.add(payload);
+                    return new byte[0];
+                  })
               .build();
       TtrpcConnection runtime =
           new TtrpcConnection("rt-conn2", mux.channel(ConnIds.RUNTIME), runtimeService);
-      mux.receive(ConnIds.PLUGIN, new TtrpcReceiver(plugin));
-      mux.receive(ConnIds.RUNTIME, new TtrpcReceiver(runtime));
+      mux.receive(ConnIds.PLUGIN, recorded(ConnIds.PLUGIN, new TtrpcReceiver(plugin)));
+      mux.receive(ConnIds.RUNTIME, recorded(ConnIds.RUNTIME, new TtrpcReceiver(runtime)));
       mux.start();
+    }
+
+    private Mux.Receiver recorded(int connId, Mux.Receiver receiver) {
+      return new Mux.Receiver() {
+        @Override
+        public void receive(ByteBuffer payload) throws IOException {
+          arrivals.add(connId);
+          receiver.receive(payload);
+        }
+
+        @Override
+        public boolean idle() {
+          return receiver.idle();
+        }
+
+        @Override
+        public void closed(IOException cause) {
+          receiver.closed(cause);
+        }
+      };
     }
 
     /** Calls a Plugin method with a 2 s deadline and metadata like containerd's. */

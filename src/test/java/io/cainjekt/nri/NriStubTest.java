@@ -14,6 +14,10 @@ import io.cainjekt.nri.proto.StartContainerRequest;
 import io.cainjekt.nri.proto.StateChangeEvent;
 import io.cainjekt.nri.proto.SynchronizeRequest;
 import io.cainjekt.nri.proto.SynchronizeResponse;
+import io.cainjekt.nri.proto.UpdateContainersRequest;
+import io.cainjekt.wire.mux.ConnIds;
+import io.cainjekt.wire.ttrpc.ConnectionClosedException;
+import io.cainjekt.wire.ttrpc.GoldenHex;
 import io.cainjekt.wire.ttrpc.StatusCode;
 import io.cainjekt.wire.ttrpc.TtrpcStatusException;
 import java.nio.file.Path;
@@ -21,6 +25,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -261,6 +267,48 @@ class NriStubTest {
     configureAndSync(s);
 
     assertThat(seen.poll(5, TimeUnit.SECONDS)).startsWith("sync");
+  }
+
+  @Test
+  void anEvictionAskedForDuringSynchronizeLeavesAsUpdateContainersAfterTheReply() throws Exception {
+    Path socket = dir.resolve("nri.sock");
+    runtime = new FakeRuntime(socket);
+    List<CompletableFuture<Void>> asked = new CopyOnWriteArrayList<>();
+    stub =
+        new NriStub(
+            options(socket),
+            NriHandlers.builder()
+                .synchronize(
+                    s ->
+                        asked.add(
+                            stub.evictContainers(List.of(new ContainerEviction("c-late", "stop")))))
+                .build());
+    stub.start();
+    FakeRuntime.Session s = runtime.nextSession(WAIT);
+
+    configureAndSync(s);
+
+    byte[] payload = s.updateContainers.poll(5, TimeUnit.SECONDS);
+    assertThat(payload)
+        .containsExactly(GoldenHex.load("frames/update-containers-evict-request.hex"));
+    UpdateContainersRequest request = UpdateContainersRequest.parseFrom(payload);
+    assertThat(request.getUpdateList()).isEmpty();
+    assertThat(request.getEvict(0).getContainerId()).isEqualTo("c-late");
+    assertThat(request.getEvict(0).getReason()).isEqualTo("stop");
+    assertThat(asked).singleElement().satisfies(f -> f.get(5, TimeUnit.SECONDS));
+    // read in this order: RegisterPlugin request, Configure and Synchronize replies, the eviction
+    assertThat(s.arrivals)
+        .containsExactly(ConnIds.RUNTIME, ConnIds.PLUGIN, ConnIds.PLUGIN, ConnIds.RUNTIME);
+  }
+
+  @Test
+  void anEvictionWithoutAConnectionFailsAtOnce() {
+    stub = new NriStub(options(dir.resolve("none.sock")), recordingHandlers());
+
+    assertThat(stub.evictContainers(List.of(new ContainerEviction("c-late", "stop"))))
+        .failsWithin(Duration.ofSeconds(5))
+        .withThrowableThat()
+        .withCauseInstanceOf(ConnectionClosedException.class);
   }
 
   @Test

@@ -12,19 +12,25 @@ import org.junit.jupiter.api.Test;
 class ContainerReportCodecTest {
 
   static ContainerReport sample(String id, boolean outdated) {
+    return sample(id, outdated, ContainerReport.State.INJECTED, "");
+  }
+
+  static ContainerReport sample(
+      String id, boolean outdated, ContainerReport.State state, String detail) {
     return new ContainerReport(
         id,
         "team-a",
         "web-7d9f",
         "app",
-        ContainerReport.State.INJECTED,
+        state,
         "debian",
         List.of("/etc/ssl/certs/ca-certificates.crt", "/usr/local/share/ca-certificates/x.crt"),
         List.of("java", "python"),
         "default",
         "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
         outdated,
-        List.of());
+        List.of(),
+        detail);
   }
 
   @Test
@@ -59,6 +65,27 @@ class ContainerReportCodecTest {
     assertThat(ContainerReportCodec.decode(json.getBytes(StandardCharsets.UTF_8)))
         .singleElement()
         .satisfies(c -> assertThat(c.state()).isEqualTo(ContainerReport.State.STAGED));
+  }
+
+  @Test
+  void aLateStarterCarriesItsDetailAndAnOlderPluginsAnswerReadsWithoutOne() throws IOException {
+    ContainerReport late =
+        sample(
+            "abc", false, ContainerReport.State.LATE, "started while the plugin was not running");
+    String json = new String(ContainerReportCodec.encode(List.of(late)), StandardCharsets.UTF_8);
+    assertThat(json)
+        .contains("\"state\" : \"LATE\"")
+        .contains("\"detail\" : \"started while the plugin was not running\"");
+    assertThat(ContainerReportCodec.decode(json.getBytes(StandardCharsets.UTF_8)))
+        .containsExactly(late);
+
+    String older =
+        """
+        {"containers":[{"id":"abc","state":"INJECTED","filesWritten":[],"runtimes":[],"errors":[]}]}
+        """;
+    assertThat(ContainerReportCodec.decode(older.getBytes(StandardCharsets.UTF_8)))
+        .singleElement()
+        .satisfies(c -> assertThat(c.detail()).isEmpty());
   }
 
   @Test

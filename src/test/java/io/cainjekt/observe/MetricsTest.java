@@ -41,6 +41,7 @@ class MetricsTest {
         .containsEntry("cainjekt_runtime_detections_total", "counter")
         .containsEntry("cainjekt_k8s_api_failures_total", "counter")
         .containsEntry("cainjekt_rejected_inputs_total", "counter")
+        .containsEntry("cainjekt_late_starters_total", "counter")
         .containsEntry("cainjekt_runtime_reconnects_total", "counter")
         .containsEntry("cainjekt_nri_request_duration_seconds", "histogram")
         .containsEntry("cainjekt_staged_bytes", "gauge")
@@ -62,6 +63,10 @@ class MetricsTest {
     for (RejectedInput kind : RejectedInput.values()) {
       assertThat(e.samples)
           .containsEntry("cainjekt_rejected_inputs_total{kind=\"" + kind.label() + "\"}", 0.0);
+    }
+    for (LateStarterAction action : LateStarterAction.values()) {
+      assertThat(e.samples)
+          .containsEntry("cainjekt_late_starters_total{action=\"" + action.label() + "\"}", 0.0);
     }
     assertThat(e.samples)
         .containsEntry(

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -104,7 +105,8 @@ final class ServerDispatch {
   }
 
   private void start(int streamId, Request request, TtrpcServer.Method method) {
-    RequestContext context = context(streamId, request);
+    CompletableFuture<Void> replied = new CompletableFuture<>();
+    RequestContext context = context(streamId, request, replied.minimalCompletionStage());
     byte[] payload = request.getPayload().toByteArray();
     CompletableFuture<byte[]> result = new CompletableFuture<>();
     Thread worker =
@@ -118,7 +120,13 @@ final class ServerDispatch {
           if (error != null && unwrap(error) instanceof TimeoutException) {
             worker.interrupt();
           }
-          send(streamId, toResponse(context, body, error));
+          try {
+            sendOrThrow(streamId, toResponse(context, body, error));
+            replied.complete(null);
+          } catch (IOException e) {
+            notSent(streamId, e);
+            replied.completeExceptionally(e);
+          }
         },
         replies);
     worker.start();
@@ -189,18 +197,27 @@ final class ServerDispatch {
 
   private void send(int streamId, Response response) {
     try {
-      sender.send(FrameCodec.encode(streamId, MessageType.RESPONSE, 0, response.toByteArray()));
+      sendOrThrow(streamId, response);
     } catch (IOException e) {
-      log.atDebug()
-          .setMessage("ttrpc: reply not sent, connection closed")
-          .addKeyValue("conn", name)
-          .addKeyValue("stream", streamId)
-          .addKeyValue("error", e.getMessage())
-          .log();
+      notSent(streamId, e);
     }
   }
 
-  private static RequestContext context(int streamId, Request request) {
+  private void sendOrThrow(int streamId, Response response) throws IOException {
+    sender.send(FrameCodec.encode(streamId, MessageType.RESPONSE, 0, response.toByteArray()));
+  }
+
+  private void notSent(int streamId, IOException e) {
+    log.atDebug()
+        .setMessage("ttrpc: reply not sent, connection closed")
+        .addKeyValue("conn", name)
+        .addKeyValue("stream", streamId)
+        .addKeyValue("error", e.getMessage())
+        .log();
+  }
+
+  private static RequestContext context(
+      int streamId, Request request, CompletionStage<Void> replied) {
     Map<String, List<String>> metadata = new LinkedHashMap<>();
     for (KeyValue kv : request.getMetadataList()) {
       metadata.computeIfAbsent(kv.getKey(), k -> new ArrayList<>()).add(kv.getValue());
@@ -211,6 +228,6 @@ final class ServerDispatch {
             ? Optional.of(Duration.ofNanos(request.getTimeoutNano()))
             : Optional.empty();
     return new RequestContext(
-        request.getService(), request.getMethod(), streamId, timeout, metadata);
+        request.getService(), request.getMethod(), streamId, timeout, metadata, replied);
   }
 }

@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * fabric8's mock API server in CRUD mode on loopback: it stores what the plugin creates (Events)
@@ -70,6 +72,20 @@ final class FakeKubernetesApi implements AutoCloseable {
   /** The core/v1 Events stored in {@code namespace}. */
   List<Event> events(String namespace) {
     return client.v1().events().inNamespace(namespace).list().getItems();
+  }
+
+  /**
+   * The Events in {@code namespace} once there is at least one (the plugin sends them from a
+   * background thread), or none after {@code timeout}.
+   */
+  List<Event> awaitEvents(String namespace, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<Event> events = events(namespace);
+    while (events.isEmpty() && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+      events = events(namespace);
+    }
+    return events;
   }
 
   @Override

@@ -14,14 +14,12 @@ import io.fabric8.kubernetes.api.model.Event;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -212,14 +210,7 @@ class HostileImageIT {
 
   /** Waits for the first Event in {@code namespace}, then checks it stays the only one. */
   private static Event awaitOneEvent(String namespace) {
-    long deadline = System.nanoTime() + EVENT_TIMEOUT.toNanos();
-    List<Event> events = new ArrayList<>();
-    while (events.isEmpty() && System.nanoTime() < deadline) {
-      events = api.events(namespace);
-      if (events.isEmpty()) {
-        LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-      }
-    }
+    List<Event> events = api.awaitEvents(namespace, EVENT_TIMEOUT);
     assertThat(events).as("events in " + namespace).hasSize(1);
     return events.getFirst();
   }

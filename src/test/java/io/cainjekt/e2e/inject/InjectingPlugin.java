@@ -61,14 +61,22 @@ final class InjectingPlugin implements AutoCloseable {
       Path caBundle,
       Optional<Path> java,
       String... extraArgs) {
+    InjectingPlugin plugin = stopped(containerd, workDir, caBundle, extraArgs);
+    plugin.java = java;
+    plugin.restart();
+    return plugin;
+  }
+
+  /**
+   * Prepared like {@link #start} but not running, as while a DaemonSet rolls out or crash-loops:
+   * {@link #restart()} starts it.
+   */
+  static InjectingPlugin stopped(
+      Containerd containerd, Path workDir, Path caBundle, String... extraArgs) {
     try {
       Files.createDirectories(workDir.resolve("bundle"));
       Files.copy(caBundle, workDir.resolve("bundle/ca.pem"));
-      InjectingPlugin plugin =
-          new InjectingPlugin(containerd, workDir, freePort(), List.of(extraArgs));
-      plugin.java = java;
-      plugin.restart();
-      return plugin;
+      return new InjectingPlugin(containerd, workDir, freePort(), List.of(extraArgs));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

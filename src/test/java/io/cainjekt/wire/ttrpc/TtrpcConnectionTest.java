@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -119,6 +120,66 @@ class TtrpcConnectionTest {
 
   private static Request request(String method) {
     return Request.newBuilder().setService(SVC).setMethod(method).build();
+  }
+
+  /**
+   * A server whose one method "Later" chains work on its reply, recorded in {@code order} like the
+   * writes of {@code writer}; {@code chained} counts down once that work ran.
+   */
+  private static TtrpcConnection laterServer(
+      List<String> order, CountDownLatch chained, MessageWriter writer) {
+    return new TtrpcConnection(
+        "srv",
+        writer,
+        TtrpcServer.builder()
+            .method(
+                SVC,
+                "Later",
+                (ctx, p) -> {
+                  ctx.replied()
+                      .whenComplete(
+                          (ok, error) -> {
+                            order.add(error == null ? "after reply" : "not replied");
+                            chained.countDown();
+                          });
+                  order.add("handler returns");
+                  return p;
+                })
+            .build());
+  }
+
+  @Test
+  void workChainedOnRepliedRunsOnlyOnceTheReplyIsWritten() throws Exception {
+    List<String> order = new CopyOnWriteArrayList<>();
+    CountDownLatch chained = new CountDownLatch(1);
+    TtrpcConnection srv = laterServer(order, chained, m -> order.add("reply written"));
+
+    srv.receive(
+        ByteBuffer.wrap(
+            FrameCodec.encode(1, MessageType.REQUEST, 0, request("Later").toByteArray())));
+
+    assertThat(chained.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(order).containsExactly("handler returns", "reply written", "after reply");
+  }
+
+  @Test
+  void repliedFailsWhenTheReplyCannotBeWritten() throws Exception {
+    List<String> order = new CopyOnWriteArrayList<>();
+    CountDownLatch chained = new CountDownLatch(1);
+    TtrpcConnection srv =
+        laterServer(
+            order,
+            chained,
+            m -> {
+              throw new ConnectionClosedException("gone");
+            });
+
+    srv.receive(
+        ByteBuffer.wrap(
+            FrameCodec.encode(1, MessageType.REQUEST, 0, request("Later").toByteArray())));
+
+    assertThat(chained.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(order).containsExactly("handler returns", "not replied");
   }
 
   @Test
