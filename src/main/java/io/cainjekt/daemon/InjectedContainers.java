@@ -88,6 +88,11 @@ final class InjectedContainers {
           late);
     }
 
+    /** The same container in another state, everything else kept. */
+    Entry withState(ContainerReport.State newState) {
+      return withState(newState, caHash, distro, filesWritten, runtimes, errors);
+    }
+
     Entry withState(
         ContainerReport.State newState,
         Fingerprint hash,
@@ -192,6 +197,17 @@ final class InjectedContainers {
       }
     }
     return new int[] {all, outdated};
+  }
+
+  /** How many containers are in each state; every state present, at 0 when none is. */
+  Map<ContainerReport.State, Integer> byState() {
+    Map<ContainerReport.State, Integer> counts =
+        new java.util.EnumMap<>(ContainerReport.State.class);
+    for (ContainerReport.State s : ContainerReport.State.values()) {
+      counts.put(s, 0);
+    }
+    entries.values().forEach(e -> counts.merge(e.state(), 1, Integer::sum));
+    return counts;
   }
 
   /** The /containers view; {@code currentHash} gives each bundle's current version. */

@@ -40,6 +40,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -296,14 +297,15 @@ final class InjectionHandlers {
         e ->
             e.withRoot(root)
                 .withState(
-                    report.anyFailed()
-                        ? ContainerReport.State.FAILED
-                        : e.late() ? ContainerReport.State.LATE : ContainerReport.State.INJECTED,
+                    stateAfter(report, e.late()),
                     bundle.bundle().contentHash(),
                     report.distro().orElse("none"),
                     Reports.changedPaths(report),
                     runtimes,
-                    Reports.errors(report)));
+                    Stream.concat(
+                            Reports.errors(report).stream(),
+                            report.drifted().stream().map(d -> "drift: " + d))
+                        .toList()));
     services.metrics().injected(report.distro().orElse("none"));
     services.metrics().distroDetected(report.distro().orElse("none"));
     runtimes.forEach(services.metrics()::runtimeDetected);
@@ -320,6 +322,17 @@ final class InjectionHandlers {
       throw exited(id);
     }
     services.staging().replace(id, Map.of(InjectionReport.OWNERSHIP, intent.toBytes()));
+  }
+
+  /** A container's state after a pipeline run on its root. */
+  private static ContainerReport.State stateAfter(InjectionReport report, boolean late) {
+    if (report.anyFailed()) {
+      return ContainerReport.State.FAILED;
+    }
+    if (!report.drifted().isEmpty()) {
+      return ContainerReport.State.DRIFTED;
+    }
+    return late ? ContainerReport.State.LATE : ContainerReport.State.INJECTED;
   }
 
   private static IOException exited(String id) {
@@ -404,7 +417,7 @@ final class InjectionHandlers {
    * the runtime still reports are kept and their entries rebuilt from our annotation; everything
    * else is an orphan and removed. Running containers with nothing staged go to {@link
    * LateStarters}, which handles those that are opted in after this returns. Containers holding an
-   * outdated bundle are re-injected.
+   * outdated bundle are re-injected, also after this returns.
    */
   void synchronize(SyncSnapshot snapshot) throws IOException {
     Map<String, PodInfo> pods =
@@ -432,12 +445,12 @@ final class InjectionHandlers {
         .addKeyValue("injected", containers.all().size())
         .addKeyValue("late_starters", late)
         .log();
-    for (LoadedBundle b :
+    List<LoadedBundle> current =
         services.bundles().names().stream()
             .flatMap(n -> services.bundles().get(n).stream())
-            .toList()) {
-      rotate(b);
-    }
+            .toList();
+    // after the reply: converging many containers may take longer than the runtime waits for it
+    services.late().executor().execute(() -> current.forEach(this::rotate));
   }
 
   /**
@@ -456,6 +469,12 @@ final class InjectionHandlers {
     }
     List<InjectedContainers.Entry> outdated =
         containers.outdated(bundle.name(), bundle.bundle().contentHash());
+    for (InjectedContainers.Entry e : outdated) {
+      if (e.root().isPresent()) { // a container not started yet only gets new staged files
+        containers.update(e.id(), en -> en.withState(ContainerReport.State.CONVERGING));
+      }
+    }
+    updateGauges();
     int failed = 0;
     for (InjectedContainers.Entry e : outdated) {
       try {
@@ -490,6 +509,7 @@ final class InjectionHandlers {
             .log();
       } catch (Exception ex) {
         failed++;
+        containers.update(e.id(), en -> en.withState(ContainerReport.State.FAILED));
         services.metrics().error(ErrorPhase.STAGING);
         log.atWarn()
             .setMessage("inject: rotation failed")
@@ -518,6 +538,7 @@ final class InjectionHandlers {
     int[] counts =
         containers.counts(name -> services.bundles().get(name).map(b -> b.bundle().contentHash()));
     services.metrics().containers(counts[0], counts[1]);
+    services.metrics().containerStates(containers.byState());
     services.metrics().stagedBytes(services.staging().stagedBytes());
   }
 

@@ -51,7 +51,14 @@ public record ContainerReport(
      * afterwards, in place: it has no {@code /etc/cainjekt} mount and none of the environment
      * variables, which only CreateContainer can give.
      */
-    LATE
+    LATE,
+    /** A bundle change is being applied to the running container; it holds the older version. */
+    CONVERGING,
+    /**
+     * The last convergence found entries of the plugin's that the container had changed or removed:
+     * those of current CAs were restored once, the others left alone ({@code errors} lists each).
+     */
+    DRIFTED
   }
 
   /** Validates and copies. */

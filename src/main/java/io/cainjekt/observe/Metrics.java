@@ -10,6 +10,8 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Every metric of DESIGN section 8 in one registry owned by this instance (no static default
@@ -86,6 +88,11 @@ public final class Metrics {
       gauge(
           "cainjekt_outdated_ca_containers",
           "Running injected containers whose CA bundle is older than the configured one.");
+  private final Gauge containerStates =
+      gauge(
+          "cainjekt_containers",
+          "Containers the plugin is responsible for, by state (the states of /containers).",
+          "state");
   private final Gauge runtimeConnected =
       gauge("cainjekt_runtime_connected", "1 while connected to the runtime's NRI socket.");
   private final Gauge runtimeSynchronized =
@@ -107,6 +114,9 @@ public final class Metrics {
     }
     for (RejectedInput kind : RejectedInput.values()) {
       rejectedInputs.labelValues(kind.label());
+    }
+    for (ContainerReport.State state : ContainerReport.State.values()) {
+      containerStates.labelValues(state.name().toLowerCase(Locale.ROOT)).set(0);
     }
     for (LatencyEvent event : LatencyEvent.values()) {
       latency.labelValues(event.label());
@@ -160,6 +170,12 @@ public final class Metrics {
   public void containers(int injected, int outdated) {
     injectedContainers.set(injected);
     outdatedContainers.set(outdated);
+  }
+
+  /** How many containers are in each state of {@link ContainerReport.State}. */
+  public void containerStates(Map<ContainerReport.State, Integer> counts) {
+    counts.forEach(
+        (state, n) -> containerStates.labelValues(state.name().toLowerCase(Locale.ROOT)).set(n));
   }
 
   /** Runtime connection state: connected at all, and synchronized after (re)connecting. */

@@ -429,6 +429,43 @@ class InjectionHandlersTest {
       assertThat(left.map(root::relativize).map(Path::toString))
           .containsExactlyInAnyOrder("", "etc", "etc/ssl", "etc/ssl/certs");
     }
-    assertThat(h.reports()).singleElement().satisfies(r -> assertThat(r.outdated()).isTrue());
+    assertThat(h.reports())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.outdated()).isTrue();
+              assertThat(r.state()).isEqualTo(ContainerReport.State.FAILED);
+            });
+  }
+
+  @Test
+  void aContainerThatChangedAnAnchorOfOursIsDriftedAfterTheRotationAndCountedSo() throws Exception {
+    Path root = debianRoot();
+    InjectionHandlers h = handlers(FailPolicy.OPEN);
+    bundles.addListener(h::rotate);
+    h.createContainer(pod(OPTED_IN), container(0, List.of()));
+    h.startContainer(pod(OPTED_IN), container(4242, List.of()));
+    assertThat(MetricSamples.gauge(metrics, "cainjekt_containers", "state", "injected"))
+        .isEqualTo(1);
+    Path anchors = root.resolve("usr/local/share/ca-certificates");
+    try (var files = Files.list(anchors)) {
+      Files.write(files.findFirst().orElseThrow(), Pki.bytes("public-root-2.pem"));
+    }
+
+    Files.write(bundleFile, Pki.bytes("corp-ca-2.pem"));
+    assertThat(bundles.reload()).isPositive();
+
+    assertThat(h.reports())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.state()).isEqualTo(ContainerReport.State.DRIFTED);
+              assertThat(r.errors()).singleElement().asString().startsWith("drift: ");
+              assertThat(r.outdated()).isFalse();
+            });
+    assertThat(MetricSamples.gauge(metrics, "cainjekt_containers", "state", "drifted"))
+        .isEqualTo(1);
+    assertThat(MetricSamples.gauge(metrics, "cainjekt_containers", "state", "injected")).isZero();
+    assertThat(MetricSamples.gauge(metrics, "cainjekt_containers", "state", "converging")).isZero();
   }
 }

@@ -3,6 +3,7 @@ package io.cainjekt.daemon;
 
 import io.cainjekt.observe.Metrics;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 
 /** Reads series of a {@link Metrics} registry in tests. */
@@ -22,5 +23,19 @@ final class MetricSamples {
       }
     }
     return 0;
+  }
+
+  /** The value of one gauge series (NaN when absent). */
+  static double gauge(Metrics metrics, String name, String label, String value) {
+    for (MetricSnapshot s : metrics.registry().scrape()) {
+      if (s instanceof GaugeSnapshot g && g.getMetadata().getName().equals(name)) {
+        for (GaugeSnapshot.GaugeDataPointSnapshot d : g.getDataPoints()) {
+          if (value.equals(d.getLabels().get(label))) {
+            return d.getValue();
+          }
+        }
+      }
+    }
+    return Double.NaN;
   }
 }
