@@ -76,6 +76,14 @@ public class HandlerBenchmark {
   @Param({"debian-tls", "alpine-tls", "rhel-tls", "suse-tls", "arch-tls"})
   public String image;
 
+  /**
+   * CAs in the plugin's bundle: 1 is the corp CA fixture alone (the figures of
+   * docs/performance.md); the scaling run passes {@code -p cas=1,10,100,300,1000} ({@link
+   * BenchBundle}).
+   */
+  @Param({"1"})
+  public int cas;
+
   private static final Map<String, String> OPTED_IN = Map.of("cainjekt.io/enabled", "true");
   private static final PodInfo OPTED_IN_POD =
       new PodInfo("pod1", "bench", "uid-1", "default", Map.of(), OPTED_IN, "", 0);
@@ -94,11 +102,12 @@ public class HandlerBenchmark {
 
   @Setup(Level.Trial)
   public void start() throws Exception {
-    lower = BenchRoots.rootfs(Path.of(System.getProperty("user.dir")), image);
+    Path basedir = Path.of(System.getProperty("user.dir"));
+    lower = BenchRoots.rootfs(basedir, image);
     work = Files.createTempDirectory("cainjekt-bench");
     BenchRoots.run("mount", "-t", "tmpfs", "-o", "size=1g", "tmpfs", work.toString());
     Path bundle = work.resolve("ca.pem");
-    Files.write(bundle, BenchRoots.resource("inject/pki/corp-ca.pem"));
+    Files.write(bundle, BenchBundle.of(cas, basedir));
     // the handlers log as the plugin does (an asynchronous appender); lines go to the tmpfs, not
     // through JMH's link to its host process, which made every line a frame written in the call
     log = new FileOutputStream(work.resolve("plugin.log").toFile());

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -58,7 +59,36 @@ public final class TestPki {
   public static Issued rootCa(String cn, Instant notBefore, Instant notAfter) {
     KeyPair keys = keyPair();
     return new Issued(
-        sign(new X500Principal("CN=" + cn), keys, keys, "CN=" + cn, true, notBefore, notAfter),
+        sign(
+            new X500Principal("CN=" + cn),
+            keys,
+            keys,
+            "CN=" + cn,
+            true,
+            new Validity(BigInteger.valueOf(SERIAL.incrementAndGet()), notBefore, notAfter),
+            new SecureRandom()),
+        keys);
+  }
+
+  /**
+   * A self-signed CA that is the same, byte for byte, on every call with the same arguments: its
+   * key pair and signature are drawn from a pseudo-random generator seeded with {@code serial}, so
+   * benchmarks get the same certificates (and subject hashes) in every fork and run.
+   */
+  public static Issued deterministicRootCa(
+      String cn, long serial, Instant notBefore, Instant notAfter) {
+    SecureRandom random = seeded(serial);
+    KeyPair keys = keyPair(random);
+    X500Principal name = new X500Principal("CN=" + cn);
+    return new Issued(
+        sign(
+            name,
+            keys,
+            keys,
+            "CN=" + cn,
+            true,
+            new Validity(BigInteger.valueOf(serial), notBefore, notAfter),
+            random),
         keys);
   }
 
@@ -72,8 +102,11 @@ public final class TestPki {
             keys,
             "CN=" + cn,
             false,
-            now.minus(Duration.ofDays(1)),
-            now.plus(Duration.ofDays(365))),
+            new Validity(
+                BigInteger.valueOf(SERIAL.incrementAndGet()),
+                now.minus(Duration.ofDays(1)),
+                now.plus(Duration.ofDays(365))),
+            new SecureRandom()),
         keys);
   }
 
@@ -84,14 +117,31 @@ public final class TestPki {
   }
 
   static KeyPair keyPair() {
+    return keyPair(new SecureRandom());
+  }
+
+  private static KeyPair keyPair(SecureRandom random) {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec("secp256r1"));
+      generator.initialize(new ECGenParameterSpec("secp256r1"), random);
       return generator.generateKeyPair();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
   }
+
+  /** A pseudo-random generator that yields the same sequence for the same seed. */
+  private static SecureRandom seeded(long seed) {
+    try {
+      SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
+      random.setSeed(seed); // before the first draw: replaces the seed instead of adding to it
+      return random;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private record Validity(BigInteger serial, Instant notBefore, Instant notAfter) {}
 
   private static X509Certificate sign(
       X500Principal issuer,
@@ -99,15 +149,15 @@ public final class TestPki {
       KeyPair subjectKeys,
       String subject,
       boolean ca,
-      Instant notBefore,
-      Instant notAfter) {
+      Validity validity,
+      SecureRandom random) {
     try {
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
               issuer,
-              BigInteger.valueOf(SERIAL.incrementAndGet()),
-              Date.from(notBefore),
-              Date.from(notAfter),
+              validity.serial(),
+              Date.from(validity.notBefore()),
+              Date.from(validity.notAfter()),
               new X500Principal(subject),
               subjectKeys.getPublic());
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
@@ -131,7 +181,9 @@ public final class TestPki {
                 }));
       }
       ContentSigner signer =
-          new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate());
+          new JcaContentSignerBuilder("SHA256withECDSA")
+              .setSecureRandom(random)
+              .build(issuerKeys.getPrivate());
       return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
     } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
       throw new IllegalStateException(e);
