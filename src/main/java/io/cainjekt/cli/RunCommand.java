@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,6 +33,8 @@ import picocli.CommandLine.Option;
     description = "Run the NRI plugin: connect to containerd and inject CAs into opted-in pods.",
     footer = "Every flag can also be set as CAINJEKT_<FLAG_IN_UPPER_SNAKE>; flags win.")
 final class RunCommand implements Callable<Integer> {
+
+  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
   private static final Pattern PLUGIN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
   private static final Pattern PLUGIN_INDEX = Pattern.compile("[0-9]{2}");
@@ -122,6 +126,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Config config = config();
     LogSetup.configure(config.logFormat(), config.logLevel().name());
+    warnWithoutNodeName(config.kubernetes());
     Daemon daemon = new Daemon(config);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -196,6 +201,21 @@ final class RunCommand implements Callable<Integer> {
       node = hostName();
     }
     return new Config.Kubernetes(enabled, Optional.ofNullable(kubeconfig), node);
+  }
+
+  /**
+   * In a pod the host name is the pod's name, so Events would name the plugin pod instead of the
+   * node: the chart sets NODE_NAME from spec.nodeName (docs/configuration.md).
+   */
+  private static void warnWithoutNodeName(Config.Kubernetes k8s) {
+    if (k8s.enabled() && System.getenv().getOrDefault("NODE_NAME", "").isEmpty()) {
+      log.atWarn()
+          .setMessage(
+              "kubernetes: NODE_NAME is not set; Events name this host instead of the node; set it"
+                  + " from the downward API (fieldRef spec.nodeName)")
+          .addKeyValue("host", k8s.nodeName())
+          .log();
+    }
   }
 
   private static String hostName() {

@@ -22,8 +22,8 @@ import java.util.Map;
 public final class Metrics {
 
   /**
-   * Latency buckets in seconds for the NRI handlers: fine-grained around the 50 ms budget of DESIGN
-   * section 1, then up to containerd's 2 s plugin request timeout.
+   * Latency buckets in seconds for the NRI handlers: fine-grained around the StartContainer budget
+   * (p99 at most 40 ms, docs/architecture.md), then up to containerd's 2 s plugin request timeout.
    */
   static final List<Double> LATENCY_BUCKETS_SECONDS =
       List.of(
@@ -73,7 +73,8 @@ public final class Metrics {
   private final Histogram latency =
       Histogram.builder()
           .name("cainjekt_nri_request_duration_seconds")
-          .help("Time spent answering an NRI request, by event (budget 50 ms).")
+          .help(
+              "Time spent answering an NRI request, by event (StartContainer budget: p99 <= 40 ms).")
           .unit(Unit.SECONDS)
           .labelNames("event")
           .classicOnly()
