@@ -24,9 +24,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code cainjekt inject}: runs the injection pipeline offline on a directory that is a container
- * root (DESIGN section 9), writes the OS store changes and the {@code /etc/cainjekt} files into it,
- * and prints what changed. Exit 0 when every processor succeeded, 1 when one failed, 2 on bad
- * usage.
+ * root (docs/architecture.md, "Command line"), writes the OS store changes and the {@code
+ * /etc/cainjekt} files into it, and prints what changed. Exit 0 when every processor succeeded, 1
+ * when one failed, 2 on bad usage.
  */
 @Command(
     name = "inject",

@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code cainjekt inspect}: asks a running plugin's /containers endpoint which containers it
- * injected and prints them as a table or JSON (DESIGN section 9).
+ * injected and prints them as a table or JSON (docs/architecture.md, "Command line").
  */
 @Command(
     name = "inspect",

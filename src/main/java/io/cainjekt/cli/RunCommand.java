@@ -25,7 +25,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code cainjekt run}: the DaemonSet process (DESIGN section 9). */
+/** {@code cainjekt run}: the DaemonSet process (docs/architecture.md, "Command line"). */
 @Command(
     name = "run",
     description = "Run the NRI plugin: connect to containerd and inject CAs into opted-in pods.",
