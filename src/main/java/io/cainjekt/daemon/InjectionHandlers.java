@@ -46,12 +46,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns NRI events into policy decisions and injection work. CreateContainer stages safe defaults
- * and answers the mount, environment and annotation of DESIGN section 4; StartContainer runs the
- * pipeline on the container root and refills the staged files; RemoveContainer releases them;
- * Synchronize rebuilds the view after a restart and hands running containers it never saw to {@link
- * LateStarters}; a bundle change re-injects running containers. Fail-open versus fail-closed is
- * decided here and nowhere else (for late starters: injected in place, or stopped). Thread-safe:
- * work on one container is serialized by a per-container lock.
+ * and answers the mount, environment and annotation of docs/architecture.md, "What a container
+ * sees"; StartContainer runs the pipeline on the container root and refills the staged files;
+ * RemoveContainer releases them; Synchronize rebuilds the view after a restart and hands running
+ * containers it never saw to {@link LateStarters}; a bundle change re-injects running containers.
+ * Fail-open versus fail-closed is decided here and nowhere else (for late starters: injected in
+ * place, or stopped). Thread-safe: work on one container is serialized by a per-container lock.
  */
 final class InjectionHandlers {
 

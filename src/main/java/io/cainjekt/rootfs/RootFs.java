@@ -25,15 +25,15 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The only door into a container root (DESIGN section 6). Container paths are resolved component by
- * component with chroot semantics ({@link PathResolver}); reads are size-capped and open only
- * regular files; writes replace regular files atomically and deletes unlink a file or symlink,
- * neither following a symlink in the final step. The host root itself is trusted (it may be {@code
- * /proc/<pid>/root}); nothing below it is. Thread-safe: the object holds the root path and, if
- * opened {@link #openForInjection for one injection}, what it learned of the paths it resolved; the
- * container is expected to be paused while we work, and every final open, rename or unlink is
- * relative to a directory descriptor reached with {@code O_NOFOLLOW} so a symlink swapped in after
- * resolution fails instead of escaping.
+ * The only door into a container root (docs/architecture.md, "Safety rules"). Container paths are
+ * resolved component by component with chroot semantics ({@link PathResolver}); reads are
+ * size-capped and open only regular files; writes replace regular files atomically and deletes
+ * unlink a file or symlink, neither following a symlink in the final step. The host root itself is
+ * trusted (it may be {@code /proc/<pid>/root}); nothing below it is. Thread-safe: the object holds
+ * the root path and, if opened {@link #openForInjection for one injection}, what it learned of the
+ * paths it resolved; the container is expected to be paused while we work, and every final open,
+ * rename or unlink is relative to a directory descriptor reached with {@code O_NOFOLLOW} so a
+ * symlink swapped in after resolution fails instead of escaping.
  */
 public final class RootFs {
 

@@ -21,7 +21,7 @@ final class Manifests {
   /** The only host paths mounted. */
   static final Set<String> HOST_PATHS = Set.of("/var/run/nri", "/run/cainjekt");
 
-  /** Flags of DESIGN section 9 that {@code cainjekt run} accepts. */
+  /** Flags of docs/architecture.md, "Command line" that {@code cainjekt run} accepts. */
   static final Set<String> RUN_FLAGS =
       Set.of(
           "--nri-socket",
@@ -92,7 +92,8 @@ final class Manifests {
   }
 
   /**
-   * Args are {@code run} followed by DESIGN section 9 flags only, every one in --flag=value form.
+   * Args are {@code run} followed by docs/architecture.md, "Command line" flags only, every one in
+   * --flag=value form.
    */
   static void assertRunArgs(JsonNode container) {
     List<String> args = texts(container.path("args"));

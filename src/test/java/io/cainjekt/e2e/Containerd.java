@@ -129,7 +129,7 @@ public final class Containerd implements AutoCloseable {
 
   /**
    * The container's rootfs as mounted in the host mount namespace: writable even for a read-only
-   * rootfs container (E2E-NOTES.md).
+   * rootfs container (docs/architecture.md, "Runtime facts").
    */
   public Path taskRootfs(String containerId) {
     return stateDir()

@@ -29,10 +29,10 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The OS trust store of every family of the {@link Distro} table (DESIGN section 5): merges the CAs
- * into the bundle files, adds one anchor file per CA, adds OpenSSL hash links, and adds the CAs to
- * the distro's extracted Java keystores. Reads everything first and writes only when every read
- * succeeded. Thread-safe (stateless).
+ * The OS trust store of every family of the {@link Distro} table (docs/architecture.md, "Distro
+ * table"): merges the CAs into the bundle files, adds one anchor file per CA, adds OpenSSL hash
+ * links, and adds the CAs to the distro's extracted Java keystores. Reads everything first and
+ * writes only when every read succeeded. Thread-safe (stateless).
  */
 public final class OsStoreProcessor implements Processor {
 
