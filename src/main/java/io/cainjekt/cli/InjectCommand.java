@@ -79,11 +79,13 @@ final class InjectCommand implements Callable<Integer> {
   public Integer call() {
     PemBundle cas = readCas();
     Map<String, String> containerEnv = parseEnv();
-    RootFs root = openRoot();
-    InjectionReport report =
-        Pipeline.standard().run(InjectionRequest.offline(root, cas, containerEnv, dryRun));
+    InjectionReport report;
+    List<String> staged;
+    try (RootFs root = openRoot()) {
+      report = Pipeline.standard().run(InjectionRequest.offline(root, cas, containerEnv, dryRun));
+      staged = stage(root, report);
+    }
     PrintWriter out = spec.commandLine().getOut();
-    List<String> staged = stage(root, report);
     if (json) {
       out.print(new String(report.files().get(InjectionReport.STATUS), StandardCharsets.UTF_8));
     } else {
