@@ -4,7 +4,6 @@ package io.cainjekt.daemon;
 import io.cainjekt.inject.Staging;
 import io.cainjekt.nri.Backoff;
 import io.cainjekt.nri.ContainerEviction;
-import io.cainjekt.nri.NriHandlers;
 import io.cainjekt.nri.NriState;
 import io.cainjekt.nri.NriStub;
 import io.cainjekt.observe.HealthServer;
@@ -87,7 +86,7 @@ public final class Daemon implements AutoCloseable {
       KubernetesApi k8s = own(KubernetesApi.start(config.kubernetes(), metrics));
       InjectionHandlers handlers = new InjectionHandlers(services(bundles, staging, k8s));
       bundles.addListener(b -> bundleLoaded(b, handlers));
-      nri = own(new NriStub(nriOptions(), nriHandlers(handlers)));
+      nri = own(new NriStub(nriOptions(), handlers));
       nri.addStateListener(this::runtimeState);
       handlers.updateGauges();
       nri.start(); // connects in the background while the HTTP server comes up
@@ -146,15 +145,6 @@ public final class Daemon implements AutoCloseable {
     Config.Nri n = config.nri();
     return new NriStub.Options(
         n.socket(), n.pluginName(), n.pluginIndex(), n.registrationTimeout(), Backoff.DEFAULT);
-  }
-
-  private static NriHandlers nriHandlers(InjectionHandlers h) {
-    return NriHandlers.builder()
-        .synchronize(h::synchronize)
-        .createContainer(h::createContainer)
-        .startContainer(h::startContainer)
-        .removeContainer(h::removeContainer)
-        .build();
   }
 
   private void bundleLoaded(LoadedBundle bundle, InjectionHandlers handlers) {

@@ -15,6 +15,7 @@ import io.cainjekt.nri.Adjustment;
 import io.cainjekt.nri.ContainerInfo;
 import io.cainjekt.nri.ContainerState;
 import io.cainjekt.nri.Mount;
+import io.cainjekt.nri.NriPlugin;
 import io.cainjekt.nri.PodInfo;
 import io.cainjekt.nri.SyncSnapshot;
 import io.cainjekt.observe.ContainerReport;
@@ -53,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * decided here and nowhere else (for late starters: injected in place, or stopped). Thread-safe:
  * work on one container is serialized by a per-container lock.
  */
-final class InjectionHandlers {
+final class InjectionHandlers implements NriPlugin {
 
   private static final Logger log = LoggerFactory.getLogger(InjectionHandlers.class);
 
@@ -141,7 +142,8 @@ final class InjectionHandlers {
   }
 
   /** CreateContainer: decide, stage the defaults, answer the adjustment. */
-  Adjustment createContainer(PodInfo pod, ContainerInfo c) throws InjectionFailedException {
+  @Override
+  public Adjustment createContainer(PodInfo pod, ContainerInfo c) throws InjectionFailedException {
     long start = System.nanoTime();
     Decision decision = decide(pod, c);
     if (!decision.inject()) {
@@ -225,7 +227,8 @@ final class InjectionHandlers {
   }
 
   /** StartContainer: run the pipeline on the container root, refill the staged files. */
-  void startContainer(PodInfo pod, ContainerInfo c) throws InjectionFailedException {
+  @Override
+  public void startContainer(PodInfo pod, ContainerInfo c) throws InjectionFailedException {
     if (containers.get(c.id()).isEmpty()) {
       return;
     }
@@ -379,7 +382,8 @@ final class InjectionHandlers {
   }
 
   /** RemoveContainer: forget the container and release its staged files. */
-  void removeContainer(PodInfo pod, ContainerInfo c) {
+  @Override
+  public void removeContainer(PodInfo pod, ContainerInfo c) {
     lateStarters.removed(c.id());
     if (containers.get(c.id()).isEmpty() && !services.staging().containerIds().contains(c.id())) {
       return;
@@ -419,7 +423,8 @@ final class InjectionHandlers {
    * LateStarters}, which handles those that are opted in after this returns. Containers holding an
    * outdated bundle are re-injected, also after this returns.
    */
-  void synchronize(SyncSnapshot snapshot) throws IOException {
+  @Override
+  public void synchronize(SyncSnapshot snapshot) throws IOException {
     Map<String, PodInfo> pods =
         snapshot.pods().stream().collect(Collectors.toMap(PodInfo::id, p -> p, (a, b) -> a));
     Set<String> live = new HashSet<>();
