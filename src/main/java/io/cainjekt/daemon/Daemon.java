@@ -85,7 +85,7 @@ public final class Daemon implements AutoCloseable {
       Staging staging = own(Staging.open(config.stagingDir()));
       KubernetesApi k8s = own(KubernetesApi.start(config.kubernetes(), metrics));
       InjectionHandlers handlers = new InjectionHandlers(services(bundles, staging, k8s));
-      bundles.addListener(b -> bundleLoaded(b, handlers));
+      bundles.addListener(b -> bundleLoaded(b, handlers.convergence()));
       nri = own(new NriStub(nriOptions(), handlers));
       nri.addStateListener(this::runtimeState);
       handlers.updateGauges();
@@ -147,7 +147,7 @@ public final class Daemon implements AutoCloseable {
         n.socket(), n.pluginName(), n.pluginIndex(), n.registrationTimeout(), Backoff.DEFAULT);
   }
 
-  private void bundleLoaded(LoadedBundle bundle, InjectionHandlers handlers) {
+  private void bundleLoaded(LoadedBundle bundle, Convergence convergence) {
     recordBundle(bundle);
     log.atInfo()
         .setMessage("trust: bundle loaded")
@@ -155,7 +155,7 @@ public final class Daemon implements AutoCloseable {
         .addKeyValue("certificates", bundle.bundle().size())
         .addKeyValue("ca_sha256", bundle.bundle().contentHash().shortHex())
         .log();
-    handlers.rotate(bundle);
+    convergence.rotate(bundle);
   }
 
   private void recordBundle(LoadedBundle b) {

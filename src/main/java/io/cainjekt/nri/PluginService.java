@@ -173,9 +173,6 @@ final class PluginService {
 
   private byte[] createContainer(RequestContext ctx, byte[] payload) throws Exception {
     CreateContainerRequest request = CreateContainerRequest.parseFrom(payload);
-    if (!subscription.contains(Event.CREATE_CONTAINER)) {
-      return EMPTY;
-    }
     Adjustment adjustment =
         plugin.createContainer(
             ProtoRecords.pod(request.getPod()), ProtoRecords.container(request.getContainer()));
