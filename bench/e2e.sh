@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Runs one end-to-end benchmark (or all) against a private containerd with NRI and the packaged
-# plugin, as root, then regenerates docs/performance-e2e.md from target/bench/*.json.
+# plugin, as root, then summarises target/bench/*.json into target/bench/report.md.
 #
 # usage: bench/e2e.sh FIGURE [MAVEN_ARGS...]
 #   start-latency  CRI Create/StartContainer, opted-in vs plain, interleaved  (StartLatencyBench)

@@ -5,7 +5,7 @@
 # limit (-XX:MaxRAM=256m), RUNS times each, interleaved, against a private containerd with NRI.
 # "ready" is spawn to the "nri: synchronized" log line; RSS is VmRSS 6 s later (no containers).
 # Needs root and a packaged jar (./mvnw -DskipTests package). Prints one line per run and a summary;
-# writes target/startup-image.json.
+# writes target/bench/startup-image.json (summarised by bench/report.sh).
 #
 # usage: bench/startup-image.sh [RUNS]   (default 5)
 set -euo pipefail
@@ -52,13 +52,19 @@ printf '%s\n' "${results[@]}"
 printf '%s\n' "${results[@]}" | python3 -c '
 import json, statistics, sys, datetime, os
 rows = [l.split() for l in sys.stdin if l.strip()]
-out = {"benchmark": "startup-image", "date": datetime.datetime.now(datetime.timezone.utc).isoformat(),
-       "nproc": os.cpu_count(), "runs": len(rows) // 2}
+figures = {"runs": len(rows) // 2}
 for label in ("aot", "no-aot"):
     ready = [int(r[1].split("=")[1]) for r in rows if r[0] == label]
     rss = [int(r[2].split("=")[1]) / 1024 for r in rows if r[0] == label]
-    out[label] = {"ready_ms_median": statistics.median(ready), "ready_ms_max": max(ready),
-                  "rss_mib_median": round(statistics.median(rss), 1), "rss_mib_max": round(max(rss), 1)}
-    print(label, out[label])
-json.dump(out, open("target/startup-image.json", "w"), indent=1)
+    key = label.replace("-", "_")
+    figures[key] = {"ready_ms_median": statistics.median(ready), "ready_ms_max": max(ready),
+                    "rss_mib_median": round(statistics.median(rss), 1), "rss_mib_max": round(max(rss), 1)}
+    print(label, figures[key])
+out = {"benchmark": "startup-image",
+       "what": "start to ready and idle RSS on the image runtime, with and without its AOT cache",
+       "date": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+       "machine": {"nproc": os.cpu_count(), "cpu": "", "memory_mib": "", "kernel": os.uname().release,
+                   "jdk": "jlink runtime", "containerd": "", "note": ""},
+       "figures": figures}
+json.dump(out, open("target/bench/startup-image.json", "w"), indent=1)
 '

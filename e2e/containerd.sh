@@ -10,6 +10,9 @@
 # run at the same time in different DIRs. Use one version per DIR: start refuses a DIR whose
 # daemon runs the other version.
 #
+# NRI_DISABLE=true writes the config with NRI disabled (`disable = true`), as on a node where
+# nobody enabled it: no NRI socket (ReadinessCausesIT). The next start without it enables NRI again.
+#
 # usage: [CONTAINERD_VERSION=1.7|2.1] e2e/containerd.sh start|stop|restart|status|paths|version DIR
 #        e2e/containerd.sh import DIR OCI_TAR [--pin]
 #   start    write DIR/config.toml, start containerd detached, wait until CRI answers
@@ -157,7 +160,7 @@ EOF
 nri_config() {
   cat <<EOF
 [plugins."io.containerd.nri.v1.nri"]
-  disable = false
+  disable = ${NRI_DISABLE:-false}
   disable_connections = false
   socket_path = "$NRI_SOCKET"
   plugin_path = "$dir/nri/plugins"

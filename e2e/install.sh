@@ -6,11 +6,14 @@
 # e2e/oci-pack.sh and the tiny test images need (jq, busybox-static, gcc for the pause binary).
 # Also containerd 2.1.9 from forky, NOT installed: a forky source pinned at priority 1 (never a
 # candidate for anything installed), `apt-get download` and `dpkg -x` into $CONTAINERD21_DIR
-# (e2e/containerd.sh uses it with CONTAINERD_VERSION=2.1). Fast no-op when everything is there.
+# (e2e/containerd.sh uses it with CONTAINERD_VERSION=2.1). promtool, for the alert unit tests
+# (PrometheusRulesIT), the same way: Debian's `prometheus` package downloaded and unpacked into
+# $PROMETHEUS_DIR, never installed. Fast no-op when everything is there.
 set -euo pipefail
 
 CONTAINERD21_VERSION=2.1.9
 CONTAINERD21_DIR=/var/cache/cainjekt-e2e/containerd-$CONTAINERD21_VERSION
+PROMETHEUS_DIR=/var/cache/cainjekt-e2e/prometheus
 
 # true when the unpacked containerd 2.1 is complete and reports the expected version
 have_containerd21() {
@@ -34,11 +37,14 @@ command -v gcc >/dev/null || need+=(gcc libc6-dev)
 command -v mount >/dev/null || need+=(mount)
 want21=0
 have_containerd21 || want21=1
-((${#need[@]} == 0 && want21 == 0)) && exit 0
+wantprom=0
+[[ -x $PROMETHEUS_DIR/usr/bin/promtool ]] || wantprom=1
+((${#need[@]} == 0 && want21 == 0 && wantprom == 0)) && exit 0
 
 if [[ $(id -u) -ne 0 ]]; then
   missing=("${need[@]}")
   ((want21)) && missing+=("containerd $CONTAINERD21_VERSION in $CONTAINERD21_DIR")
+  ((wantprom)) && missing+=("promtool in $PROMETHEUS_DIR")
   echo "e2e/install.sh: missing ${missing[*]}; run as root (apt-get) or install them" >&2
   exit 1
 fi
@@ -63,20 +69,31 @@ if ((${#need[@]})); then
   containerd --version
 fi
 
+# downloads Debian package $1 (name or name=version) and unpacks it into directory $2
+unpack() {
+  local tmp
+  tmp=$(mktemp -d)
+  chown _apt "$tmp" 2>/dev/null || true # apt downloads as _apt
+  (cd "$tmp" && apt-get download -qq "$1" >/dev/null)
+  rm -rf "$2.tmp"
+  mkdir -p "$2.tmp"
+  dpkg -x "$tmp"/*.deb "$2.tmp"
+  rm -rf "$2" "$tmp"
+  mv "$2.tmp" "$2"
+}
+
 if ((want21)); then
   ver=$(apt-cache madison containerd | awk -F' *\\| *' '$3 ~ /forky/ { print $2; exit }')
   [[ $ver == "$CONTAINERD21_VERSION"* ]] \
     || { echo "e2e/install.sh: forky has containerd '${ver:-none}', want $CONTAINERD21_VERSION" >&2; exit 1; }
-  tmp=$(mktemp -d)
-  chown _apt "$tmp" 2>/dev/null || true # apt downloads as _apt
-  trap 'rm -rf "$tmp"' EXIT
-  (cd "$tmp" && apt-get download -qq "containerd=$ver" >/dev/null)
-  rm -rf "$CONTAINERD21_DIR.tmp"
-  mkdir -p "$CONTAINERD21_DIR.tmp"
-  dpkg -x "$tmp"/containerd_*.deb "$CONTAINERD21_DIR.tmp"
-  rm -rf "$CONTAINERD21_DIR"
-  mv "$CONTAINERD21_DIR.tmp" "$CONTAINERD21_DIR"
+  unpack "containerd=$ver" "$CONTAINERD21_DIR"
   have_containerd21 \
     || { echo "e2e/install.sh: $CONTAINERD21_DIR/usr/bin/containerd is not $CONTAINERD21_VERSION" >&2; exit 1; }
   "$CONTAINERD21_DIR/usr/bin/containerd" --version
+fi
+
+if ((wantprom)); then
+  # the distribution's own candidate (bookworm: 2.42); only bin/promtool is used
+  unpack prometheus "$PROMETHEUS_DIR"
+  "$PROMETHEUS_DIR/usr/bin/promtool" --version | head -n 1
 fi

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 # Sourced by the variant scripts: each turns a copy of the debian-tls rootfs into another
-# family's trust-store layout (DESIGN section 5) and points every client at that family's paths,
+# family's trust-store layout (docs/architecture.md, "Distro table") and points every client at that family's paths,
 # so a test on the variant fails when the family's own files are not rewritten.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

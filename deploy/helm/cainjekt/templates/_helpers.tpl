@@ -51,6 +51,21 @@ app.kubernetes.io/part-of: cainjekt
 {{- else if $b.pem }}
 {{- printf "%s-ca-%s" (include "cainjekt.fullname" .root) $b.name | trunc 63 | trimSuffix "-" }}
 {{- else }}
-{{- fail (printf "bundles[%s]: set existingConfigMap or pem" $b.name) }}
+{{- fail (printf "bundles[%s]: no CA certificates: set pem to your CA certificates (e.g. --set bundles[0].name=default --set-file bundles[0].pem=ca.pem) or existingConfigMap to a ConfigMap holding them" $b.name) }}
+{{- end }}
+{{- end }}
+
+{{/* --plugin-index: two digits; a number 0-99 (YAML reads 05 as 5) is zero-padded. */}}
+{{- define "cainjekt.pluginIndex" -}}
+{{- $i := .Values.plugin.index }}
+{{- if kindIs "string" $i }}
+{{- if not (regexMatch "^[0-9]{2}$" $i) }}
+{{- fail (printf "plugin.index must be two digits (00 to 99), not %q" $i) }}
+{{- end }}
+{{- $i }}
+{{- else if and (ge (int64 $i) 0) (le (int64 $i) 99) (eq (float64 (int64 $i)) (float64 $i)) }}
+{{- printf "%02d" (int64 $i) }}
+{{- else }}
+{{- fail (printf "plugin.index must be two digits (00 to 99), not %v" $i) }}
 {{- end }}
 {{- end }}

@@ -8,7 +8,9 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** Enforces the package table of STYLE.md: dependencies only point down (DESIGN section 2). */
+/**
+ * Enforces the package table: dependencies only point down (docs/architecture.md, "Components").
+ */
 class ArchitectureTest {
 
   private static final JavaClasses CLASSES =

@@ -9,7 +9,8 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Environment form of every flag: {@code --nri-socket} is also {@code CAINJEKT_NRI_SOCKET}. A flag
- * on the command line wins; without either the option's own default applies.
+ * on the command line wins; without either the option's own default applies. {@code --help} and
+ * {@code --version} have no environment form.
  */
 final class EnvDefaults implements CommandLine.IDefaultValueProvider {
 
@@ -27,7 +28,10 @@ final class EnvDefaults implements CommandLine.IDefaultValueProvider {
 
   @Override
   public String defaultValue(ArgSpec argSpec) {
-    if (argSpec instanceof OptionSpec option && option.longestName().startsWith("--")) {
+    if (argSpec instanceof OptionSpec option
+        && option.longestName().startsWith("--")
+        && !option.usageHelp()
+        && !option.versionHelp()) {
       String value = env.get(variable(option.longestName()));
       if (value != null && !value.isEmpty()) {
         return value;

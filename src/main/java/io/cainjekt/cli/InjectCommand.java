@@ -24,9 +24,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code cainjekt inject}: runs the injection pipeline offline on a directory that is a container
- * root (DESIGN section 9), writes the OS store changes and the {@code /etc/cainjekt} files into it,
- * and prints what changed. Exit 0 when every processor succeeded, 1 when one failed, 2 on bad
- * usage.
+ * root (docs/architecture.md, "Command line"), writes the OS store changes and the {@code
+ * /etc/cainjekt} files into it, and prints what changed. Exit 0 when every processor succeeded, 1
+ * when one failed, 2 on bad usage.
  */
 @Command(
     name = "inject",
@@ -43,40 +43,49 @@ final class InjectCommand implements Callable<Integer> {
   @Option(
       names = "--rootfs",
       paramLabel = "DIR",
-      description = "The container root directory (env CAINJEKT_ROOTFS).")
+      description = "The container root directory (required; env CAINJEKT_ROOTFS)")
   private Path rootfs;
 
   @Option(
       names = "--ca-bundle",
       paramLabel = "PATH",
-      description = "PEM file with the CAs to inject (env CAINJEKT_CA_BUNDLE).")
+      description = "PEM file with the CAs to inject (required; env CAINJEKT_CA_BUNDLE)")
   private Path caBundle;
 
   @Option(
       names = "--env",
       paramLabel = "KEY=VALUE",
-      description = "The container's environment (JAVA_HOME, PATH); repeatable.")
+      description =
+          "A variable of the container's environment, such as JAVA_HOME or PATH; repeatable"
+              + " (default: none; env CAINJEKT_ENV, one pair)")
   private List<String> env = new ArrayList<>();
 
   @Option(
       names = "--dry-run",
-      description = "Compute and print the changes, write nothing (env CAINJEKT_DRY_RUN).")
+      defaultValue = "false",
+      description =
+          "Compute and print the changes, write nothing (default: ${DEFAULT-VALUE};"
+              + " env CAINJEKT_DRY_RUN)")
   private boolean dryRun;
 
   @Option(
       names = "--json",
-      description = "Print status.json instead of a table (env CAINJEKT_JSON).")
+      defaultValue = "false",
+      description =
+          "Print status.json instead of a table (default: ${DEFAULT-VALUE}; env CAINJEKT_JSON)")
   private boolean json;
 
   @Override
   public Integer call() {
     PemBundle cas = readCas();
     Map<String, String> containerEnv = parseEnv();
-    RootFs root = openRoot();
-    InjectionReport report =
-        Pipeline.standard().run(InjectionRequest.offline(root, cas, containerEnv, dryRun));
+    InjectionReport report;
+    List<String> staged;
+    try (RootFs root = openRoot()) {
+      report = Pipeline.standard().run(InjectionRequest.offline(root, cas, containerEnv, dryRun));
+      staged = stage(root, report);
+    }
     PrintWriter out = spec.commandLine().getOut();
-    List<String> staged = stage(root, report);
     if (json) {
       out.print(new String(report.files().get(InjectionReport.STATUS), StandardCharsets.UTF_8));
     } else {

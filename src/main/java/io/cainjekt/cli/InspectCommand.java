@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code cainjekt inspect}: asks a running plugin's /containers endpoint which containers it
- * injected and prints them as a table or JSON (DESIGN section 9).
+ * injected and prints them as a table or JSON (docs/architecture.md, "Command line").
  */
 @Command(
     name = "inspect",
@@ -39,11 +39,18 @@ final class InspectCommand implements Callable<Integer> {
   @Option(
       names = "--http-address",
       paramLabel = "HOST:PORT",
-      defaultValue = "${env:CAINJEKT_HTTP_ADDRESS:-" + HttpAddress.DEFAULT + "}",
-      description = "Address of the plugin's HTTP endpoint (default: ${DEFAULT-VALUE}).")
+      defaultValue = HttpAddress.DEFAULT,
+      description =
+          "Address of the plugin's HTTP endpoint (default: ${DEFAULT-VALUE};"
+              + " env CAINJEKT_HTTP_ADDRESS)")
   private String httpAddress;
 
-  @Option(names = "--json", description = "Print the JSON document instead of a table.")
+  @Option(
+      names = "--json",
+      defaultValue = "false",
+      description =
+          "Print the JSON document instead of a table (default: ${DEFAULT-VALUE};"
+              + " env CAINJEKT_JSON)")
   private boolean json;
 
   @Parameters(

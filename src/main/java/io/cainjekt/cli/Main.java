@@ -4,7 +4,10 @@ package io.cainjekt.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code cainjekt} command: dispatches to the subcommands of DESIGN section 9. */
+/**
+ * The {@code cainjekt} command: dispatches to the subcommands of docs/architecture.md, "Command
+ * line".
+ */
 @Command(
     name = "cainjekt",
     mixinStandardHelpOptions = true,

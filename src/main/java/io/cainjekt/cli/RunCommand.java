@@ -21,16 +21,20 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code cainjekt run}: the DaemonSet process (DESIGN section 9). */
+/** {@code cainjekt run}: the DaemonSet process (docs/architecture.md, "Command line"). */
 @Command(
     name = "run",
     description = "Run the NRI plugin: connect to containerd and inject CAs into opted-in pods.",
     footer = "Every flag can also be set as CAINJEKT_<FLAG_IN_UPPER_SNAKE>; flags win.")
 final class RunCommand implements Callable<Integer> {
+
+  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
   private static final Pattern PLUGIN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
   private static final Pattern PLUGIN_INDEX = Pattern.compile("[0-9]{2}");
@@ -39,20 +43,40 @@ final class RunCommand implements Callable<Integer> {
 
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--nri-socket", paramLabel = "PATH", defaultValue = "/var/run/nri/nri.sock")
+  @Option(
+      names = "--nri-socket",
+      paramLabel = "PATH",
+      defaultValue = "/var/run/nri/nri.sock",
+      description =
+          "The container runtime's NRI socket (default: ${DEFAULT-VALUE};"
+              + " env CAINJEKT_NRI_SOCKET)")
   private Path nriSocket;
 
-  @Option(names = "--plugin-name", paramLabel = "NAME", defaultValue = "cainjekt")
+  @Option(
+      names = "--plugin-name",
+      paramLabel = "NAME",
+      defaultValue = "cainjekt",
+      description =
+          "Name the plugin registers under with NRI (default: ${DEFAULT-VALUE};"
+              + " env CAINJEKT_PLUGIN_NAME)")
   private String pluginName;
 
-  @Option(names = "--plugin-index", paramLabel = "NN", defaultValue = "10")
+  @Option(
+      names = "--plugin-index",
+      paramLabel = "NN",
+      defaultValue = "10",
+      description =
+          "Two-digit NRI plugin index; lower indexes see each event first"
+              + " (default: ${DEFAULT-VALUE}; env CAINJEKT_PLUGIN_INDEX)")
   private String pluginIndex;
 
   @Option(
       names = "--ca-bundle",
       paramLabel = "[NAME=]PATH",
       split = ",",
-      description = "CA file or directory; repeatable (env: comma-separated); first is default")
+      description =
+          "CA file or directory, optionally named; repeatable, the first is the default bundle"
+              + " (required; env CAINJEKT_CA_BUNDLE, comma-separated)")
   private List<String> caBundles = new ArrayList<>();
 
   @Option(
@@ -61,7 +85,7 @@ final class RunCommand implements Callable<Integer> {
       defaultValue = "" + BundleLimits.DEFAULT_MAX_CERTIFICATES,
       description =
           "Refuse a CA bundle holding more distinct certificates; the last good one stays"
-              + " (default: ${DEFAULT-VALUE})")
+              + " (default: ${DEFAULT-VALUE}; env CAINJEKT_MAX_BUNDLE_CERTIFICATES)")
   private int maxBundleCertificates;
 
   @Option(
@@ -70,23 +94,44 @@ final class RunCommand implements Callable<Integer> {
       defaultValue = "" + BundleLimits.DEFAULT_MAX_BYTES,
       description =
           "Refuse a CA bundle whose files hold more bytes together, checked before reading them"
-              + " (default: ${DEFAULT-VALUE})")
+              + " (default: ${DEFAULT-VALUE}; env CAINJEKT_MAX_BUNDLE_BYTES)")
   private long maxBundleBytes;
 
-  @Option(names = "--staging-dir", paramLabel = "DIR", defaultValue = "/run/cainjekt")
+  @Option(
+      names = "--staging-dir",
+      paramLabel = "DIR",
+      defaultValue = "/run/cainjekt",
+      description =
+          "Host directory, best a tmpfs, for the files mounted at /etc/cainjekt"
+              + " (default: ${DEFAULT-VALUE}; env CAINJEKT_STAGING_DIR)")
   private Path stagingDir;
 
-  @Option(names = "--http-address", paramLabel = "HOST:PORT", defaultValue = ":9443")
+  @Option(
+      names = "--http-address",
+      paramLabel = "HOST:PORT",
+      defaultValue = ":9443",
+      description =
+          "Address of /metrics, /healthz, /readyz and /containers; no host means every address"
+              + " (default: ${DEFAULT-VALUE}; env CAINJEKT_HTTP_ADDRESS)")
   private String httpAddress;
 
-  @Option(names = "--annotation-prefix", paramLabel = "PREFIX", defaultValue = "cainjekt.io")
+  @Option(
+      names = "--annotation-prefix",
+      paramLabel = "PREFIX",
+      defaultValue = "cainjekt.io",
+      description =
+          "Prefix of the opt-in annotation and label keys, as in PREFIX/enabled"
+              + " (default: ${DEFAULT-VALUE}; env CAINJEKT_ANNOTATION_PREFIX)")
   private String annotationPrefix;
 
   @Option(
       names = "--fail-policy",
       paramLabel = "open|closed",
       defaultValue = "open",
-      converter = EnumConverter.FailPolicyConverter.class)
+      converter = EnumConverter.FailPolicyConverter.class,
+      description =
+          "On an injection error, open starts the container without its CAs, closed stops it"
+              + " (default: ${DEFAULT-VALUE}; env CAINJEKT_FAIL_POLICY)")
   private FailPolicy failPolicy;
 
   @Option(
@@ -95,33 +140,42 @@ final class RunCommand implements Callable<Integer> {
       defaultValue = "auto",
       description =
           "Kubernetes API for namespace labels and Events; auto = on inside a pod or with"
-              + " --kubeconfig")
+              + " --kubeconfig (default: ${DEFAULT-VALUE}; env CAINJEKT_KUBERNETES)")
   private String kubernetes;
 
   @Option(
       names = "--kubeconfig",
       paramLabel = "PATH",
-      description = "kubeconfig file for the Kubernetes API (default: in-cluster service account)")
+      description =
+          "kubeconfig file for the Kubernetes API (default: in-cluster service account;"
+              + " env CAINJEKT_KUBECONFIG)")
   private Path kubeconfig;
 
   @Option(
       names = "--log-format",
       paramLabel = "text|json",
       defaultValue = "text",
-      converter = EnumConverter.LogFormatConverter.class)
+      converter = EnumConverter.LogFormatConverter.class,
+      description =
+          "Log lines as text or as one JSON object each (default: ${DEFAULT-VALUE};"
+              + " env CAINJEKT_LOG_FORMAT)")
   private LogFormat logFormat;
 
   @Option(
       names = "--log-level",
       paramLabel = "LEVEL",
       defaultValue = "info",
-      converter = EnumConverter.LogLevelConverter.class)
+      converter = EnumConverter.LogLevelConverter.class,
+      description =
+          "Lowest level logged: trace, debug, info, warn or error (default: ${DEFAULT-VALUE};"
+              + " env CAINJEKT_LOG_LEVEL)")
   private LogLevel logLevel;
 
   @Override
   public Integer call() throws InterruptedException {
     Config config = config();
     LogSetup.configure(config.logFormat(), config.logLevel().name());
+    warnWithoutNodeName(config.kubernetes());
     Daemon daemon = new Daemon(config);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -196,6 +250,21 @@ final class RunCommand implements Callable<Integer> {
       node = hostName();
     }
     return new Config.Kubernetes(enabled, Optional.ofNullable(kubeconfig), node);
+  }
+
+  /**
+   * In a pod the host name is the pod's name, so Events would name the plugin pod instead of the
+   * node: the chart sets NODE_NAME from spec.nodeName (docs/configuration.md).
+   */
+  private static void warnWithoutNodeName(Config.Kubernetes k8s) {
+    if (k8s.enabled() && System.getenv().getOrDefault("NODE_NAME", "").isEmpty()) {
+      log.atWarn()
+          .setMessage(
+              "kubernetes: NODE_NAME is not set; Events name this host instead of the node; set it"
+                  + " from the downward API (fieldRef spec.nodeName)")
+          .addKeyValue("host", k8s.nodeName())
+          .log();
+    }
   }
 
   private static String hostName() {

@@ -11,8 +11,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The validated configuration of {@code cainjekt run} (DESIGN section 9). Built by the command line
- * from flags and {@code CAINJEKT_*} environment; nothing below reads either.
+ * The validated configuration of {@code cainjekt run} (docs/architecture.md, "Command line"). Built
+ * by the command line from flags and {@code CAINJEKT_*} environment; nothing below reads either.
  *
  * @param nri how to reach the runtime
  * @param caBundles CA bundles; the first is the default

@@ -18,10 +18,11 @@ import java.util.stream.Stream;
  * <p>The preferred door is the runtime's own mount of the rootfs in the host mount namespace,
  * {@code <containerd state>/io.containerd.runtime.v2.task/<namespace>/<id>/rootfs}, reached through
  * {@code /proc/1/root} (the DaemonSet runs with hostPID). That mount is writable even when the
- * container's view is read-only (E2E-NOTES.md), and it carries none of the container's volume
- * mounts, so a write there can never land in a volume or a host path mounted into the container. It
- * is found by scanning pid 1's mountinfo, so no state directory needs configuring. When it is not
- * there (another runtime, kata), {@code /proc/<pid>/root} is the fallback. Thread-safe.
+ * container's view is read-only (docs/architecture.md, "Runtime facts"), and it carries none of the
+ * container's volume mounts, so a write there can never land in a volume or a host path mounted
+ * into the container. It is found by scanning pid 1's mountinfo, so no state directory needs
+ * configuring. When it is not there (another runtime, kata), {@code /proc/<pid>/root} is the
+ * fallback. Thread-safe.
  *
  * <p>The host's mountinfo lists every mount of the node, and the kernel writes it out anew for each
  * read: with 300 overlay mounts a read costs about 2 ms. So the directory of the first task root

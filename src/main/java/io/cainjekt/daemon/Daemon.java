@@ -3,6 +3,7 @@ package io.cainjekt.daemon;
 
 import io.cainjekt.inject.Staging;
 import io.cainjekt.nri.Backoff;
+import io.cainjekt.nri.ConnectionProblem;
 import io.cainjekt.nri.ContainerEviction;
 import io.cainjekt.nri.NriState;
 import io.cainjekt.nri.NriStub;
@@ -163,8 +164,14 @@ public final class Daemon implements AutoCloseable {
         b.name(), b.bundle().size(), b.bundle().earliestExpiry().orElse(Instant.EPOCH));
   }
 
+  /** Readiness names the stub's current problem (docs/troubleshooting.md quotes the phrases). */
   private void runtimeState(NriState state) {
-    connected.set(state != NriState.DISCONNECTED, "not connected to the runtime");
+    NriStub stub = nri;
+    String why =
+        stub == null
+            ? "not connected to the runtime"
+            : stub.problem().map(ConnectionProblem::reason).orElse("not connected to the runtime");
+    connected.set(state != NriState.DISCONNECTED, why);
     synced.set(state == NriState.SYNCHRONIZED, "not synchronized with the runtime");
     metrics.runtimeState(state != NriState.DISCONNECTED, state == NriState.SYNCHRONIZED);
     if (state == NriState.CONNECTED) {

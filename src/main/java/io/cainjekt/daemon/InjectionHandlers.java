@@ -41,13 +41,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns NRI events into policy decisions and injection work. CreateContainer stages safe defaults
- * and answers the mount, environment and annotation of DESIGN section 4; StartContainer runs the
- * pipeline on the container root and refills the staged files; RemoveContainer releases them;
- * Synchronize rebuilds the view after a restart and hands running containers it never saw to {@link
- * LateStarters}; {@link Convergence} runs the pipeline on container roots and re-injects running
- * containers when a bundle changes. Fail-open versus fail-closed is decided here and nowhere else
- * (for late starters: injected in place, or stopped). Thread-safe: work on one container is
- * serialized by a per-container lock.
+ * Turns NRI events into policy decisions and injection work. CreateContainer stages safe defaults
+ * and answers the mount, environment and annotation of docs/architecture.md, "What a container
+ * sees"; StartContainer runs the pipeline on the container root and refills the staged files;
+ * RemoveContainer releases them; Synchronize rebuilds the view after a restart and hands running
+ * containers it never saw to {@link LateStarters}; {@link Convergence} runs the pipeline on
+ * container roots and re-injects running containers when a bundle changes. Fail-open versus
+ * fail-closed is decided here and nowhere else (for late starters: injected in place, or stopped).
+ * Thread-safe: work on one container is serialized by a per-container lock.
  */
 final class InjectionHandlers implements NriPlugin {
 

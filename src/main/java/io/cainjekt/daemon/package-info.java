@@ -2,6 +2,6 @@
 /**
  * Composition root: validated configuration records, component lifecycle, and the handlers that
  * turn NRI events into policy decisions and injection work. Fail-open versus fail-closed is decided
- * here only (DESIGN section 6).
+ * here only (docs/architecture.md, "Safety rules").
  */
 package io.cainjekt.daemon;

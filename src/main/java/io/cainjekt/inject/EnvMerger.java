@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Merges the injection's environment into a container's own (DESIGN section 4). Pure, immutable and
- * thread-safe.
+ * Merges the injection's environment into a container's own (docs/architecture.md, "What a
+ * container sees"). Pure, immutable and thread-safe.
  *
  * <p>Rules: a variable the container already sets is never overwritten, even when its value is
  * empty. The one exception is {@code JAVA_TOOL_OPTIONS}: our options are appended after a space,
@@ -47,7 +47,10 @@ public final class EnvMerger {
     }
   }
 
-  /** The table of DESIGN section 4, for the directory mounted at {@link #MOUNT_PATH}. */
+  /**
+   * The table of docs/architecture.md, "What a container sees", for the directory mounted at {@link
+   * #MOUNT_PATH}.
+   */
   public static List<EnvVar> defaultVariables() {
     String bundle = MOUNT_PATH + "/" + Staging.CA_BUNDLE;
     return List.of(

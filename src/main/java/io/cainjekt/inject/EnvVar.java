@@ -4,7 +4,8 @@ package io.cainjekt.inject;
 import java.util.Objects;
 
 /**
- * One environment variable the injection wants a container to have (DESIGN section 4).
+ * One environment variable the injection wants a container to have (docs/architecture.md, "What a
+ * container sees").
  *
  * @param name variable name; non-empty, no {@code '='}, no NUL
  * @param value value; no NUL

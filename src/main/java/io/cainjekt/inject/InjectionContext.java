@@ -30,8 +30,8 @@ import java.util.TreeSet;
 public final class InjectionContext {
 
   /**
-   * Read cap for trust bundles and keystores in a root. DESIGN section 6 says 16 MiB; measured, a
-   * 16 MiB bundle costs seconds of parsing and over 150 MiB of heap, far past the runtime's 2 s
+   * Read cap for trust bundles and keystores in a root (docs/architecture.md, "Safety rules"). A 16
+   * MiB bundle costs seconds of parsing and over 150 MiB of heap, far past the runtime's 2 s
    * request timeout. 2 MiB is about ten times the largest distribution bundle (Debian's is 220 KB,
    * 146 certificates) and parses well inside the budget (docs/performance.md).
    */

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 /**
  * The fields of {@code /etc/os-release} we use (os-release(5)). Parsing never fails: garbage lines,
  * invalid UTF-8 and unknown keys are ignored, so a hostile file yields at worst an empty record.
- * The caller caps the size (DESIGN section 6: 64 KiB).
+ * The caller caps the size (docs/architecture.md, "Safety rules": 64 KiB).
  *
  * @param id lowercase {@code ID}, "" when absent
  * @param idLike lowercase {@code ID_LIKE} entries, in order
@@ -26,7 +26,7 @@ public record OsRelease(String id, List<String> idLike, String versionId, String
   /** Where os-release(5) says to look, in order. */
   public static final List<String> PATHS = List.of("/etc/os-release", "/usr/lib/os-release");
 
-  /** Read cap for the file (DESIGN section 6). */
+  /** Read cap for the file (docs/architecture.md, "Safety rules"). */
   public static final long MAX_BYTES = 64 << 10;
 
   private static final Pattern LINE = Pattern.compile("([A-Za-z0-9_]+)=(.*)");

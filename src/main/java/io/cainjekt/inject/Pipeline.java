@@ -23,10 +23,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the processors over one container root and assembles the files staged at {@code
- * /etc/cainjekt} (DESIGN sections 4-5). Never throws for a bad image: each processor's exception
- * becomes a {@link Outcome.Failed} naming the processor and container path, and the remaining
- * processors still run. Never writes the staged files itself; the caller stores {@link
- * InjectionReport#files()}. Thread-safe: each run has its own {@link InjectionContext}.
+ * /etc/cainjekt} (docs/architecture.md, "What a container sees" and "Distro table"). Never throws
+ * for a bad image: each processor's exception becomes a {@link Outcome.Failed} naming the processor
+ * and container path, and the remaining processors still run. Never writes the staged files itself;
+ * the caller stores {@link InjectionReport#files()}. Thread-safe: each run has its own {@link
+ * InjectionContext}.
  */
 public final class Pipeline {
 

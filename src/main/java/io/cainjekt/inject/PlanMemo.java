@@ -3,6 +3,7 @@ package io.cainjekt.inject;
 
 import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.rootfs.RootChange;
+import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.trust.Fingerprint;
 import io.cainjekt.trust.WeightedLru;
 import java.io.IOException;
@@ -102,9 +103,20 @@ public final class PlanMemo {
    *
    * @param imageLayers the root's read-only image layers with an empty writable layer above them;
    *     empty to run the pipeline without remembering
+   *     <p>The run is the injection: when it returns, the request's root is {@linkplain
+   *     RootFs#close closed} (its kept directory descriptors released).
    * @throws IOException if {@code publisher} failed (the root has been injected all the same)
    */
   public Run run(InjectionRequest request, Optional<String> imageLayers, Publisher publisher)
+      throws IOException {
+    try {
+      return runIn(request, imageLayers, publisher);
+    } finally {
+      request.root().close();
+    }
+  }
+
+  private Run runIn(InjectionRequest request, Optional<String> imageLayers, Publisher publisher)
       throws IOException {
     if (imageLayers.isEmpty() || request.dryRun()) {
       return published(new Run(pipeline.run(request), false), publisher);

@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The "safe defaults" staged at CreateContainer (DESIGN section 4): every file an injected
- * environment variable names exists before StartContainer fills it precisely, so a failed or
- * skipped StartContainer never leaves a variable pointing at nothing.
+ * The "safe defaults" staged at CreateContainer (docs/architecture.md, "What a container sees"):
+ * every file an injected environment variable names exists before StartContainer fills it
+ * precisely, so a failed or skipped StartContainer never leaves a variable pointing at nothing.
  *
  * <ul>
  *   <li>{@code ca-bundle.pem}: the node's default public roots, then the injected CAs not already

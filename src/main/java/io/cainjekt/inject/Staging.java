@@ -25,13 +25,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The staging store (DESIGN sections 4 and 6): one directory per container, {@code
- * <root>/containers/<id>/}, bind-mounted read-only at {@code /etc/cainjekt}. Its files are hard
- * links to content-addressed blobs under {@code <root>/blobs/}, so 300 containers given the same
- * bundle cost one copy. Each file is replaced atomically (link to a temporary name in the container
- * directory, then rename), so a process in the container sees the old or the new file, never a
- * partial one. A blob no container links any more is deleted, unless it is one of the files kept
- * for the next container ({@link #keep}).
+ * The staging store (docs/architecture.md, "What a container sees" and "Safety rules"): one
+ * directory per container, {@code <root>/containers/<id>/}, bind-mounted read-only at {@code
+ * /etc/cainjekt}. Its files are hard links to content-addressed blobs under {@code <root>/blobs/},
+ * so 300 containers given the same bundle cost one copy. Each file is replaced atomically (link to
+ * a temporary name in the container directory, then rename), so a process in the container sees the
+ * old or the new file, never a partial one. A blob no container links any more is deleted, unless
+ * it is one of the files kept for the next container ({@link #keep}).
  *
  * <p>Modes: directories 0755, files 0644 (set explicitly, whatever the umask), owned by the
  * plugin's user, which is root in the DaemonSet. Files are shared between containers by hard link,

@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * truststore.p12: the image JDK's cacerts when the Java processor read one, else the image's OS
- * bundle, plus the injected CAs, deduplicated by DER (DESIGN section 4).
+ * bundle, plus the injected CAs, deduplicated by DER (docs/architecture.md, "What a container
+ * sees").
  *
  * @param pkcs12 the keystore bytes
  * @param certificates how many certificates it holds

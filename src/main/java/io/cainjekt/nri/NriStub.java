@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -59,6 +60,7 @@ public final class NriStub implements AutoCloseable {
   private final Options options;
   private final NriPlugin plugin;
   private final AtomicReference<NriState> state = new AtomicReference<>(NriState.DISCONNECTED);
+  private final AtomicReference<ConnectionProblem> problem = new AtomicReference<>();
   private final List<Consumer<NriState>> listeners = new CopyOnWriteArrayList<>();
   private final AtomicReference<NriSession> session = new AtomicReference<>();
   private final AtomicBoolean started = new AtomicBoolean();
@@ -90,7 +92,18 @@ public final class NriStub implements AutoCloseable {
     return state.get() == NriState.SYNCHRONIZED;
   }
 
-  /** Calls {@code listener} on every state change, on the thread that caused it. */
+  /**
+   * Why the stub is not connected now: the cause of the last failed dial, registration or lost
+   * connection; empty before the first attempt and while connected.
+   */
+  public Optional<ConnectionProblem> problem() {
+    return Optional.ofNullable(problem.get());
+  }
+
+  /**
+   * Calls {@code listener} on every state change and every change of {@link #problem()}, on the
+   * thread that caused it.
+   */
   public void addStateListener(Consumer<NriState> listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
   }
@@ -147,6 +160,7 @@ public final class NriStub implements AutoCloseable {
           s = connect(listener);
           socketProblemLogged = false;
         } catch (IOException e) {
+          reportProblem(ConnectionProblem.ofConnect(options.socket(), e));
           Duration delay = options.backoff().delay(attempt++);
           logConnectFailure(e, delay, !socketProblemLogged);
           socketProblemLogged = true;
@@ -192,6 +206,7 @@ public final class NriStub implements AutoCloseable {
       throws InterruptedException {
     try {
       s.register(options.pluginName(), options.pluginIndex(), options.registrationTimeout());
+      problem.set(null);
       state.compareAndSet(NriState.DISCONNECTED, NriState.CONNECTED);
       notifyListeners();
       log.atInfo()
@@ -201,12 +216,15 @@ public final class NriStub implements AutoCloseable {
           .addKeyValue("socket", options.socket())
           .log();
     } catch (TtrpcStatusException | IOException e) {
+      problem.set(ConnectionProblem.ofRegistration(e));
       s.close(new ConnectionClosedException("registration failed: " + e.getMessage(), e));
     }
     IOException cause = s.awaitClosed();
     listener.live = false;
     session.compareAndSet(s, null);
-    setState(NriState.DISCONNECTED);
+    problem.compareAndSet(null, ConnectionProblem.ofSessionEnd(cause));
+    state.set(NriState.DISCONNECTED);
+    notifyListeners(); // always: the problem changed even when the state did not
     return cause;
   }
 
@@ -230,6 +248,12 @@ public final class NriStub implements AutoCloseable {
 
   private void waitOrStop(Duration delay) throws InterruptedException {
     boolean ignored = stop.await(delay.toNanos(), TimeUnit.NANOSECONDS); // true means closing
+  }
+
+  private void reportProblem(ConnectionProblem next) {
+    if (!next.equals(problem.getAndSet(next))) {
+      notifyListeners();
+    }
   }
 
   private void setState(NriState next) {

@@ -22,7 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operations HTTP endpoint (DESIGN section 8), one virtual thread per request:
+ * The operations HTTP endpoint (docs/architecture.md, "Operations"), one virtual thread per
+ * request:
  *
  * <ul>
  *   <li>{@code /metrics}: the registry of {@link Metrics}, Prometheus text or OpenMetrics by the

@@ -5,14 +5,14 @@ import java.net.InetSocketAddress;
 
 /**
  * A {@code --http-address} value, {@code HOST:PORT}, {@code :PORT} (all interfaces) or {@code
- * [IPV6]:PORT} (DESIGN section 9, default {@code :9443}).
+ * [IPV6]:PORT} (docs/architecture.md, "Command line", default {@code :9443}).
  *
  * @param host host name or literal address; empty means all interfaces
  * @param port 0..65535; 0 asks the kernel for a free port
  */
 public record HttpAddress(String host, int port) {
 
-  /** The default of DESIGN section 9. */
+  /** The default of docs/architecture.md, "Command line". */
   public static final String DEFAULT = ":9443";
 
   /** Validates. */

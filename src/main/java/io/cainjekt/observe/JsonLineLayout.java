@@ -19,8 +19,8 @@ import org.slf4j.event.KeyValuePair;
 /**
  * Logback layout writing one flat JSON object per line, as log pipelines expect: {@code time} (RFC
  * 3339, UTC), {@code level}, {@code logger}, {@code msg}, then every SLF4J key-value of the event
- * (STYLE.md logging), then {@code error} and {@code stack} when there is a cause. A key that
- * repeats a standard field is prefixed with {@code kv_}. Thread-safe.
+ * (snake_case keys), then {@code error} and {@code stack} when there is a cause. A key that repeats
+ * a standard field is prefixed with {@code kv_}. Thread-safe.
  */
 final class JsonLineLayout extends LayoutBase<ILoggingEvent> {
 

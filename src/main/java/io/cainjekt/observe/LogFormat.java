@@ -3,7 +3,7 @@ package io.cainjekt.observe;
 
 import java.util.Locale;
 
-/** The {@code --log-format} values of DESIGN section 9. */
+/** The {@code --log-format} values of docs/architecture.md, "Command line". */
 public enum LogFormat {
   /** One human-readable line per event: time, level, logger, message, key=value pairs. */
   TEXT,

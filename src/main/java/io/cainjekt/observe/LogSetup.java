@@ -16,10 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies {@code --log-format} and {@code --log-level} (DESIGN section 9) to logback at start:
- * replaces the root logger's appenders with one writing {@link LogFormat#TEXT} (the pattern of
- * logback.xml) or {@link LogFormat#JSON} lines. Called once by the composition root before work
- * starts; not meant to race with logging on other threads.
+ * Applies {@code --log-format} and {@code --log-level} (docs/architecture.md, "Command line") to
+ * logback at start: replaces the root logger's appenders with one writing {@link LogFormat#TEXT}
+ * (the pattern of logback.xml) or {@link LogFormat#JSON} lines. Called once by the composition root
+ * before work starts; not meant to race with logging on other threads.
  *
  * <p>Lines are laid out and written on logback's worker thread: a StartContainer answer does not
  * wait for its log line to reach the runtime's log pipe (6.5 % of StartContainer's wall time in a

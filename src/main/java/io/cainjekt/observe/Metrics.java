@@ -14,16 +14,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Every metric of DESIGN section 8 in one registry owned by this instance (no static default
- * registry), plus the JVM metrics. Names follow {@code cainjekt_<noun>_<unit|total>}; 0/1 state
- * gauges carry no unit. Labels are enums or go through {@link LabelValues}, so an image or pod can
- * never create unbounded series; container and pod ids are never labels. Thread-safe.
+ * Every metric of docs/architecture.md, "Operations" in one registry owned by this instance (no
+ * static default registry), plus the JVM metrics. Names follow {@code
+ * cainjekt_<noun>_<unit|total>}; 0/1 state gauges carry no unit. Labels are enums or go through
+ * {@link LabelValues}, so an image or pod can never create unbounded series; container and pod ids
+ * are never labels. Thread-safe.
  */
 public final class Metrics {
 
   /**
-   * Latency buckets in seconds for the NRI handlers: fine-grained around the 50 ms budget of DESIGN
-   * section 1, then up to containerd's 2 s plugin request timeout.
+   * Latency buckets in seconds for the NRI handlers: fine-grained around the 40 ms budget of
+   * docs/architecture.md, "Budgets", then up to containerd's 2 s plugin request timeout.
    */
   static final List<Double> LATENCY_BUCKETS_SECONDS =
       List.of(
@@ -73,7 +74,8 @@ public final class Metrics {
   private final Histogram latency =
       Histogram.builder()
           .name("cainjekt_nri_request_duration_seconds")
-          .help("Time spent answering an NRI request, by event (budget 50 ms).")
+          .help(
+              "Time spent answering an NRI request, by event (StartContainer budget: p99 <= 40 ms).")
           .unit(Unit.SECONDS)
           .labelNames("event")
           .classicOnly()

@@ -8,10 +8,10 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * Named readiness conditions, all of which must hold for /readyz to answer 200 (DESIGN section 6:
- * not ready while the runtime is disconnected or not yet synchronized). A condition starts failing
- * with the reason given at registration; its owner flips it with {@link Condition#pass()} and
- * {@link Condition#fail(String)}. Thread-safe.
+ * Named readiness conditions, all of which must hold for /readyz to answer 200
+ * (docs/architecture.md, "Safety rules": not ready while the runtime is disconnected or not yet
+ * synchronized). A condition starts failing with the reason given at registration; its owner flips
+ * it with {@link Condition#pass()} and {@link Condition#fail(String)}. Thread-safe.
  */
 public final class Readiness {
 

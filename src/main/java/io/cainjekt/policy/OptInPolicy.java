@@ -11,7 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Decides whether one container is injected (DESIGN section 7). Pure and thread-safe.
+ * Decides whether one container is injected (docs/architecture.md, "Opt-in and configuration").
+ * Pure and thread-safe.
  *
  * <p>Rules, in order:
  *

@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
 public record PolicyConfig(
     String prefix, Set<String> excludedContainers, List<String> bundleNames) {
 
-  /** Default prefix of annotations and labels (DESIGN section 7). */
+  /**
+   * Default prefix of annotations and labels (docs/architecture.md, "Opt-in and configuration").
+   */
   public static final String DEFAULT_PREFIX = "cainjekt.io";
 
   /** Name of the default bundle when only one unnamed bundle is configured. */

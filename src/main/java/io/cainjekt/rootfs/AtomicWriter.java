@@ -12,18 +12,20 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The final step of every change, made in the already-resolved parent directory (opened through a
+ * The final step of every change, made in the already-resolved parent directory (reached through a
  * {@link DirectoryWalk}): for a write, a temp file created with {@code CREATE_NEW} and {@code
  * O_NOFOLLOW}, then renamed over the target; for a delete, an {@code unlinkat} of the target.
  * Neither ever follows a symlink. Thread-safe.
@@ -31,88 +33,128 @@ import java.util.Set;
 final class AtomicWriter {
 
   private static final int MAX_TEMP_PREFIX_CHARS = 180;
-  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /**
+   * Temp names only need to be unused (CREATE_NEW and the rename check that); a counter from a
+   * random start names them without a SecureRandom call per file.
+   */
+  private static final AtomicLong TEMP_COUNTER = new AtomicLong(new SecureRandom().nextLong());
 
   private AtomicWriter() {}
 
+  /**
+   * Replaces {@code name} in {@code dir} with a regular file holding {@code content}, keeping the
+   * mode and owner of a regular file already there.
+   *
+   * @param parentHost the host path of {@code dir}, only to name a refused target in the error
+   */
   static void replaceFile(
-      Path root,
-      List<String> parent,
+      SecureDirectoryStream<Path> dir,
+      Path parentHost,
       String name,
       String containerPath,
       byte[] content,
       Set<PosixFilePermission> newFileMode)
       throws IOException {
-    try (SecureDirectoryStream<Path> dir = DirectoryWalk.open(root, parent)) {
-      Optional<PosixFileAttributes> existing = attributes(dir, name);
-      if (existing.isPresent() && !existing.get().isRegularFile()) {
-        Path host = PathResolver.hostPath(root, parent).resolve(name);
-        throw new NotRegularFileException("write", containerPath, FileKind.of(host).label());
-      }
-      Path temp = Path.of(tempName(name));
-      try {
-        writeNew(dir, temp, content);
-        PosixFileAttributeView view = view(dir, temp);
-        if (existing.isPresent()) {
-          // mode first: once the file belongs to another user, chmod needs CAP_FOWNER, which the
-          // plugin does not hold (docs/security.md; LeastPrivilegeIT)
-          view.setPermissions(existing.get().permissions());
-          keepOwner(view, existing.get());
-        } else {
-          view.setPermissions(newFileMode);
-        }
-        dir.move(temp, dir, Path.of(name));
-      } catch (IOException | RuntimeException e) {
-        deleteQuietly(dir, temp);
-        throw e;
-      }
+    Optional<PosixFileAttributes> existing = attributes(dir, name);
+    if (existing.isPresent() && !existing.get().isRegularFile()) {
+      Path host = parentHost.resolve(name);
+      throw new NotRegularFileException("write", containerPath, FileKind.of(host).label());
     }
-  }
-
-  static void replaceSymlink(
-      Path root, List<String> parent, String name, String containerPath, String target)
-      throws IOException {
-    try (SecureDirectoryStream<Path> dir = DirectoryWalk.open(root, parent)) {
-      Optional<PosixFileAttributes> existing = attributes(dir, name);
-      if (existing.isPresent() && !existing.get().isSymbolicLink()) {
-        throw new FileAlreadyExistsException(
-            containerPath, null, "symlink: exists and is not a symlink");
+    Path temp = Path.of(tempName(name));
+    try {
+      writeNew(dir, temp, content);
+      PosixFileAttributeView view = view(dir, temp);
+      if (existing.isPresent()) {
+        // mode first: once the file belongs to another user, chmod needs CAP_FOWNER, which the
+        // plugin does not hold (docs/security.md; LeastPrivilegeIT)
+        view.setPermissions(existing.get().permissions());
+        keepOwner(view, existing.get());
+      } else {
+        view.setPermissions(newFileMode);
       }
-      Path parentHost = PathResolver.hostPath(root, parent);
-      Path temp = Path.of(tempName(name));
-      try {
-        Files.createSymbolicLink(parentHost.resolve(temp), Path.of(target));
-        dir.move(temp, dir, Path.of(name));
-      } catch (IOException | RuntimeException e) {
-        deleteQuietly(dir, temp);
-        throw e;
-      }
+      dir.move(temp, dir, Path.of(name));
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(dir, temp);
+      throw e;
     }
   }
 
   /**
-   * Unlinks {@code name} in the parent directory without following it: a symlink is removed, never
-   * what it points at.
+   * Replaces {@code name} in {@code dir} with a symlink to {@code target}; only a symlink may be
+   * there already. The temp link is made by the host path {@code parentHost} (the JDK has no {@code
+   * symlinkat}) and renamed onto the name relative to {@code dir}.
+   */
+  static void replaceSymlink(
+      SecureDirectoryStream<Path> dir,
+      Path parentHost,
+      String name,
+      String containerPath,
+      String target)
+      throws IOException {
+    Optional<PosixFileAttributes> existing = attributes(dir, name);
+    if (existing.isPresent() && !existing.get().isSymbolicLink()) {
+      throw new FileAlreadyExistsException(
+          containerPath, null, "symlink: exists and is not a symlink");
+    }
+    sameDirectory(dir, parentHost, containerPath);
+    Path temp = Path.of(tempName(name));
+    try {
+      Files.createSymbolicLink(parentHost.resolve(temp), Path.of(target));
+      dir.move(temp, dir, Path.of(name));
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(dir, temp);
+      throw e;
+    }
+  }
+
+  /**
+   * Refuses to go on when {@code parentHost} no longer names the directory {@code dir} holds open
+   * (same device and inode): the container swapped it, or a directory above it, for a symlink since
+   * it was opened, and a link made by that host path could land outside the root.
+   */
+  private static void sameDirectory(
+      SecureDirectoryStream<Path> dir, Path parentHost, String containerPath) throws IOException {
+    Object held = dir.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
+    Object named;
+    try {
+      named =
+          Files.readAttributes(parentHost, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+              .fileKey();
+    } catch (NoSuchFileException e) {
+      named = null;
+    }
+    if (held == null || !held.equals(named)) {
+      throw new RootfsEscapeException(
+          "symlink "
+              + containerPath
+              + ": its directory was replaced while the plugin worked in it");
+    }
+  }
+
+  /**
+   * Unlinks {@code name} in {@code dir} without following it: a symlink is removed, never what it
+   * points at.
    *
-   * @return true if something was removed, false if it or the parent directory is missing
+   * @return true if something was removed, false if nothing was there
    * @throws NotRegularFileException if it is a directory
    */
-  static boolean delete(Path root, List<String> parent, String name, String containerPath)
+  static boolean delete(SecureDirectoryStream<Path> dir, String name, String containerPath)
       throws IOException {
-    try (SecureDirectoryStream<Path> dir = DirectoryWalk.open(root, parent)) {
-      Optional<PosixFileAttributes> existing = attributes(dir, name);
-      if (existing.isEmpty()) {
-        return false;
-      }
-      if (existing.get().isDirectory()) {
-        throw new NotRegularFileException("delete", containerPath, FileKind.DIRECTORY.label());
-      }
-      // unlinkat without AT_REMOVEDIR: a directory swapped in since the check fails with EISDIR
+    Optional<PosixFileAttributes> existing = attributes(dir, name);
+    if (existing.isEmpty()) {
+      return false;
+    }
+    if (existing.get().isDirectory()) {
+      throw new NotRegularFileException("delete", containerPath, FileKind.DIRECTORY.label());
+    }
+    // unlinkat without AT_REMOVEDIR: a directory swapped in since the check fails with EISDIR
+    try {
       dir.deleteFile(Path.of(name));
-      return true;
     } catch (NoSuchFileException e) {
       return false;
     }
+    return true;
   }
 
   private static Optional<PosixFileAttributes> attributes(
@@ -160,9 +202,11 @@ final class AtomicWriter {
   private static String tempName(String name) {
     String prefix =
         name.length() > MAX_TEMP_PREFIX_CHARS ? name.substring(0, MAX_TEMP_PREFIX_CHARS) : name;
-    byte[] random = new byte[8];
-    RANDOM.nextBytes(random);
-    return "." + prefix + ".cainjekt-" + HexFormat.of().formatHex(random) + ".tmp";
+    return "."
+        + prefix
+        + ".cainjekt-"
+        + HexFormat.of().toHexDigits(TEMP_COUNTER.incrementAndGet())
+        + ".tmp";
   }
 
   private static void deleteQuietly(SecureDirectoryStream<Path> dir, Path temp) {

@@ -25,28 +25,30 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The only door into a container root (DESIGN section 6). Container paths are resolved component by
- * component with chroot semantics ({@link PathResolver}); reads are size-capped and open only
- * regular files; writes replace regular files atomically and deletes unlink a file or symlink,
- * neither following a symlink in the final step. The host root itself is trusted (it may be {@code
- * /proc/<pid>/root}); nothing below it is. Thread-safe: the object holds the root path and, if
- * opened {@link #openForInjection for one injection}, what it learned of the paths it resolved; the
- * container is expected to be paused while we work, and every final open, rename or unlink is
- * relative to a directory descriptor reached with {@code O_NOFOLLOW} so a symlink swapped in after
- * resolution fails instead of escaping.
+ * The only door into a container root (docs/architecture.md, "Safety rules"). Container paths are
+ * resolved component by component with chroot semantics ({@link PathResolver}); reads are
+ * size-capped and open only regular files; writes replace regular files atomically and deletes
+ * unlink a file or symlink, neither following a symlink in the final step. The host root itself is
+ * trusted (it may be {@code /proc/<pid>/root}); nothing below it is. Thread-safe: the object holds
+ * the root path and, if opened {@link #openForInjection for one injection}, what it learned of the
+ * paths it resolved; the container is expected to be paused while we work, and every final open,
+ * rename or unlink is relative to a directory descriptor reached with {@code O_NOFOLLOW} so a
+ * symlink swapped in after resolution fails instead of escaping.
  */
-public final class RootFs {
+public final class RootFs implements AutoCloseable {
 
   private static final Set<PosixFilePermission> DIRECTORY_MODE =
       PosixFilePermissions.fromString("rwxr-xr-x");
 
   private final Path hostRoot;
   private final Lookup lookup;
+  private final DirectoryWalk directories;
   private final List<RootChange> changes = Collections.synchronizedList(new ArrayList<>());
 
-  private RootFs(Path hostRoot, Lookup lookup) {
+  private RootFs(Path hostRoot, Lookup lookup, DirectoryWalk directories) {
     this.hostRoot = hostRoot;
     this.lookup = lookup;
+    this.directories = directories;
   }
 
   /**
@@ -56,7 +58,8 @@ public final class RootFs {
    * @throws IOException if it is not an existing directory
    */
   public static RootFs open(Path hostRoot) throws IOException {
-    return new RootFs(existingDirectory(hostRoot), Lookup.direct());
+    Path root = existingDirectory(hostRoot);
+    return new RootFs(root, Lookup.direct(), DirectoryWalk.eachTime(root));
   }
 
   /**
@@ -67,12 +70,23 @@ public final class RootFs {
    * while the object is in use are not seen; the final open or rename of every read and write not
    * answered from memory is still made through {@code O_NOFOLLOW} directory descriptors, so a stale
    * answer fails instead of escaping the root. Use it for one injection of a paused container, then
-   * drop it.
+   * close it. The directories that reads and writes are made in stay open until {@link #close}, so
+   * each is walked to once per injection instead of once per file.
    *
    * @throws IOException if it is not an existing directory
    */
   public static RootFs openForInjection(Path hostRoot) throws IOException {
-    return new RootFs(existingDirectory(hostRoot), Lookup.remembering());
+    Path root = existingDirectory(hostRoot);
+    return new RootFs(root, Lookup.remembering(), DirectoryWalk.keptOpen(root));
+  }
+
+  /**
+   * Closes the directory descriptors kept open for an injection; the object stays usable and walks
+   * for each step from then on.
+   */
+  @Override
+  public void close() {
+    directories.close();
   }
 
   private static Path existingDirectory(Path hostRoot) throws IOException {
@@ -141,29 +155,35 @@ public final class RootFs {
       return known;
     }
     String name = components.getLast();
-    try (SecureDirectoryStream<Path> dir =
-        DirectoryWalk.open(hostRoot, components.subList(0, components.size() - 1))) {
-      BasicFileAttributes attrs =
-          dir.getFileAttributeView(
-                  Path.of(name), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-              .readAttributes();
-      if (!attrs.isRegularFile()) {
-        throw new NotRegularFileException(
-            "read", containerPath, FileKind.of(r.hostPath(hostRoot)).label());
-      }
-      if (attrs.size() > maxBytes) {
-        throw new FileTooLargeException(containerPath, maxBytes);
-      }
-      try (SeekableByteChannel channel =
-              dir.newByteChannel(
-                  Path.of(name), Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
-          InputStream in = Channels.newInputStream(channel)) {
-        byte[] content = readBounded(in, containerPath, attrs.size(), maxBytes);
-        lookup.rememberContent(host, content);
-        return Optional.of(content);
-      }
+    try {
+      return directories.in(
+          components.subList(0, components.size() - 1),
+          dir -> Optional.of(readIn(dir, name, host, containerPath, maxBytes)));
     } catch (NoSuchFileException e) {
       return Optional.empty();
+    }
+  }
+
+  private byte[] readIn(
+      SecureDirectoryStream<Path> dir, String name, Path host, String containerPath, long maxBytes)
+      throws IOException {
+    BasicFileAttributes attrs =
+        dir.getFileAttributeView(
+                Path.of(name), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+            .readAttributes();
+    if (!attrs.isRegularFile()) {
+      throw new NotRegularFileException("read", containerPath, FileKind.of(host).label());
+    }
+    if (attrs.size() > maxBytes) {
+      throw new FileTooLargeException(containerPath, maxBytes);
+    }
+    try (SeekableByteChannel channel =
+            dir.newByteChannel(
+                Path.of(name), Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+        InputStream in = Channels.newInputStream(channel)) {
+      byte[] content = readBounded(in, containerPath, attrs.size(), maxBytes);
+      lookup.rememberContent(host, content);
+      return content;
     }
   }
 
@@ -293,13 +313,19 @@ public final class RootFs {
     }
     Path host = r.hostPath(hostRoot);
     try {
-      AtomicWriter.replaceFile(
-          hostRoot,
-          components.subList(0, components.size() - 1),
-          components.getLast(),
-          containerPath,
-          content,
-          newFileMode);
+      List<String> parent = components.subList(0, components.size() - 1);
+      directories.in(
+          parent,
+          dir -> {
+            AtomicWriter.replaceFile(
+                dir,
+                PathResolver.hostPath(hostRoot, parent),
+                components.getLast(),
+                containerPath,
+                content,
+                newFileMode);
+            return null;
+          });
       changes.add(new RootChange.Write(containerPath, content, newFileMode));
     } finally {
       lookup.forget(host);
@@ -353,7 +379,13 @@ public final class RootFs {
       throw new NoSuchFileException(containerPath, null, "symlink: parent directory is missing");
     }
     try {
-      AtomicWriter.replaceSymlink(hostRoot, parent.components(), name, containerPath, target);
+      directories.in(
+          parent.components(),
+          dir -> {
+            AtomicWriter.replaceSymlink(
+                dir, parent.hostPath(hostRoot), name, containerPath, target);
+            return null;
+          });
       changes.add(new RootChange.Symlink(containerPath, target));
     } finally {
       lookup.forget(parent.hostPath(hostRoot).resolve(name));
@@ -385,15 +417,22 @@ public final class RootFs {
     }
     PathResolver.Resolution parent = resolveIn(containerPath.substring(0, slash + 1));
     try {
-      boolean removed =
-          parent.exists()
-              && AtomicWriter.delete(hostRoot, parent.components(), name, containerPath);
+      boolean removed = parent.exists() && deleteIn(parent.components(), name, containerPath);
       if (removed) {
         changes.add(new RootChange.Delete(containerPath));
       }
       return removed;
     } finally {
       lookup.forget(parent.hostPath(hostRoot).resolve(name));
+    }
+  }
+
+  private boolean deleteIn(List<String> parent, String name, String containerPath)
+      throws IOException {
+    try {
+      return directories.in(parent, dir -> AtomicWriter.delete(dir, name, containerPath));
+    } catch (NoSuchFileException e) {
+      return false; // a directory above it is missing
     }
   }
 

@@ -141,9 +141,9 @@ class RunCommandTest {
     assertThat(cl.execute("run", "--help")).isZero();
     assertThat(out.toString().replaceAll("\\s+", " "))
         .contains("--max-bundle-certificates=N")
-        .contains("(default: 5000)")
+        .contains("(default: 5000; env CAINJEKT_MAX_BUNDLE_CERTIFICATES)")
         .contains("--max-bundle-bytes=BYTES")
-        .contains("(default: 8388608)");
+        .contains("(default: 8388608; env CAINJEKT_MAX_BUNDLE_BYTES)");
   }
 
   @Test

@@ -23,6 +23,13 @@ final class DeployTools {
   static final Path CHART = BASEDIR.resolve("deploy/helm/cainjekt");
   static final Path KUSTOMIZE = BASEDIR.resolve("deploy/kustomize");
 
+  /**
+   * The values the kustomize manifests are rendered with: one bundle from the ConfigMap {@code
+   * cainjekt-ca}. The chart has no default CA, so every rendering starts from these; a {@code --set
+   * bundles[...]} replaces the whole list.
+   */
+  static final Path BASE_VALUES = KUSTOMIZE.resolve("values.yaml");
+
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static Path toolsDir;
 
@@ -98,10 +105,21 @@ final class DeployTools {
     return documents;
   }
 
-  /** Renders the chart with {@code --set}/{@code -f} arguments; fails the test on error. */
+  /**
+   * Renders the chart with {@link #BASE_VALUES} and then {@code --set}/{@code -f} arguments; fails
+   * the test on error.
+   */
   static List<JsonNode> template(String... valueArgs) throws IOException, InterruptedException {
     List<String> args =
-        new ArrayList<>(List.of("template", "cainjekt", CHART.toString(), "-n", "cainjekt"));
+        new ArrayList<>(
+            List.of(
+                "template",
+                "cainjekt",
+                CHART.toString(),
+                "-n",
+                "cainjekt",
+                "-f",
+                BASE_VALUES.toString()));
     args.addAll(List.of(valueArgs));
     Run run = helm(args.toArray(String[]::new));
     if (run.exitCode() != 0) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.deploy;
 
+import static io.cainjekt.deploy.DeployTools.BASEDIR;
+import static io.cainjekt.deploy.DeployTools.BASE_VALUES;
 import static io.cainjekt.deploy.DeployTools.CHART;
 import static io.cainjekt.deploy.DeployTools.helm;
 import static io.cainjekt.deploy.DeployTools.template;
@@ -57,7 +59,7 @@ class HelmChartIT {
 
   @Test
   void lintPassesStrict() throws Exception {
-    DeployTools.Run run = helm("lint", "--strict", CHART.toString());
+    DeployTools.Run run = helm("lint", "--strict", CHART.toString(), "-f", BASE_VALUES.toString());
     assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
   }
 
@@ -69,7 +71,78 @@ class HelmChartIT {
     assertThat(docs).allSatisfy(d -> assertThat(d.path("apiVersion").asText()).isNotEmpty());
     Manifests.assertLeastPrivilege(docs);
     Manifests.assertRbac(docs);
+    Manifests.assertNodeNameFromDownwardApi(docs);
     assertThat(ofKind(docs, "ServiceAccount")).hasSize(1);
+  }
+
+  @Test
+  void bareDefaultsFailAtTemplateTimeAndSayWhatToSet() throws Exception {
+    DeployTools.Run run = helm("template", "x", CHART.toString());
+    assertThat(run.exitCode()).isNotZero();
+    assertThat(run.stderr())
+        .contains(
+            "bundles[default]: no CA certificates: set pem to your CA certificates"
+                + " (e.g. --set bundles[0].name=default --set-file bundles[0].pem=ca.pem) or existingConfigMap");
+  }
+
+  @Test
+  void theDefaultBundleFromAPemFileGetsAConfigMapCreatedByTheChart() throws Exception {
+    DeployTools.Run run =
+        helm(
+            "template",
+            "cainjekt",
+            CHART.toString(),
+            "--set",
+            "bundles[0].name=default",
+            "--set-file",
+            "bundles[0].pem=" + BASEDIR.resolve("src/test/resources/pki/corp-ca.crt"));
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    List<JsonNode> docs = DeployTools.parse(run.stdout());
+    JsonNode created = ofKind(docs, "ConfigMap").getFirst();
+    assertThat(created.path("metadata").path("name").asText()).isEqualTo("cainjekt-ca-default");
+    assertThat(created.path("data").path("ca.pem").asText())
+        .startsWith("-----BEGIN CERTIFICATE-----");
+    assertThat(
+            daemonSet(docs)
+                .path("spec")
+                .path("template")
+                .path("spec")
+                .path("volumes")
+                .findValues("configMap")
+                .getFirst()
+                .path("name")
+                .asText())
+        .isEqualTo("cainjekt-ca-default");
+  }
+
+  /** YAML reads {@code index: 05} as the number 5; the plugin needs two digits (issue 23). */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @MethodSource("pluginIndexes")
+  void pluginIndexIsRenderedAsTwoDigits(String set, String rendered) throws Exception {
+    assertThat(texts(container(template(set.split(" "))).path("args")))
+        .contains("--plugin-index=" + rendered);
+  }
+
+  static Stream<Arguments> pluginIndexes() {
+    return Stream.of(
+        Arguments.of("--set plugin.index=5", "05"),
+        Arguments.of("--set-json plugin.index=5", "05"),
+        Arguments.of("--set plugin.index=05", "05"),
+        Arguments.of("--set-string plugin.index=00", "00"),
+        Arguments.of("--set plugin.index=99", "99"));
+  }
+
+  @Test
+  void aPodMonitorScrapesThePodsWithoutTheService() throws Exception {
+    List<JsonNode> docs =
+        template("--set", "service.enabled=false", "--set", "podMonitor.enabled=true");
+    assertThat(ofKind(docs, "Service")).isEmpty();
+    JsonNode endpoint =
+        ofKind(docs, "PodMonitor").getFirst().path("spec").path("podMetricsEndpoints").get(0);
+    assertThat(endpoint.path("port").asText()).isEqualTo("http");
+    assertThat(endpoint.path("path").asText()).isEqualTo("/metrics");
+    assertThat(endpoint.path("relabelings").get(0).path("targetLabel").asText()).isEqualTo("node");
+    assertThat(container(docs).path("ports").get(0).path("name").asText()).isEqualTo("http");
   }
 
   @Test
@@ -134,17 +207,20 @@ class HelmChartIT {
             .map(JsonNode::asText)
             .toList();
     assertThat(alerts)
-        .contains(
+        .containsExactly(
             "CainjektInjectionErrors",
             "CainjektRuntimeDisconnected",
             "CainjektCABundleExpiring",
-            "CainjektOutdatedCAContainers");
+            "CainjektOutdatedCAContainers",
+            "CainjektStartContainerSlow",
+            "CainjektPluginNotReady");
     String rules = ofKind(docs, "PrometheusRule").getFirst().toString();
     assertThat(rules)
         .contains("cainjekt_errors_total", "cainjekt_runtime_connected")
         .contains("cainjekt_bundle_earliest_expiry_timestamp_seconds")
         .contains("cainjekt_outdated_ca_containers")
-        .contains("< 2592000");
+        .contains("< 2592000")
+        .contains("> 0.04", "kube_daemonset_status_number_ready{namespace=\\\"cainjekt\\\"");
     String json =
         ofKind(docs, "ConfigMap").stream()
             .filter(c -> c.path("data").has("cainjekt.json"))
@@ -160,27 +236,29 @@ class HelmChartIT {
 
   @Test
   void badValuesAreRefusedWithAMessage() throws Exception {
-    assertRefused("plugin.failPolicy must be open or closed", "--set", "plugin.failPolicy=maybe");
     assertRefused(
         "set existingConfigMap or pem, not both",
         "--set-string",
         "bundles[0].name=default,bundles[0].existingConfigMap=ca,bundles[0].pem=x");
-    assertRefused(
-        "bundles[0].name must be a lower-case DNS label", "--set-string", "bundles[0].pem=x");
-    assertRefused(
-        "plugin.maxBundleCertificates must be at least 1",
-        "--set",
-        "plugin.maxBundleCertificates=0");
-    assertRefused(
-        "plugin.maxBundleBytes must be 1 to 1073741824",
-        "--set",
-        "plugin.maxBundleBytes=2147483648");
     assertRefused("configure at least one CA bundle", "--set", "bundles=null");
+    assertRefused(
+        "serviceMonitor.enabled needs service.enabled; without the Service use podMonitor.enabled",
+        "--set",
+        "serviceMonitor.enabled=true",
+        "--set",
+        "service.enabled=false");
+    assertRefused(
+        "podMonitor.enabled and serviceMonitor.enabled: enable one",
+        "--set",
+        "serviceMonitor.enabled=true",
+        "--set",
+        "podMonitor.enabled=true");
   }
 
-  /** Rendering the chart with {@code values} fails with {@code message}. */
-  private static void assertRefused(String message, String... values) throws Exception {
-    List<String> args = new ArrayList<>(List.of("template", "x", CHART.toString()));
+  /** Rendering the chart with the base values and {@code values} fails with {@code message}. */
+  static void assertRefused(String message, String... values) throws Exception {
+    List<String> args =
+        new ArrayList<>(List.of("template", "x", CHART.toString(), "-f", BASE_VALUES.toString()));
     args.addAll(List.of(values));
     DeployTools.Run run = helm(args.toArray(String[]::new));
     assertThat(run.exitCode()).as(message).isNotZero();

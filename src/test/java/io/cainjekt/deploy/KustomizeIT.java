@@ -33,6 +33,7 @@ class KustomizeIT {
 
     Manifests.assertLeastPrivilege(docs);
     Manifests.assertRbac(docs);
+    Manifests.assertNodeNameFromDownwardApi(docs);
     assertThat(docs)
         .filteredOn(d -> !d.path("kind").asText().startsWith("Cluster"))
         .filteredOn(d -> !d.path("kind").asText().equals("Namespace"))
@@ -60,5 +61,8 @@ class KustomizeIT {
     assertThat(docs)
         .extracting(d -> d.path("kind").asText())
         .containsExactlyInAnyOrder("ServiceMonitor", "PrometheusRule", "ConfigMap");
+    assertThat(ofKind(docs, "PrometheusRule").getFirst().findValues("alert"))
+        .extracting(JsonNode::asText)
+        .contains("CainjektPluginNotReady", "CainjektStartContainerSlow");
   }
 }

@@ -21,7 +21,7 @@ final class Manifests {
   /** The only host paths mounted. */
   static final Set<String> HOST_PATHS = Set.of("/var/run/nri", "/run/cainjekt");
 
-  /** Flags of DESIGN section 9 that {@code cainjekt run} accepts. */
+  /** Flags of docs/architecture.md, "Command line" that {@code cainjekt run} accepts. */
   static final Set<String> RUN_FLAGS =
       Set.of(
           "--nri-socket",
@@ -92,7 +92,8 @@ final class Manifests {
   }
 
   /**
-   * Args are {@code run} followed by DESIGN section 9 flags only, every one in --flag=value form.
+   * Args are {@code run} followed by docs/architecture.md, "Command line" flags only, every one in
+   * --flag=value form.
    */
   static void assertRunArgs(JsonNode container) {
     List<String> args = texts(container.path("args"));
@@ -103,7 +104,26 @@ final class Manifests {
     }
   }
 
-  /** Namespaces get/list/watch and events create; nothing else, no wildcard, no binding to more. */
+  /**
+   * NODE_NAME comes from the downward API (spec.nodeName), so Events name the node and not the pod
+   * (issue 23).
+   */
+  static void assertNodeNameFromDownwardApi(List<JsonNode> docs) {
+    JsonNode container =
+        daemonSet(docs).path("spec").path("template").path("spec").path("containers").get(0);
+    List<JsonNode> nodeName =
+        StreamSupport.stream(container.path("env").spliterator(), false)
+            .filter(e -> e.path("name").asText().equals("NODE_NAME"))
+            .toList();
+    assertThat(nodeName).hasSize(1);
+    assertThat(nodeName.getFirst().path("valueFrom").path("fieldRef").path("fieldPath").asText())
+        .isEqualTo("spec.nodeName");
+  }
+
+  /**
+   * Namespaces list/watch (the informer) and core/v1 events create (PodEvents); nothing else, no
+   * wildcard, no binding to more.
+   */
   static void assertRbac(List<JsonNode> docs) {
     assertThat(ofKind(docs, "Role")).isEmpty();
     List<JsonNode> roles = ofKind(docs, "ClusterRole");
@@ -112,8 +132,8 @@ final class Manifests {
     assertThat(rules).hasSize(2);
     assertThat(texts(rules.get(0).path("apiGroups"))).containsExactly("");
     assertThat(texts(rules.get(0).path("resources"))).containsExactly("namespaces");
-    assertThat(texts(rules.get(0).path("verbs"))).containsExactly("get", "list", "watch");
-    assertThat(texts(rules.get(1).path("apiGroups"))).containsExactly("", "events.k8s.io");
+    assertThat(texts(rules.get(0).path("verbs"))).containsExactly("list", "watch");
+    assertThat(texts(rules.get(1).path("apiGroups"))).containsExactly("");
     assertThat(texts(rules.get(1).path("resources"))).containsExactly("events");
     assertThat(texts(rules.get(1).path("verbs"))).containsExactly("create");
     JsonNode binding = ofKind(docs, "ClusterRoleBinding").getFirst();

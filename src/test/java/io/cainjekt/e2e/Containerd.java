@@ -102,6 +102,16 @@ public final class Containerd implements AutoCloseable {
     return Path.of(paths.get("NRI_SOCKET"));
   }
 
+  /** The directory e2e/containerd.sh keeps this instance in (its DIR argument). */
+  public Path dir() {
+    return dir;
+  }
+
+  /** The file holding the daemon's process id (e2e/containerd.sh writes it at start). */
+  public Path pidFile() {
+    return Path.of(paths.get("PID_FILE"));
+  }
+
   /** containerd's state directory (the {@code state} of its config). */
   public Path stateDir() {
     return Path.of(paths.get("STATE"));
@@ -119,7 +129,7 @@ public final class Containerd implements AutoCloseable {
 
   /**
    * The container's rootfs as mounted in the host mount namespace: writable even for a read-only
-   * rootfs container (E2E-NOTES.md).
+   * rootfs container (docs/architecture.md, "Runtime facts").
    */
   public Path taskRootfs(String containerId) {
     return stateDir()

@@ -36,6 +36,8 @@ import io.cainjekt.e2e.cri.VersionRequest;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -60,10 +62,13 @@ public final class CriClient implements AutoCloseable {
 
   /** Connects (lazily) to the CRI socket; {@code timings} collects every call's latency. */
   public CriClient(Path socket, CallTimings timings) {
-    this.channel =
-        Grpc.newChannelBuilder(
-                "unix://" + socket.toAbsolutePath(), InsecureChannelCredentials.create())
-            .build();
+    // The unix:// builder is netty's. grpc sets SO_KEEPALIVE on every netty transport, and a
+    // unix-socket channel has no such option, so netty warns on every connect; null removes it.
+    NettyChannelBuilder builder =
+        (NettyChannelBuilder)
+            Grpc.newChannelBuilder(
+                "unix://" + socket.toAbsolutePath(), InsecureChannelCredentials.create());
+    this.channel = builder.withOption(ChannelOption.SO_KEEPALIVE, null).build();
     this.runtime = RuntimeServiceGrpc.newBlockingStub(channel);
     this.images = ImageServiceGrpc.newBlockingStub(channel);
     this.timings = timings;

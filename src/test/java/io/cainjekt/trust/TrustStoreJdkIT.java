@@ -25,9 +25,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Proof that {@link TrustStoreBuilder#pkcs12} output is a working Java truststore on other JDKs: a
  * 146-root store (145 public-like roots + Corp CA) is listed by each JDK's keytool and used by each
- * JDK, through {@code JAVA_TOOL_OPTIONS} exactly as DESIGN section 4 sets it, for a TLS handshake
- * with a loopback server whose leaf Corp CA signed; a store without Corp CA must fail. Timings go
- * to {@code target/trust-timings.txt}.
+ * JDK, through {@code JAVA_TOOL_OPTIONS} exactly as docs/architecture.md, "What a container sees"
+ * sets it, for a TLS handshake with a loopback server whose leaf Corp CA signed; a store without
+ * Corp CA must fail. Timings go to {@code target/trust-timings.txt}.
  */
 class TrustStoreJdkIT {
 

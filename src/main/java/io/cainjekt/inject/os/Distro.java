@@ -7,8 +7,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One distribution family of DESIGN section 5 and where it keeps its trust store. The table is
- * {@link #TABLE}; {@link #detect} picks the family for an image.
+ * One distribution family of docs/architecture.md, "Distro table" and where it keeps its trust
+ * store. The table is {@link #TABLE}; {@link #detect} picks the family for an image.
  *
  * @param family stable family name, e.g. "debian"; used in status.json
  * @param ids os-release IDs of the family; an entry ending in {@code *} matches by prefix
@@ -49,7 +49,10 @@ public record Distro(
           Optional.empty(),
           List.of());
 
-  /** The families of DESIGN section 5, in match priority order; {@link #GENERIC} is last. */
+  /**
+   * The families of docs/architecture.md, "Distro table", in match priority order; {@link #GENERIC}
+   * is last.
+   */
   public static final List<Distro> TABLE =
       List.of(
           new Distro(

@@ -6,6 +6,7 @@ import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.trust.CaCertificate;
 import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.HashSet;
 import java.util.List;
@@ -14,10 +15,13 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * An OpenSSL CApath directory ({@code /etc/ssl/certs}): for each CA, a {@code
- * cainjekt-<fingerprint>.pem} file and a {@code <subject-hash>.N} link to it, N being the first
- * index not taken by another certificate with the same subject hash. Only a directory that already
- * holds hash links is treated as one. Never replaces an existing entry.
+ * An OpenSSL CApath directory ({@code /etc/ssl/certs}): for each CA, a {@code <subject-hash>.N}
+ * link, N being the first index not taken by another certificate with the same subject hash. The
+ * link points at the CA's anchor file when the family's anchor directory is written, by a relative
+ * path between the two directories' real locations (so it reads the same in the container and from
+ * the host), and a CA costs one file and one link; only without an anchor directory does this
+ * directory get its own {@code cainjekt-<fingerprint>.pem} copy to link to. Only a directory that
+ * already holds hash links is treated as one. Never replaces an existing entry.
  *
  * <p>Entries are asked about one name at a time ({@link RootFs#hasEntry}, one {@code lstat}), not
  * by listing the directory: on an overlayfs a listing merges every layer's directory, and a Debian
@@ -34,10 +38,16 @@ final class HashedDirectory {
 
   private final InjectionContext context;
   private final String dir;
+  private final Optional<String> anchorDir;
 
-  HashedDirectory(InjectionContext context, String dir) {
+  /**
+   * @param anchorDir the directory where this run writes each CA's {@code
+   *     cainjekt-<fingerprint>.crt} anchor, if it does
+   */
+  HashedDirectory(InjectionContext context, String dir, Optional<String> anchorDir) {
     this.context = context;
     this.dir = dir;
+    this.anchorDir = anchorDir;
   }
 
   void plan(OsStorePlan plan) throws IOException {
@@ -48,10 +58,15 @@ final class HashedDirectory {
     planLinkRemovals(root, plan);
     Set<String> planned = new HashSet<>();
     Set<String> current = new HashSet<>();
+    Optional<Path> anchors = Optional.empty();
+    if (anchorDir.isPresent()) {
+      anchors =
+          Optional.of(
+              Path.of(context.realPath(dir))
+                  .relativize(Path.of(context.realPath(anchorDir.get()))));
+    }
     for (CaCertificate ca : context.cas().certificates()) {
-      String file = OsStorePlan.fileName(ca, ".pem");
-      current.add(dir + "/" + file);
-      plan.ownFile(context, dir + "/" + file, OsStorePlan.pem(ca.der()));
+      String file = target(ca, anchors, plan, current);
       String hash = SubjectHash.of(ca.certificate());
       for (int n = 0; n < MAX_COLLISIONS; n++) {
         String link = hash + "." + n;
@@ -73,6 +88,25 @@ final class HashedDirectory {
       }
     }
     plan.removeOwnedFiles(context, dir, current);
+  }
+
+  /**
+   * The target of the CA's hash link: its anchor file in {@code anchors} (relative to this
+   * directory), or a copy of its own here.
+   */
+  private String target(
+      CaCertificate ca, Optional<Path> anchors, OsStorePlan plan, Set<String> current)
+      throws IOException {
+    if (anchors.isPresent()) {
+      return anchors
+          .get()
+          .resolve(OsStorePlan.fileName(ca, OsStoreProcessor.ANCHOR_SUFFIX))
+          .toString();
+    }
+    String file = OsStorePlan.fileName(ca, ".pem");
+    current.add(dir + "/" + file);
+    plan.ownFile(context, dir + "/" + file, OsStorePlan.pem(ca.der()));
+    return file;
   }
 
   /**

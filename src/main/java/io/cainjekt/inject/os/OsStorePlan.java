@@ -168,7 +168,10 @@ final class OsStorePlan {
 
   private static final String FILE_PREFIX = "cainjekt-";
 
-  /** One certificate as a PEM block: anchor files hold exactly one (DESIGN section 5). */
+  /**
+   * One certificate as a PEM block: anchor files hold exactly one (docs/architecture.md, "Distro
+   * table").
+   */
   static byte[] pem(byte[] der) {
     String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
     return ("-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----\n")

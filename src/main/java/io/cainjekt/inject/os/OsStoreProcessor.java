@@ -29,15 +29,18 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The OS trust store of every family of the {@link Distro} table (DESIGN section 5): merges the CAs
- * into the bundle files, adds one anchor file per CA, adds OpenSSL hash links, and adds the CAs to
- * the distro's extracted Java keystores. Reads everything first and writes only when every read
- * succeeded. Thread-safe (stateless).
+ * The OS trust store of every family of the {@link Distro} table (docs/architecture.md, "Distro
+ * table"): merges the CAs into the bundle files, adds one anchor file per CA, adds OpenSSL hash
+ * links, and adds the CAs to the distro's extracted Java keystores. Reads everything first and
+ * writes only when every read succeeded. Thread-safe (stateless).
  */
 public final class OsStoreProcessor implements Processor {
 
   /** Public processor id. */
   public static final String ID = "os-store";
+
+  /** The file name suffix of our anchor files. */
+  static final String ANCHOR_SUFFIX = ".crt";
 
   private static final String JDK_CACERTS_SUFFIX = "/lib/security/cacerts";
 
@@ -75,11 +78,15 @@ public final class OsStoreProcessor implements Processor {
     Distro distro = family(context);
     OsStorePlan plan = new OsStorePlan();
     int bundles = planBundles(context, distro, plan);
-    if (distro.anchorDir().isPresent()) {
-      planAnchors(context, distro.anchorDir().get(), plan);
+    Optional<String> anchorDir = distro.anchorDir();
+    if (anchorDir.isPresent() && context.onVolume(anchorDir.get())) {
+      anchorDir = Optional.empty();
+    }
+    if (anchorDir.isPresent()) {
+      planAnchors(context, anchorDir.get(), plan);
     }
     if (distro.hashedDir().isPresent()) {
-      new HashedDirectory(context, distro.hashedDir().get()).plan(plan);
+      new HashedDirectory(context, distro.hashedDir().get(), anchorDir).plan(plan);
     }
     planJavaStores(context, distro, plan);
     int before = context.changeCount();
@@ -143,13 +150,10 @@ public final class OsStoreProcessor implements Processor {
 
   private static void planAnchors(InjectionContext context, String dir, OsStorePlan plan)
       throws IOException {
-    if (context.onVolume(dir)) {
-      return;
-    }
     plan.directory(dir);
     Set<String> current = new HashSet<>();
     for (CaCertificate ca : context.cas().certificates()) {
-      String path = dir + "/" + OsStorePlan.fileName(ca, ".crt");
+      String path = dir + "/" + OsStorePlan.fileName(ca, ANCHOR_SUFFIX);
       current.add(path);
       plan.ownFile(context, path, OsStorePlan.pem(ca.der()));
     }

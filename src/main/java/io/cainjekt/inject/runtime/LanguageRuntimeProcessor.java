@@ -17,7 +17,7 @@ import java.util.Set;
  * Detects one language runtime of the {@link LanguageRuntime} table for status.json; for Python
  * also the certifi bundles in site-packages (certifi users other than requests do not read the
  * environment). Changes nothing in the root: these runtimes pick the CAs up from the environment of
- * DESIGN section 4 and the OS store. Thread-safe (stateless).
+ * docs/architecture.md, "What a container sees" and the OS store. Thread-safe (stateless).
  */
 public final class LanguageRuntimeProcessor implements Processor {
 

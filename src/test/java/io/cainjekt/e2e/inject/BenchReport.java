@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * The machine-readable result of one e2e benchmark: {@code target/bench/<name>.json} with the date,
  * the machine (nproc, kernel, CPU, JDK, containerd) and the figures, in insertion order. {@code
- * bench/report.sh} turns these files into docs/performance-e2e.md. Confined to the test thread.
+ * bench/report.sh} summarises these files in target/bench/report.md. Confined to the test thread.
  */
 final class BenchReport {
 

@@ -31,27 +31,31 @@ public final class Demo {
   public static void main(String[] args) throws Exception {
     PrintStream out = System.out;
     Path repo = E2eImages.repo();
-    Path work = Files.createDirectories(repo.resolve("target/demo"));
     out.println(
         "cainjekt demo: installing/starting containerd with NRI (private dirs under target/)");
     try (Containerd containerd = Containerd.start(repo)) {
-      out.println("cainjekt demo: building the debian-tls test image (cached after the first run)");
-      String image = E2eImages.ensure(containerd, List.of("debian-tls")).get("debian-tls");
-      try (TlsServers servers = TlsServers.start();
-          InjectingPlugin plugin =
-              InjectingPlugin.start(
-                  containerd,
-                  work.resolve("plugin-" + ProcessHandle.current().pid()),
-                  Pki.caCertificate(Ca.CORP_CA))) {
-        out.println(
-            "cainjekt demo: plugin running, pid "
-                + plugin.process().pid()
-                + ", log "
-                + plugin.process().log().path());
-        try (RunningPod injected = pod(containerd, image, "opted-in", true);
-            RunningPod plain = pod(containerd, image, "plain", false)) {
-          table(out, servers, injected, plain);
-        }
+      run(containerd, Files.createDirectories(repo.resolve("target/demo")), out);
+    }
+  }
+
+  /** The demo on a running {@code containerd}: plugin state under {@code work}, text to out. */
+  static void run(Containerd containerd, Path work, PrintStream out) throws Exception {
+    out.println("cainjekt demo: building the debian-tls test image (cached after the first run)");
+    String image = E2eImages.ensure(containerd, List.of("debian-tls")).get("debian-tls");
+    try (TlsServers servers = TlsServers.start();
+        InjectingPlugin plugin =
+            InjectingPlugin.start(
+                containerd,
+                work.resolve("plugin-" + ProcessHandle.current().pid()),
+                Pki.caCertificate(Ca.CORP_CA))) {
+      out.println(
+          "cainjekt demo: plugin running, pid "
+              + plugin.process().pid()
+              + ", log "
+              + plugin.process().log().path());
+      try (RunningPod injected = pod(containerd, image, "opted-in", true);
+          RunningPod plain = pod(containerd, image, "plain", false)) {
+        table(out, servers, injected, plain);
       }
     }
   }

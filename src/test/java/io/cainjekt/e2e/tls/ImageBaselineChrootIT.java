@@ -141,7 +141,10 @@ class ImageBaselineChrootIT {
     assertVerdicts(tlsCheck(chroot, Ca.CORP_CA, all, env), all, Verdict.TRUSTED);
   }
 
-  /** A PKCS12 truststore as DESIGN section 4 describes: no password, no MAC, plain certificates. */
+  /**
+   * A PKCS12 truststore as docs/architecture.md, "What a container sees" describes: no password, no
+   * MAC, plain certificates.
+   */
   private static void writeTrustStore(Path certificate, Path out) throws Exception {
     KeyStore store = KeyStore.getInstance("PKCS12");
     store.load(null, null);

@@ -113,7 +113,16 @@ class OsStoreProcessorTest {
         .containsExactly(Pki.certificate("corp-ca-2"));
     Path link = dir.resolve(hash + ".1");
     assertThat(Files.isSymbolicLink(link)).isTrue();
-    assertThat(Files.readSymbolicLink(link).toString()).startsWith("cainjekt-").endsWith(".pem");
+    // one file per CA: the link points at the CA's anchor file, relative, so it reads the same
+    // from the host and in the container
+    Path target = Files.readSymbolicLink(link);
+    assertThat(target.isAbsolute()).isFalse();
+    assertThat(dir.resolve(target).normalize())
+        .isEqualTo(
+            root.resolve(d.anchorDir().orElseThrow().substring(1))
+                .resolve(target.getFileName().toString()));
+    assertThat(target.getFileName().toString()).startsWith("cainjekt-").endsWith(".crt");
+    assertThat(names(dir)).noneMatch(n -> n.startsWith("cainjekt-"));
     assertThat(Certificates.pem(link)).containsExactly(Pki.certificate("corp-ca"));
   }
 

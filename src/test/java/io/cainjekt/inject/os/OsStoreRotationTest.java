@@ -122,6 +122,51 @@ class OsStoreRotationTest {
     return Distro.TABLE.stream();
   }
 
+  /**
+   * Earlier versions gave each CA a second copy in the hashed directory, linked from there. A
+   * rotation from that layout removes the copies and points the links at the anchor files: the root
+   * ends up as a fresh injection's.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.cainjekt.inject.os.OsStoreProcessorTest#hashedFamilies")
+  void aRootOfTheOldCopyPerCaLayoutConvergesToLinksAtTheAnchors(Distro d) throws Exception {
+    Path old = DistroRoots.build(tmp.resolve("old"), d);
+    InjectionReport first =
+        run(old, cas("corp-ca,corp-ca-2"), Ownership.NONE, InjectionRequest.Journal.NONE);
+    Ownership now = ownership(first);
+    String dir = d.hashedDir().get();
+    java.util.Set<String> files = new java.util.TreeSet<>(now.files());
+    Map<String, String> links = new java.util.TreeMap<>(now.links());
+    for (var link : now.links().entrySet()) {
+      if (!link.getKey().startsWith(dir + "/")) {
+        continue;
+      }
+      String copy = Path.of(link.getValue()).getFileName().toString().replace(".crt", ".pem");
+      Path host = old.resolve(link.getKey().substring(1));
+      Files.copy(host, old.resolve(dir.substring(1)).resolve(copy));
+      Files.delete(host);
+      Files.createSymbolicLink(host, Path.of(copy));
+      files.add(dir + "/" + copy);
+      links.put(link.getKey(), copy);
+    }
+    assertThat(files).as("the old layout has copies").hasSizeGreaterThan(now.files().size());
+
+    InjectionReport after =
+        run(
+            old,
+            cas("corp-ca,corp-ca-2"),
+            new Ownership(now.added(), files, links),
+            InjectionRequest.Journal.NONE);
+
+    Path fresh = DistroRoots.build(tmp.resolve("fresh"), d);
+    InjectionReport direct =
+        run(fresh, cas("corp-ca,corp-ca-2"), Ownership.NONE, InjectionRequest.Journal.NONE);
+    assertThat(after.anyFailed()).isFalse();
+    assertThat(after.drifted()).isEmpty();
+    assertThat(TreeSnapshot.of(old)).isEqualTo(TreeSnapshot.of(fresh));
+    assertThat(ownership(after)).isEqualTo(ownership(direct));
+  }
+
   @Test
   void theJournalHearsEveryEntryOfBothRunsBeforeTheFirstWrite() throws Exception {
     Path root = DistroRoots.build(tmp, Distro.TABLE.getFirst());
