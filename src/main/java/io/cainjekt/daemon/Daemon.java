@@ -5,7 +5,6 @@ import io.cainjekt.inject.Staging;
 import io.cainjekt.nri.Backoff;
 import io.cainjekt.nri.ConnectionProblem;
 import io.cainjekt.nri.ContainerEviction;
-import io.cainjekt.nri.NriHandlers;
 import io.cainjekt.nri.NriState;
 import io.cainjekt.nri.NriStub;
 import io.cainjekt.observe.HealthServer;
@@ -87,8 +86,8 @@ public final class Daemon implements AutoCloseable {
       Staging staging = own(Staging.open(config.stagingDir()));
       KubernetesApi k8s = own(KubernetesApi.start(config.kubernetes(), metrics));
       InjectionHandlers handlers = new InjectionHandlers(services(bundles, staging, k8s));
-      bundles.addListener(b -> bundleLoaded(b, handlers));
-      nri = own(new NriStub(nriOptions(), nriHandlers(handlers)));
+      bundles.addListener(b -> bundleLoaded(b, handlers.convergence()));
+      nri = own(new NriStub(nriOptions(), handlers));
       nri.addStateListener(this::runtimeState);
       handlers.updateGauges();
       nri.start(); // connects in the background while the HTTP server comes up
@@ -149,16 +148,7 @@ public final class Daemon implements AutoCloseable {
         n.socket(), n.pluginName(), n.pluginIndex(), n.registrationTimeout(), Backoff.DEFAULT);
   }
 
-  private static NriHandlers nriHandlers(InjectionHandlers h) {
-    return NriHandlers.builder()
-        .synchronize(h::synchronize)
-        .createContainer(h::createContainer)
-        .startContainer(h::startContainer)
-        .removeContainer(h::removeContainer)
-        .build();
-  }
-
-  private void bundleLoaded(LoadedBundle bundle, InjectionHandlers handlers) {
+  private void bundleLoaded(LoadedBundle bundle, Convergence convergence) {
     recordBundle(bundle);
     log.atInfo()
         .setMessage("trust: bundle loaded")
@@ -166,7 +156,7 @@ public final class Daemon implements AutoCloseable {
         .addKeyValue("certificates", bundle.bundle().size())
         .addKeyValue("ca_sha256", bundle.bundle().contentHash().shortHex())
         .log();
-    handlers.rotate(bundle);
+    convergence.rotate(bundle);
   }
 
   private void recordBundle(LoadedBundle b) {

@@ -16,12 +16,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * The in-memory view of opted-in containers: what was staged, what StartContainer found, which
- * bundle version each holds. Rebuilt from the runtime's Synchronize after a restart. Thread-safe.
+ * bundle version each holds, and one lock per container. Rebuilt from the runtime's Synchronize
+ * after a restart. Thread-safe.
  */
 final class InjectedContainers {
 
@@ -151,7 +153,32 @@ final class InjectedContainers {
     }
   }
 
+  /** Work done under a container's lock. */
+  @FunctionalInterface
+  interface LockedWork<T> {
+    T run() throws Exception;
+  }
+
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+  private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+  /**
+   * Runs {@code work} under the lock of container {@code id}: one change at a time per container.
+   */
+  <T> T withLock(String id, LockedWork<T> work) throws Exception {
+    ReentrantLock lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
+    lock.lock();
+    try {
+      return work.run();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Drops the lock of a removed container. */
+  void forgetLock(String id) {
+    locks.remove(id);
+  }
 
   void put(Entry entry) {
     entries.put(entry.id(), entry);
@@ -173,6 +200,7 @@ final class InjectedContainers {
   /** Forgets every container not in {@code live}. */
   void retainOnly(Set<String> live) {
     entries.keySet().retainAll(live);
+    locks.keySet().retainAll(live);
   }
 
   Collection<Entry> all() {

@@ -4,8 +4,6 @@ package io.cainjekt.daemon;
 import io.cainjekt.inject.EnvMerge;
 import io.cainjekt.inject.EnvMerger;
 import io.cainjekt.inject.InjectionReport;
-import io.cainjekt.inject.InjectionRequest;
-import io.cainjekt.inject.Ownership;
 import io.cainjekt.inject.Pipeline;
 import io.cainjekt.inject.PlanMemo;
 import io.cainjekt.inject.SafeDefaults;
@@ -15,6 +13,7 @@ import io.cainjekt.nri.Adjustment;
 import io.cainjekt.nri.ContainerInfo;
 import io.cainjekt.nri.ContainerState;
 import io.cainjekt.nri.Mount;
+import io.cainjekt.nri.NriPlugin;
 import io.cainjekt.nri.PodInfo;
 import io.cainjekt.nri.SyncSnapshot;
 import io.cainjekt.observe.ContainerReport;
@@ -24,7 +23,6 @@ import io.cainjekt.observe.Metrics;
 import io.cainjekt.policy.Decision;
 import io.cainjekt.policy.OptInPolicy;
 import io.cainjekt.policy.PolicyInput;
-import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.rootfs.RootfsRefusal;
 import io.cainjekt.trust.LoadedBundle;
 import io.cainjekt.trust.TrustBundles;
@@ -37,23 +35,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Turns NRI events into policy decisions and injection work. CreateContainer stages safe defaults
+ * Turns NRI events into policy decisions and injection work. CreateContainer stages safe defaults
  * and answers the mount, environment and annotation of docs/architecture.md, "What a container
  * sees"; StartContainer runs the pipeline on the container root and refills the staged files;
  * RemoveContainer releases them; Synchronize rebuilds the view after a restart and hands running
- * containers it never saw to {@link LateStarters}; a bundle change re-injects running containers.
- * Fail-open versus fail-closed is decided here and nowhere else (for late starters: injected in
- * place, or stopped). Thread-safe: work on one container is serialized by a per-container lock.
+ * containers it never saw to {@link LateStarters}; {@link Convergence} runs the pipeline on
+ * container roots and re-injects running containers when a bundle changes. Fail-open versus
+ * fail-closed is decided here and nowhere else (for late starters: injected in place, or stopped).
+ * Thread-safe: work on one container is serialized by a per-container lock.
  */
-final class InjectionHandlers {
+final class InjectionHandlers implements NriPlugin {
 
   private static final Logger log = LoggerFactory.getLogger(InjectionHandlers.class);
 
@@ -67,9 +64,8 @@ final class InjectionHandlers {
   static final List<String> MOUNT_OPTIONS = List.of("rbind", "ro", "rprivate");
 
   private final Services services;
-  private final PlanMemo plans;
   private final InjectedContainers containers = new InjectedContainers();
-  private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+  private final Convergence convergence;
   private final LateStarters lateStarters;
 
   /** Everything the handlers use; built by {@code Daemon}. */
@@ -123,7 +119,7 @@ final class InjectionHandlers {
 
   InjectionHandlers(Services services) {
     this.services = services;
-    this.plans = new PlanMemo(services.pipeline());
+    this.convergence = new Convergence(services, containers, this::updateGauges);
     this.lateStarters =
         new LateStarters(
             services,
@@ -134,6 +130,11 @@ final class InjectionHandlers {
                 : LateStarters.Handling.INJECT);
   }
 
+  /** Rotations and every pipeline run on a container root. */
+  Convergence convergence() {
+    return convergence;
+  }
+
   /** The containers this plugin injected, for /containers and {@code cainjekt inspect}. */
   List<ContainerReport> reports() {
     return containers.reports(
@@ -141,7 +142,8 @@ final class InjectionHandlers {
   }
 
   /** CreateContainer: decide, stage the defaults, answer the adjustment. */
-  Adjustment createContainer(PodInfo pod, ContainerInfo c) throws InjectionFailedException {
+  @Override
+  public Adjustment createContainer(PodInfo pod, ContainerInfo c) throws InjectionFailedException {
     long start = System.nanoTime();
     Decision decision = decide(pod, c);
     if (!decision.inject()) {
@@ -151,7 +153,7 @@ final class InjectionHandlers {
     }
     try {
       LoadedBundle bundle = services.bundles().get(decision.bundle().orElseThrow()).orElseThrow();
-      Adjustment adjustment = withLock(c.id(), () -> stage(pod, c, bundle, decision));
+      Adjustment adjustment = containers.withLock(c.id(), () -> stage(pod, c, bundle, decision));
       updateGauges();
       services.metrics().nriRequest(LatencyEvent.CREATE_CONTAINER, since(start));
       logDecision("inject: staged", pod, c, decision);
@@ -185,7 +187,7 @@ final class InjectionHandlers {
 
   private Adjustment stage(PodInfo pod, ContainerInfo c, LoadedBundle bundle, Decision decision)
       throws IOException {
-    Map<String, byte[]> defaults = keepDefaults(bundle);
+    Map<String, byte[]> defaults = services.defaults().keep(bundle, services.staging());
     var dir = services.staging().prepare(c.id(), defaults);
     EnvMerge env = services.env().merge(c.env());
     containers.put(
@@ -206,32 +208,15 @@ final class InjectionHandlers {
             "bundle=" + bundle.name() + " ca-sha256=" + bundle.bundle().contentHash().shortHex()));
   }
 
-  /**
-   * The bundle's staged defaults, kept in staging while no container links them (the next
-   * CreateContainer links instead of writing them) in place of its previous version's.
-   */
-  private Map<String, byte[]> keepDefaults(LoadedBundle bundle) {
-    Map<String, byte[]> defaults = services.defaults().files(bundle);
-    try {
-      services.staging().keep(bundle.name(), defaults);
-    } catch (IOException e) { // keeping only spares the next container a write
-      log.atWarn()
-          .setMessage("staging: cannot keep the staged defaults")
-          .addKeyValue("bundle", bundle.name())
-          .setCause(e)
-          .log();
-    }
-    return defaults;
-  }
-
   /** StartContainer: run the pipeline on the container root, refill the staged files. */
-  void startContainer(PodInfo pod, ContainerInfo c) throws InjectionFailedException {
+  @Override
+  public void startContainer(PodInfo pod, ContainerInfo c) throws InjectionFailedException {
     if (containers.get(c.id()).isEmpty()) {
       return;
     }
     long start = System.nanoTime();
     try {
-      PlanMemo.Run run = withLock(c.id(), () -> inject(c.id(), c.pid(), true));
+      PlanMemo.Run run = containers.withLock(c.id(), () -> convergence.run(c.id(), c.pid(), true));
       InjectionReport report = run.report();
       updateGauges();
       services.metrics().nriRequest(LatencyEvent.START_CONTAINER, since(start));
@@ -251,95 +236,6 @@ final class InjectionHandlers {
   }
 
   /**
-   * Runs the pipeline for a staged container with the current version of its bundle and stores the
-   * result. At its start a container's root holds only its image, so the image's plan may be
-   * replayed (its staged files are refilled while the root is changed); a running container's root
-   * (rotation) always gets a full run. Caller holds the container's lock.
-   */
-  private PlanMemo.Run inject(String id, int pid, boolean starting) throws IOException {
-    InjectedContainers.Entry entry = containers.get(id).orElseThrow();
-    LoadedBundle bundle =
-        services
-            .bundles()
-            .get(entry.bundle())
-            .orElseThrow(() -> new IOException("bundle " + entry.bundle() + " is gone"));
-    ContainerRoots.Root root =
-        entry.root().isPresent()
-            ? entry.root().get()
-            : services
-                .roots()
-                .find(id, pid)
-                .orElseThrow(
-                    () ->
-                        new IOException(
-                            "no root found for container " + id + " (pid " + pid + ")"));
-    if (!starting && !root.stillThere()) {
-      throw exited(id);
-    }
-    Ownership previous = starting ? Ownership.NONE : Resync.ownership(services.staging(), id);
-    PlanMemo.Run run =
-        plans.run(
-            new InjectionRequest(
-                RootFs.openForInjection(root.hostPath()),
-                bundle.bundle(),
-                entry.env(),
-                entry.volumeMountPaths(),
-                entry.filter(),
-                false,
-                previous,
-                starting ? InjectionRequest.Journal.NONE : intent -> journal(id, root, intent)),
-            starting ? root.imageLayers() : Optional.empty(),
-            done -> services.staging().replace(id, done.files()));
-    InjectionReport report = run.report();
-    List<String> runtimes = Reports.runtimes(report);
-    containers.update(
-        id,
-        e ->
-            e.withRoot(root)
-                .withState(
-                    stateAfter(report, e.late()),
-                    bundle.bundle().contentHash(),
-                    report.distro().orElse("none"),
-                    Reports.changedPaths(report),
-                    runtimes,
-                    Stream.concat(
-                            Reports.errors(report).stream(),
-                            report.drifted().stream().map(d -> "drift: " + d))
-                        .toList()));
-    services.metrics().injected(report.distro().orElse("none"));
-    services.metrics().distroDetected(report.distro().orElse("none"));
-    runtimes.forEach(services.metrics()::runtimeDetected);
-    return run;
-  }
-
-  /**
-   * Before a running container's root is first written: the root must still be the container's (not
-   * the empty mount point it leaves on exit), and the staged ownership must hold every entry the
-   * run may add, in case the plugin dies before the run's files are staged.
-   */
-  private void journal(String id, ContainerRoots.Root root, Ownership intent) throws IOException {
-    if (!root.stillThere()) {
-      throw exited(id);
-    }
-    services.staging().replace(id, Map.of(InjectionReport.OWNERSHIP, intent.toBytes()));
-  }
-
-  /** A container's state after a pipeline run on its root. */
-  private static ContainerReport.State stateAfter(InjectionReport report, boolean late) {
-    if (report.anyFailed()) {
-      return ContainerReport.State.FAILED;
-    }
-    if (!report.drifted().isEmpty()) {
-      return ContainerReport.State.DRIFTED;
-    }
-    return late ? ContainerReport.State.LATE : ContainerReport.State.INJECTED;
-  }
-
-  private static IOException exited(String id) {
-    return new IOException("the root of container " + id + " is gone: the container exited");
-  }
-
-  /**
    * A running container that started while the plugin was away (LateStarters): its OS trust store
    * gets a full run as in a rotation, and a staged directory, never mounted, keeps the run's files
    * and ownership record, so later rotations and RemoveContainer treat it like any other. Empty
@@ -349,7 +245,7 @@ final class InjectionHandlers {
       throws Exception {
     LoadedBundle bundle = services.bundles().get(decision.bundle().orElseThrow()).orElseThrow();
     Optional<InjectionReport> report =
-        withLock(
+        containers.withLock(
             c.id(),
             () -> {
               if (containers.get(c.id()).isPresent()
@@ -368,7 +264,7 @@ final class InjectionHandlers {
                       decision.processors(),
                       true));
               try {
-                return Optional.of(inject(c.id(), c.pid(), false).report());
+                return Optional.of(convergence.run(c.id(), c.pid(), false).report());
               } catch (IOException | RuntimeException e) {
                 containers.update(c.id(), en -> en.failed(e));
                 throw e;
@@ -379,13 +275,14 @@ final class InjectionHandlers {
   }
 
   /** RemoveContainer: forget the container and release its staged files. */
-  void removeContainer(PodInfo pod, ContainerInfo c) {
+  @Override
+  public void removeContainer(PodInfo pod, ContainerInfo c) {
     lateStarters.removed(c.id());
     if (containers.get(c.id()).isEmpty() && !services.staging().containerIds().contains(c.id())) {
       return;
     }
     try {
-      withLock(
+      containers.withLock(
           c.id(),
           () -> {
             containers.remove(c.id());
@@ -407,7 +304,7 @@ final class InjectionHandlers {
           .setCause(e)
           .log();
     } finally {
-      locks.remove(c.id());
+      containers.forgetLock(c.id());
       updateGauges();
     }
   }
@@ -419,7 +316,8 @@ final class InjectionHandlers {
    * LateStarters}, which handles those that are opted in after this returns. Containers holding an
    * outdated bundle are re-injected, also after this returns.
    */
-  void synchronize(SyncSnapshot snapshot) throws IOException {
+  @Override
+  public void synchronize(SyncSnapshot snapshot) throws IOException {
     Map<String, PodInfo> pods =
         snapshot.pods().stream().collect(Collectors.toMap(PodInfo::id, p -> p, (a, b) -> a));
     Set<String> live = new HashSet<>();
@@ -437,7 +335,6 @@ final class InjectionHandlers {
     }
     services.staging().retainOnly(live);
     containers.retainOnly(live);
-    locks.keySet().retainAll(live);
     int late = lateStarters.synchronize(unknown);
     log.atInfo()
         .setMessage("inject: synchronized")
@@ -445,89 +342,7 @@ final class InjectionHandlers {
         .addKeyValue("injected", containers.all().size())
         .addKeyValue("late_starters", late)
         .log();
-    List<LoadedBundle> current =
-        services.bundles().names().stream()
-            .flatMap(n -> services.bundles().get(n).stream())
-            .toList();
-    // after the reply: converging many containers may take longer than the runtime waits for it
-    services.late().executor().execute(() -> current.forEach(this::rotate));
-  }
-
-  /**
-   * A bundle changed: every running container injected with an older version gets the new one, in
-   * its staged files and, where it was written, its OS trust store.
-   */
-  void rotate(LoadedBundle bundle) {
-    try {
-      keepDefaults(bundle); // the previous version's defaults go once unused
-    } catch (IllegalStateException e) { // defaults that cannot be built fail CreateContainer
-      log.atWarn()
-          .setMessage("staging: cannot build the staged defaults")
-          .addKeyValue("bundle", bundle.name())
-          .setCause(e)
-          .log();
-    }
-    List<InjectedContainers.Entry> outdated =
-        containers.outdated(bundle.name(), bundle.bundle().contentHash());
-    for (InjectedContainers.Entry e : outdated) {
-      if (e.root().isPresent()) { // a container not started yet only gets new staged files
-        containers.update(e.id(), en -> en.withState(ContainerReport.State.CONVERGING));
-      }
-    }
-    updateGauges();
-    int failed = 0;
-    for (InjectedContainers.Entry e : outdated) {
-      try {
-        withLock(
-            e.id(),
-            () -> {
-              if (e.state() == ContainerReport.State.STAGED && e.root().isEmpty()) {
-                services.staging().replace(e.id(), services.defaults().files(bundle));
-                containers.update(
-                    e.id(),
-                    en ->
-                        en.withState(
-                            en.state(),
-                            bundle.bundle().contentHash(),
-                            en.distro(),
-                            en.filesWritten(),
-                            en.runtimes(),
-                            en.errors()));
-              } else {
-                inject(e.id(), 0, false);
-              }
-              return null;
-            });
-        log.atInfo()
-            .setMessage("inject: rotated")
-            .addKeyValue("namespace", e.namespace())
-            .addKeyValue("pod", e.pod())
-            .addKeyValue("container", e.container())
-            .addKeyValue("container_id", e.id().substring(0, Math.min(12, e.id().length())))
-            .addKeyValue("bundle", bundle.name())
-            .addKeyValue("ca_sha256", bundle.bundle().contentHash().shortHex())
-            .log();
-      } catch (Exception ex) {
-        failed++;
-        containers.update(e.id(), en -> en.withState(ContainerReport.State.FAILED));
-        services.metrics().error(ErrorPhase.STAGING);
-        log.atWarn()
-            .setMessage("inject: rotation failed")
-            .addKeyValue("namespace", e.namespace())
-            .addKeyValue("pod", e.pod())
-            .addKeyValue("container_id", e.id())
-            .setCause(ex)
-            .log();
-      }
-    }
-    updateGauges();
-    log.atInfo()
-        .setMessage("inject: converged")
-        .addKeyValue("bundle", bundle.name())
-        .addKeyValue("ca_sha256", bundle.bundle().contentHash().shortHex())
-        .addKeyValue("rotated", outdated.size() - failed)
-        .addKeyValue("failed", failed)
-        .log();
+    convergence.afterSynchronize();
   }
 
   /**
@@ -606,22 +421,6 @@ final class InjectionHandlers {
         .addKeyValue("plan", run.replayed() ? "replayed" : "computed")
         .addKeyValue("ms", took.toNanos() / 1e6)
         .log();
-  }
-
-  /** Work under the container's lock. */
-  private <T> T withLock(String id, LockedWork<T> work) throws Exception {
-    ReentrantLock lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
-    lock.lock();
-    try {
-      return work.run();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  @FunctionalInterface
-  private interface LockedWork<T> {
-    T run() throws Exception;
   }
 
   private static Duration since(long startNanos) {

@@ -7,10 +7,13 @@ import io.cainjekt.trust.Fingerprint;
 import io.cainjekt.trust.LoadedBundle;
 import io.cainjekt.trust.PemBundle;
 import io.cainjekt.trust.TrustBundleException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The files staged at CreateContainer, before the image has been looked at: {@link SafeDefaults}
@@ -20,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class StagedDefaults {
 
+  private static final Logger log = LoggerFactory.getLogger(StagedDefaults.class);
+
   private final PemBundle nodeRoots;
   private final Map<Fingerprint, Map<String, byte[]>> cache = new ConcurrentHashMap<>();
 
@@ -28,6 +33,24 @@ final class StagedDefaults {
    */
   StagedDefaults(PemBundle nodeRoots) {
     this.nodeRoots = nodeRoots;
+  }
+
+  /**
+   * The bundle's staged files, also kept in {@code staging} while no container links them (the next
+   * CreateContainer links instead of writing them) in place of its previous version's.
+   */
+  Map<String, byte[]> keep(LoadedBundle bundle, Staging staging) {
+    Map<String, byte[]> defaults = files(bundle);
+    try {
+      staging.keep(bundle.name(), defaults);
+    } catch (IOException e) { // keeping only spares the next container a write
+      log.atWarn()
+          .setMessage("staging: cannot keep the staged defaults")
+          .addKeyValue("bundle", bundle.name())
+          .setCause(e)
+          .log();
+    }
+    return defaults;
   }
 
   /** The staged files for this bundle version. */

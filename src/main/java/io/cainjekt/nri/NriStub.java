@@ -21,10 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An NRI plugin that dials the runtime's socket, registers, answers Configure with the event mask
- * of its handlers, takes Synchronize and dispatches events. When the connection goes away it
- * reconnects with capped exponential backoff and synchronizes again; it never gives up and never
- * exits the process. One named supervisor thread ({@code nri-stub}) runs the connect loop.
+ * An NRI plugin that dials the runtime's socket, registers, answers Configure with the events its
+ * {@link NriPlugin} overrides, takes Synchronize and calls the plugin's method of each event. When
+ * the connection goes away it reconnects with capped exponential backoff and synchronizes again; it
+ * never gives up and never exits the process. One named supervisor thread ({@code nri-stub}) runs
+ * the connect loop.
  *
  * <p>Thread-safe.
  */
@@ -57,7 +58,7 @@ public final class NriStub implements AutoCloseable {
   }
 
   private final Options options;
-  private final NriHandlers handlers;
+  private final NriPlugin plugin;
   private final AtomicReference<NriState> state = new AtomicReference<>(NriState.DISCONNECTED);
   private final AtomicReference<ConnectionProblem> problem = new AtomicReference<>();
   private final List<Consumer<NriState>> listeners = new CopyOnWriteArrayList<>();
@@ -67,9 +68,9 @@ public final class NriStub implements AutoCloseable {
   private final CountDownLatch stop = new CountDownLatch(1);
   private volatile Thread supervisor;
 
-  public NriStub(Options options, NriHandlers handlers) {
+  public NriStub(Options options, NriPlugin plugin) {
     this.options = Objects.requireNonNull(options, "options");
-    this.handlers = Objects.requireNonNull(handlers, "handlers");
+    this.plugin = Objects.requireNonNull(plugin, "plugin");
   }
 
   /** Starts connecting in the background; returns at once. */
@@ -192,7 +193,7 @@ public final class NriStub implements AutoCloseable {
   }
 
   private NriSession connect(SessionListener listener) throws IOException {
-    NriSession s = NriSession.open(options.socket(), new PluginService(handlers, listener));
+    NriSession s = NriSession.open(options.socket(), new PluginService(plugin, listener));
     session.set(s);
     if (closed.get()) {
       s.close();

@@ -29,15 +29,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The plugin service of one session (mux connection 1): decodes each NRI call, hands records to
- * {@link NriHandlers} and encodes the reply. Serves both event styles: the dedicated RPCs of NRI
- * 0.12+ and {@code StateChange} of NRI up to 0.11. Thread-safe.
+ * The plugin service of one session (mux connection 1): decodes each NRI call, calls the {@link
+ * NriPlugin} method of its event with records and encodes the reply. Serves both event styles: the
+ * dedicated RPCs of NRI 0.12+ and {@code StateChange} of NRI up to 0.11. An event the plugin did
+ * not subscribe to is decoded and answered, and reaches no method. Thread-safe.
  */
 final class PluginService {
 
   static final String SERVICE = "nri.pkg.api.v1alpha1.Plugin";
   private static final Logger log = LoggerFactory.getLogger(PluginService.class);
   private static final byte[] EMPTY = new byte[0];
+  private static final Container NO_CONTAINER = Container.getDefaultInstance();
 
   /** Session milestones. */
   interface Listener {
@@ -48,22 +50,16 @@ final class PluginService {
     void shutdownRequested();
   }
 
-  /** Parses a payload into (pod, container); container may be the default instance. */
-  @FunctionalInterface
-  private interface Parser {
-    Target parse(byte[] payload) throws InvalidProtocolBufferException;
-  }
-
-  private record Target(PodSandbox pod, Container container) {}
-
-  private final NriHandlers handlers;
+  private final NriPlugin plugin;
+  private final EventMask subscription;
   private final Listener listener;
   private final List<PodSandbox> syncPods = new ArrayList<>();
   private final List<Container> syncContainers = new ArrayList<>();
   private final CompletableFuture<Void> answered = new CompletableFuture<>();
 
-  PluginService(NriHandlers handlers, Listener listener) {
-    this.handlers = handlers;
+  PluginService(NriPlugin plugin, Listener listener) {
+    this.plugin = plugin;
+    this.subscription = NriPlugin.subscription(plugin);
     this.listener = listener;
   }
 
@@ -72,74 +68,58 @@ final class PluginService {
     b.method(SERVICE, "Configure", (ctx, p) -> configure(p));
     b.method(SERVICE, "Synchronize", this::synchronize);
     b.method(SERVICE, "Shutdown", (ctx, p) -> shutdown());
-    b.method(SERVICE, "CreateContainer", (ctx, p) -> createContainer(p));
-    b.method(SERVICE, "StateChange", (ctx, p) -> stateChange(ctx, p));
-    event(b, "RunPodSandbox", Event.RUN_POD_SANDBOX, p -> of(RunPodSandboxRequest.parseFrom(p)));
-    event(b, "StopPodSandbox", Event.STOP_POD_SANDBOX, p -> of(StopPodSandboxRequest.parseFrom(p)));
-    event(
-        b,
-        "RemovePodSandbox",
-        Event.REMOVE_POD_SANDBOX,
-        p -> of(RemovePodSandboxRequest.parseFrom(p)));
-    event(
-        b,
-        "PostCreateContainer",
-        Event.POST_CREATE_CONTAINER,
-        p -> of(StartContainerRequest.parseFrom(p)));
-    event(b, "StartContainer", Event.START_CONTAINER, p -> of(StartContainerRequest.parseFrom(p)));
-    event(
-        b,
-        "PostStartContainer",
-        Event.POST_START_CONTAINER,
-        p -> of(StartContainerRequest.parseFrom(p)));
-    event(b, "StopContainer", Event.STOP_CONTAINER, p -> of(StopContainerRequest.parseFrom(p)));
-    event(
-        b, "RemoveContainer", Event.REMOVE_CONTAINER, p -> of(RemoveContainerRequest.parseFrom(p)));
-    b.method(SERVICE, "UpdateContainer", (ctx, p) -> EMPTY);
+    b.method(SERVICE, Event.CREATE_CONTAINER.rpc(), this::createContainer);
+    b.method(SERVICE, "StateChange", this::stateChange);
+    b.method(SERVICE, Event.UPDATE_CONTAINER.rpc(), (ctx, p) -> EMPTY);
+    b.method(SERVICE, Event.RUN_POD_SANDBOX.rpc(), (ctx, p) -> runPodSandbox(p));
+    b.method(SERVICE, Event.STOP_POD_SANDBOX.rpc(), (ctx, p) -> stopPodSandbox(p));
+    b.method(SERVICE, Event.REMOVE_POD_SANDBOX.rpc(), (ctx, p) -> removePodSandbox(p));
+    // PostCreate-, Start- and PostStartContainerRequest share one layout: {1 pod, 2 container}
+    for (Event e :
+        List.of(Event.POST_CREATE_CONTAINER, Event.START_CONTAINER, Event.POST_START_CONTAINER)) {
+      b.method(SERVICE, e.rpc(), (ctx, p) -> startContainer(e, p));
+    }
+    b.method(SERVICE, Event.STOP_CONTAINER.rpc(), (ctx, p) -> stopContainer(p));
+    b.method(SERVICE, Event.REMOVE_CONTAINER.rpc(), (ctx, p) -> removeContainer(p));
     return b.build();
   }
 
-  private static Target of(RunPodSandboxRequest r) {
-    return new Target(r.getPod(), Container.getDefaultInstance());
+  private byte[] runPodSandbox(byte[] payload) throws Exception {
+    return dispatch(
+        Event.RUN_POD_SANDBOX, RunPodSandboxRequest.parseFrom(payload).getPod(), NO_CONTAINER);
   }
 
-  private static Target of(StopPodSandboxRequest r) {
-    return new Target(r.getPod(), Container.getDefaultInstance());
+  private byte[] stopPodSandbox(byte[] payload) throws Exception {
+    return dispatch(
+        Event.STOP_POD_SANDBOX, StopPodSandboxRequest.parseFrom(payload).getPod(), NO_CONTAINER);
   }
 
-  private static Target of(RemovePodSandboxRequest r) {
-    return new Target(r.getPod(), Container.getDefaultInstance());
+  private byte[] removePodSandbox(byte[] payload) throws Exception {
+    return dispatch(
+        Event.REMOVE_POD_SANDBOX,
+        RemovePodSandboxRequest.parseFrom(payload).getPod(),
+        NO_CONTAINER);
   }
 
-  // PostCreate-, Start- and PostStartContainerRequest share one layout: {1 pod, 2 container}.
-  private static Target of(StartContainerRequest r) {
-    return new Target(r.getPod(), r.getContainer());
+  private byte[] startContainer(Event event, byte[] payload) throws Exception {
+    StartContainerRequest r = StartContainerRequest.parseFrom(payload);
+    return dispatch(event, r.getPod(), r.getContainer());
   }
 
-  private static Target of(StopContainerRequest r) {
-    return new Target(r.getPod(), r.getContainer());
+  private byte[] stopContainer(byte[] payload) throws Exception {
+    StopContainerRequest r = StopContainerRequest.parseFrom(payload);
+    return dispatch(Event.STOP_CONTAINER, r.getPod(), r.getContainer());
   }
 
-  private static Target of(RemoveContainerRequest r) {
-    return new Target(r.getPod(), r.getContainer());
-  }
-
-  private void event(TtrpcServer.Builder b, String method, Event event, Parser parser) {
-    b.method(
-        SERVICE,
-        method,
-        (ctx, payload) -> {
-          Target t = parser.parse(payload);
-          dispatch(event, t.pod(), t.container());
-          return EMPTY;
-        });
+  private byte[] removeContainer(byte[] payload) throws Exception {
+    RemoveContainerRequest r = RemoveContainerRequest.parseFrom(payload);
+    return dispatch(Event.REMOVE_CONTAINER, r.getPod(), r.getContainer());
   }
 
   private byte[] configure(byte[] payload) throws InvalidProtocolBufferException {
     ConfigureRequest request = ConfigureRequest.parseFrom(payload);
-    EventMask mask = handlers.mask();
-    listener.configured(mask, request);
-    return ConfigureResponse.newBuilder().setEvents(mask.bits()).build().toByteArray();
+    listener.configured(subscription, request);
+    return ConfigureResponse.newBuilder().setEvents(subscription.bits()).build().toByteArray();
   }
 
   /**
@@ -172,9 +152,7 @@ final class PluginService {
       syncPods.clear();
       syncContainers.clear();
     }
-    if (handlers.synchronize().isPresent()) {
-      handlers.synchronize().get().synchronize(snapshot);
-    }
+    plugin.synchronize(snapshot);
     listener.synchronizedWith(snapshot);
     ctx.replied()
         .whenComplete(
@@ -193,17 +171,11 @@ final class PluginService {
     return EMPTY;
   }
 
-  private byte[] createContainer(byte[] payload) throws Exception {
+  private byte[] createContainer(RequestContext ctx, byte[] payload) throws Exception {
     CreateContainerRequest request = CreateContainerRequest.parseFrom(payload);
-    if (handlers.createContainer().isEmpty()) {
-      return EMPTY;
-    }
     Adjustment adjustment =
-        handlers
-            .createContainer()
-            .get()
-            .createContainer(
-                ProtoRecords.pod(request.getPod()), ProtoRecords.container(request.getContainer()));
+        plugin.createContainer(
+            ProtoRecords.pod(request.getPod()), ProtoRecords.container(request.getContainer()));
     if (adjustment.isEmpty()) {
       return EMPTY;
     }
@@ -222,11 +194,14 @@ final class PluginService {
                     new TtrpcStatusException(
                         StatusCode.INVALID_ARGUMENT,
                         "state change event " + request.getEventValue() + " is unknown"));
-    dispatch(event, request.getPod(), request.getContainer());
-    return EMPTY;
+    return dispatch(event, request.getPod(), request.getContainer());
   }
 
-  private void dispatch(Event event, PodSandbox pod, Container container) throws Exception {
+  /** Calls the plugin's method of {@code event} when it subscribed to it. */
+  private byte[] dispatch(Event event, PodSandbox pod, Container container) throws Exception {
+    if (!subscription.contains(event)) {
+      return EMPTY;
+    }
     log.atDebug()
         .setMessage("nri: event")
         .addKeyValue("event", event)
@@ -234,15 +209,20 @@ final class PluginService {
         .addKeyValue("namespace", pod.getNamespace())
         .addKeyValue("container", container.getName())
         .log();
-    PodInfo podInfo = ProtoRecords.pod(pod);
-    var containerHandler = handlers.container(event);
-    if (containerHandler.isPresent()) {
-      containerHandler.get().handle(podInfo, ProtoRecords.container(container));
-      return;
+    PodInfo p = ProtoRecords.pod(pod);
+    switch (event) {
+      case RUN_POD_SANDBOX -> plugin.runPodSandbox(p);
+      case STOP_POD_SANDBOX -> plugin.stopPodSandbox(p);
+      case REMOVE_POD_SANDBOX -> plugin.removePodSandbox(p);
+      case POST_CREATE_CONTAINER ->
+          plugin.postCreateContainer(p, ProtoRecords.container(container));
+      case START_CONTAINER -> plugin.startContainer(p, ProtoRecords.container(container));
+      case POST_START_CONTAINER -> plugin.postStartContainer(p, ProtoRecords.container(container));
+      case STOP_CONTAINER -> plugin.stopContainer(p, ProtoRecords.container(container));
+      case REMOVE_CONTAINER -> plugin.removeContainer(p, ProtoRecords.container(container));
+      // no NriPlugin method, hence never subscribed: CreateContainer has its own RPC and reply
+      case CREATE_CONTAINER, UPDATE_CONTAINER, POST_UPDATE_CONTAINER -> {}
     }
-    var podHandler = handlers.pod(event);
-    if (podHandler.isPresent()) {
-      podHandler.get().handle(podInfo);
-    }
+    return EMPTY;
   }
 }

@@ -332,7 +332,7 @@ class InjectionHandlersTest {
   void rotationDropsTheKeptDefaultsOfTheOldVersionOnceUnused() throws Exception {
     debianRoot();
     InjectionHandlers h = handlers(FailPolicy.OPEN);
-    bundles.addListener(h::rotate);
+    bundles.addListener(h.convergence()::rotate);
     h.createContainer(pod(OPTED_IN), container(0, List.of()));
     h.removeContainer(pod(OPTED_IN), container(0, List.of()));
     assertThat(staging.stagedBytes()).as("the defaults kept").isPositive();
@@ -347,7 +347,7 @@ class InjectionHandlersTest {
   void rotationReplacesStagedFilesAndTheOsStoreOfRunningContainers() throws Exception {
     Path root = debianRoot();
     InjectionHandlers h = handlers(FailPolicy.OPEN);
-    bundles.addListener(h::rotate);
+    bundles.addListener(h.convergence()::rotate);
     h.createContainer(pod(OPTED_IN), container(0, List.of()));
     h.startContainer(pod(OPTED_IN), container(4242, List.of()));
     String corp2 = new String(Pki.bytes("corp-ca-2.pem"), StandardCharsets.US_ASCII).strip();
@@ -367,7 +367,7 @@ class InjectionHandlersTest {
     Path imageBundle = root.resolve("etc/ssl/certs/ca-certificates.crt");
     String image = Files.readString(imageBundle);
     InjectionHandlers h = handlers(FailPolicy.OPEN);
-    bundles.addListener(h::rotate);
+    bundles.addListener(h.convergence()::rotate);
     h.createContainer(pod(OPTED_IN), container(0, List.of()));
     h.startContainer(pod(OPTED_IN), container(4242, List.of()));
     assertThat(Files.readString(imageBundle)).contains(corpCaPem());
@@ -414,7 +414,7 @@ class InjectionHandlersTest {
   void aContainerThatExitedBeforeItsRotationIsNotWrittenAndCountsAsOutdated() throws Exception {
     Path root = debianRoot();
     InjectionHandlers h = handlers(FailPolicy.OPEN);
-    bundles.addListener(h::rotate);
+    bundles.addListener(h.convergence()::rotate);
     h.createContainer(pod(OPTED_IN), container(0, List.of()));
     h.startContainer(pod(OPTED_IN), container(4242, List.of()));
     // the container exits: the runtime unmounts its root, an empty mount point stays behind
@@ -442,7 +442,7 @@ class InjectionHandlersTest {
   void aContainerThatChangedAnAnchorOfOursIsDriftedAfterTheRotationAndCountedSo() throws Exception {
     Path root = debianRoot();
     InjectionHandlers h = handlers(FailPolicy.OPEN);
-    bundles.addListener(h::rotate);
+    bundles.addListener(h.convergence()::rotate);
     h.createContainer(pod(OPTED_IN), container(0, List.of()));
     h.startContainer(pod(OPTED_IN), container(4242, List.of()));
     assertThat(MetricSamples.gauge(metrics, "cainjekt_containers", "state", "injected"))

@@ -232,7 +232,7 @@ class LateStartersTest {
     Path imageBundle = root.resolve("etc/ssl/certs/ca-certificates.crt");
     String image = Files.readString(imageBundle);
     InjectionHandlers h = handlers(FailPolicy.OPEN, false);
-    fixture.bundles.addListener(h::rotate);
+    fixture.bundles.addListener(h.convergence()::rotate);
     h.synchronize(snapshot(OPTED_IN));
 
     Files.write(fixture.bundleFile, Pki.bytes("corp-ca-2.pem"));

@@ -90,35 +90,40 @@ class CaptureReplayTest {
     return byDir;
   }
 
-  private static NriHandlers referenceHandlers() {
-    return NriHandlers.builder()
-        .createContainer(
-            (pod, c) -> {
-              if (!"true".equals(pod.annotations().get("cainjekt.io/enabled"))) {
-                return Adjustment.none();
-              }
-              Map<String, String> env = new LinkedHashMap<>();
-              env.put("SSL_CERT_FILE", "/etc/cainjekt/ca-bundle.pem");
-              env.put("REQUESTS_CA_BUNDLE", "/etc/cainjekt/ca-bundle.pem");
-              env.put("NODE_EXTRA_CA_CERTS", "/etc/cainjekt/custom-ca.pem");
-              env.put(
-                  "JAVA_TOOL_OPTIONS",
-                  "-Djavax.net.ssl.trustStore=/etc/cainjekt/truststore.p12"
-                      + " -Djavax.net.ssl.trustStoreType=PKCS12"
-                      + " -Djavax.net.ssl.trustStorePassword=changeit");
-              return new Adjustment(
-                  List.of(
-                      new Mount(
-                          "/etc/cainjekt",
-                          "bind",
-                          "/staging/" + c.id(),
-                          List.of("rbind", "ro", "rprivate"))),
-                  env,
-                  Map.of());
-            })
-        .startContainer((pod, c) -> {})
-        .removeContainer((pod, c) -> {})
-        .build();
+  /** The Go reference plugin's events: CreateContainer, StartContainer, RemoveContainer. */
+  private static NriPlugin referenceHandlers() {
+    return new NriPlugin() {
+      @Override
+      public Adjustment createContainer(PodInfo pod, ContainerInfo c) {
+        if (!"true".equals(pod.annotations().get("cainjekt.io/enabled"))) {
+          return Adjustment.none();
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("SSL_CERT_FILE", "/etc/cainjekt/ca-bundle.pem");
+        env.put("REQUESTS_CA_BUNDLE", "/etc/cainjekt/ca-bundle.pem");
+        env.put("NODE_EXTRA_CA_CERTS", "/etc/cainjekt/custom-ca.pem");
+        env.put(
+            "JAVA_TOOL_OPTIONS",
+            "-Djavax.net.ssl.trustStore=/etc/cainjekt/truststore.p12"
+                + " -Djavax.net.ssl.trustStoreType=PKCS12"
+                + " -Djavax.net.ssl.trustStorePassword=changeit");
+        return new Adjustment(
+            List.of(
+                new Mount(
+                    "/etc/cainjekt",
+                    "bind",
+                    "/staging/" + c.id(),
+                    List.of("rbind", "ro", "rprivate"))),
+            env,
+            Map.of());
+      }
+
+      @Override
+      public void startContainer(PodInfo pod, ContainerInfo c) {}
+
+      @Override
+      public void removeContainer(PodInfo pod, ContainerInfo c) {}
+    };
   }
 
   @ParameterizedTest(name = "session {0}")

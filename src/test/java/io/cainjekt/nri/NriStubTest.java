@@ -52,27 +52,36 @@ class NriStubTest {
     }
   }
 
-  private NriHandlers recordingHandlers() {
-    return NriHandlers.builder()
-        .synchronize(
-            s -> seen.add("sync pods=" + s.pods().size() + " containers=" + s.containers().size()))
-        .createContainer(
-            (pod, c) -> {
-              seen.add("create " + c.name() + " env=" + c.env());
-              return new Adjustment(
-                  List.of(new Mount("/etc/cainjekt", "bind", "/run/x", List.of("rbind", "ro"))),
-                  Map.of("SSL_CERT_FILE", "/etc/cainjekt/ca-bundle.pem"),
-                  Map.of("cainjekt.io/injected", "true"));
-            })
-        .startContainer((pod, c) -> seen.add("start " + c.name() + " pid=" + c.pid()))
-        .removeContainer(
-            (pod, c) -> {
-              if (c.name().equals("boom")) {
-                throw new IllegalStateException("staging is gone");
-              }
-              seen.add("remove " + c.name());
-            })
-        .build();
+  /** Overrides Synchronize, CreateContainer, StartContainer and RemoveContainer only. */
+  private NriPlugin recordingHandlers() {
+    return new NriPlugin() {
+      @Override
+      public void synchronize(SyncSnapshot s) {
+        seen.add("sync pods=" + s.pods().size() + " containers=" + s.containers().size());
+      }
+
+      @Override
+      public Adjustment createContainer(PodInfo pod, ContainerInfo c) {
+        seen.add("create " + c.name() + " env=" + c.env());
+        return new Adjustment(
+            List.of(new Mount("/etc/cainjekt", "bind", "/run/x", List.of("rbind", "ro"))),
+            Map.of("SSL_CERT_FILE", "/etc/cainjekt/ca-bundle.pem"),
+            Map.of("cainjekt.io/injected", "true"));
+      }
+
+      @Override
+      public void startContainer(PodInfo pod, ContainerInfo c) {
+        seen.add("start " + c.name() + " pid=" + c.pid());
+      }
+
+      @Override
+      public void removeContainer(PodInfo pod, ContainerInfo c) {
+        if (c.name().equals("boom")) {
+          throw new IllegalStateException("staging is gone");
+        }
+        seen.add("remove " + c.name());
+      }
+    };
   }
 
   private FakeRuntime.Session startAndConnect() throws Exception {

@@ -85,14 +85,24 @@ class NriVectorsTest {
 
   @Test
   void ourConfigureResponseForCreateStartRemoveIsByteIdenticalToGo() throws Exception {
-    NriHandlers handlers =
-        NriHandlers.builder()
-            .createContainer((p, c) -> Adjustment.none())
-            .startContainer((p, c) -> {})
-            .removeContainer((p, c) -> {})
-            .build();
+    NriPlugin plugin =
+        new NriPlugin() {
+          @Override
+          public Adjustment createContainer(PodInfo pod, ContainerInfo c) {
+            return Adjustment.none();
+          }
+
+          @Override
+          public void startContainer(PodInfo pod, ContainerInfo c) {}
+
+          @Override
+          public void removeContainer(PodInfo pod, ContainerInfo c) {}
+        };
     byte[] payload =
-        ConfigureResponse.newBuilder().setEvents(handlers.mask().bits()).build().toByteArray();
+        ConfigureResponse.newBuilder()
+            .setEvents(NriPlugin.subscription(plugin).bits())
+            .build()
+            .toByteArray();
     byte[] ours =
         FrameCodec.encode(
             1,
