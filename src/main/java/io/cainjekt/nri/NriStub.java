@@ -298,6 +298,9 @@ public final class NriStub implements AutoCloseable {
           .addKeyValue("since_connect_ms", (System.nanoTime() - startNanos) / 1_000_000)
           .log();
       if (live) {
+        // a synchronized session has no problem, even if the registering thread has not yet
+        // cleared the last session's (the runtime may configure and sync before it runs on)
+        problem.set(null);
         setState(NriState.SYNCHRONIZED);
       }
     }
