@@ -4,6 +4,8 @@
 #
 #   docker build -t cainjekt:dev .
 #
+# Offline, with Debian's buildah and locally made base images: deploy/image/build.sh.
+#
 # Stage 1 builds the jar with the Maven wrapper and links the runtime with deploy/image/jlink.sh
 # (the script the JlinkRuntimeIT test runs locally). Stage 2 is debian slim with that runtime; the
 # AOT cache is trained there, because it is only valid for the jar at the same path, size and
@@ -17,9 +19,11 @@ WORKDIR /src
 COPY mvnw pom.xml ./
 COPY .mvn/ .mvn/
 COPY bin/ bin/
-RUN ./mvnw -B -q -DskipTests dependency:go-offline
+# (go-offline also resolves artifacts the build never uses, and one of them is not on Central)
+RUN ./mvnw -B -q dependency:resolve dependency:resolve-plugins
 COPY src/ src/
-RUN ./mvnw -B -q -DskipTests -Dspotless.check.skip package
+# no tests here: their sources need the e2e harness (e2e/cri-proto.sh), which the image leaves out
+RUN ./mvnw -B -q -Dmaven.test.skip=true -Dexec.skip=true -Dspotless.check.skip package
 COPY deploy/image/jlink.sh deploy/image/jlink.sh
 RUN bash deploy/image/jlink.sh --jar target/cainjekt.jar --output /out/java --aot none \
  && cp target/cainjekt.jar /out/cainjekt.jar
@@ -31,6 +35,7 @@ LABEL org.opencontainers.image.title="cainjekt" \
 COPY --from=build /out/java /opt/java
 COPY --from=build /out/cainjekt.jar /opt/cainjekt/cainjekt.jar
 COPY bin/jvm.options /opt/cainjekt/jvm.options
+COPY deploy/image/cainjekt /usr/local/bin/cainjekt
 # Train the AOT cache on the final paths with the same JVM options (the cache is only used by a
 # JVM whose GC and paths match the training run).
 RUN ["/opt/java/bin/java", "@/opt/cainjekt/jvm.options", "-XX:AOTCacheOutput=/opt/cainjekt/cainjekt.aot", \
@@ -39,6 +44,7 @@ RUN ["/opt/java/bin/java", "@/opt/cainjekt/jvm.options", "-XX:AOTCacheOutput=/op
 # capabilities the chart adds (docs/security.md); everything else is dropped by the pod spec.
 USER 0:0
 # JVM options (GC, heap, no hsperfdata for the read-only root file system): bin/jvm.options.
-ENTRYPOINT ["/opt/java/bin/java", "@/opt/cainjekt/jvm.options", "-XX:AOTMode=auto", \
-            "-XX:AOTCache=/opt/cainjekt/cainjekt.aot", "-jar", "/opt/cainjekt/cainjekt.jar"]
+# deploy/image/cainjekt is the one java command line: the ENTRYPOINT, and the `cainjekt` command
+# on PATH for `kubectl exec ... -- cainjekt inspect`.
+ENTRYPOINT ["/usr/local/bin/cainjekt"]
 CMD ["run"]

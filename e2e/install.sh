@@ -3,7 +3,8 @@
 # Idempotently installs what the end-to-end tests need from Debian's registries:
 # containerd 1.7.24 (NRI built in) from trixie, pinned at priority 100 so nothing else
 # upgrades, bookworm's runc, the CRI api.proto, gogo proto includes, debootstrap, and what
-# e2e/oci-pack.sh and the tiny test images need (jq, busybox-static, gcc for the pause binary).
+# e2e/oci-pack.sh and the tiny test images need (jq, busybox-static, gcc for the pause binary),
+# and bookworm's buildah for the plugin image (deploy/image/build.sh).
 # Also containerd 2.1.9 from forky, NOT installed: a forky source pinned at priority 1 (never a
 # candidate for anything installed), `apt-get download` and `dpkg -x` into $CONTAINERD21_DIR
 # (e2e/containerd.sh uses it with CONTAINERD_VERSION=2.1). promtool, for the alert unit tests
@@ -35,6 +36,7 @@ command -v jq >/dev/null || need+=(jq)
 [[ -x /bin/busybox ]] || need+=(busybox-static)
 command -v gcc >/dev/null || need+=(gcc libc6-dev)
 command -v mount >/dev/null || need+=(mount)
+command -v buildah >/dev/null || need+=(buildah)
 want21=0
 have_containerd21 || want21=1
 wantprom=0

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Packs a directory into a single-layer OCI image archive that `ctr -n k8s.io images import`
 # accepts (index.json carries the io.containerd.image.name annotation). Reproducible: same
-# directory content gives the same digests.
+# directory content gives the same digests. The config's history names the one layer, as builders
+# (buildah) expect of a base image.
 #
 # usage: e2e/oci-pack.sh [--entrypoint JSON] [--cmd JSON] [--env KEY=VALUE]... [--workdir DIR]
 #                        ROOTFS_DIR IMAGE_NAME OUT_TAR
@@ -61,7 +62,8 @@ jq -nc --argjson ep "$entrypoint" --argjson cmd "$cmd" --argjson env "$env_json"
     config: ({Env: $env, WorkingDir: $wd}
              + (if $ep then {Entrypoint: $ep} else {} end)
              + (if $cmd then {Cmd: $cmd} else {} end)),
-    rootfs: {type: "layers", diff_ids: [$diff]}
+    rootfs: {type: "layers", diff_ids: [$diff]},
+    history: [{created: "1970-01-01T00:00:00Z", created_by: "e2e/oci-pack.sh"}]
   }' >"$work/config.json"
 read -r config_hex config_size < <(blob "$work/config.json")
 

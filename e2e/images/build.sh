@@ -18,6 +18,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 . "$here/lib.sh"
+. "$here/stage.sh"
 cache=${CAINJEKT_E2E_CACHE:-/var/cache/cainjekt-e2e}
 pki=$repo/src/test/resources/pki
 pack=$repo/e2e/oci-pack.sh
@@ -39,12 +40,6 @@ done
 [[ $(id -u) -eq 0 ]] || { echo "build.sh: must run as root (debootstrap, chroot)" >&2; exit 1; }
 command -v debootstrap >/dev/null || "$repo/e2e/install.sh"
 
-# key PARENT_KEY FILE... : 16 hex digits over the parent key and the files' names and contents
-key() {
-  local parent=$1
-  shift
-  { echo "$parent"; (cd "$repo" && sha256sum "$@"); } | sha256sum | cut -c1-16
-}
 rel=e2e/images
 base_key=$(key - $rel/lib.sh $rel/base.sh)
 debian_key=$(key "$base_key" $rel/debian-tls.sh $rel/tls-check/tls-check \
@@ -54,35 +49,6 @@ variant_key() { key "$debian_key" $rel/variants/common.sh "$rel/variants/$1.sh";
 mkdir -p "$cache/rootfs" "$cache/oci"
 exec 9>"$cache/.lock"
 flock 9
-
-# stage NAME KEY COMMAND... : makes $cache/rootfs/NAME-KEY unless it exists; COMMAND gets the
-# temporary directory as its last argument; a finished directory is renamed into place.
-stage() {
-  local name=$1 k=$2 dir tmp start
-  shift 2
-  dir=$cache/rootfs/$name-$k
-  if [[ -d $dir ]]; then
-    touch "$dir"
-    return 0
-  fi
-  tmp=$dir.tmp
-  rm -rf "$tmp"
-  mkdir -p "$tmp"
-  start=$SECONDS
-  log "building $name ($k)"
-  "$@" "$tmp"
-  mv "$tmp" "$dir"
-  log "built $name in $((SECONDS - start)) s: $(du -sh "$dir" | cut -f1)"
-}
-
-# derive PARENT_DIR SCRIPT ARGS... DIR : copies PARENT_DIR into DIR, then runs SCRIPT ARGS... DIR
-derive() {
-  local parent=$1 script=$2
-  shift 2
-  local dir=${!#}
-  cp -a --reflink=auto "$parent/." "$dir/"
-  "$script" "${@:1:$#-1}" "$dir"
-}
 
 stage base "$base_key" "$here/base.sh"
 stage debian-tls "$debian_key" derive "$cache/rootfs/base-$base_key" "$here/debian-tls.sh" "$pki"
@@ -98,14 +64,7 @@ for name in "${names[@]}"; do
   image=localhost/cainjekt-e2e/$name:$k
   tar=-
   if ((archive)) && [[ -x $pack ]]; then
-    tar=$cache/oci/$name-$k-$(key "$k ${pack_options[*]}" e2e/oci-pack.sh).tar
-    if [[ -f $tar ]]; then
-      touch "$tar"
-    else
-      log "packing $image"
-      "$pack" "${pack_options[@]}" "$rootfs" "$image" "$tar.tmp" >&2
-      mv "$tar.tmp" "$tar"
-    fi
+    tar=$(packed "$name" "$k" "$image" "${pack_options[@]}")
   elif ((archive)); then
     log "no e2e/oci-pack.sh yet: no archive for $name"
   fi

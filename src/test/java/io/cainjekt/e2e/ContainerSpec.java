@@ -24,6 +24,8 @@ import java.util.function.Consumer;
  * @param labels container labels
  * @param annotations container annotations
  * @param runAsUser the uid the container's processes run as (empty: the image's user)
+ * @param addCapabilities capabilities added to the runtime's default set (securityContext
+ *     capabilities.add, names without the CAP_ prefix)
  */
 public record ContainerSpec(
     String name,
@@ -35,7 +37,8 @@ public record ContainerSpec(
     boolean readonlyRootfs,
     Map<String, String> labels,
     Map<String, String> annotations,
-    OptionalLong runAsUser) {
+    OptionalLong runAsUser,
+    List<String> addCapabilities) {
 
   /** A bind mount of {@code hostPath} at {@code containerPath}. */
   public record MountSpec(Path hostPath, String containerPath, boolean readonly) {}
@@ -50,6 +53,7 @@ public record ContainerSpec(
     labels = Map.copyOf(labels);
     annotations = Map.copyOf(annotations);
     Objects.requireNonNull(runAsUser, "runAsUser");
+    addCapabilities = List.copyOf(addCapabilities);
   }
 
   /** A container running the image's own entrypoint, nothing else set. */
@@ -64,7 +68,8 @@ public record ContainerSpec(
         false,
         Map.of(),
         Map.of(),
-        OptionalLong.empty());
+        OptionalLong.empty(),
+        List.of());
   }
 
   public ContainerSpec withCommand(String... newCommand) {
@@ -102,6 +107,11 @@ public record ContainerSpec(
     return with(d -> d.runAsUser = OptionalLong.of(uid));
   }
 
+  /** Adds {@code names} (without the CAP_ prefix) to the runtime's default capabilities. */
+  public ContainerSpec withAddCapabilities(String... names) {
+    return with(d -> d.addCapabilities = List.of(names));
+  }
+
   /** This spec with {@code change} applied to a mutable copy of its components. */
   private ContainerSpec with(Consumer<Draft> change) {
     Draft draft = new Draft(this);
@@ -121,6 +131,7 @@ public record ContainerSpec(
     private Map<String, String> labels;
     private Map<String, String> annotations;
     private OptionalLong runAsUser;
+    private List<String> addCapabilities;
 
     Draft(ContainerSpec spec) {
       name = spec.name;
@@ -133,11 +144,22 @@ public record ContainerSpec(
       labels = spec.labels;
       annotations = spec.annotations;
       runAsUser = spec.runAsUser;
+      addCapabilities = spec.addCapabilities;
     }
 
     ContainerSpec build() {
       return new ContainerSpec(
-          name, image, command, args, env, mounts, readonlyRootfs, labels, annotations, runAsUser);
+          name,
+          image,
+          command,
+          args,
+          env,
+          mounts,
+          readonlyRootfs,
+          labels,
+          annotations,
+          runAsUser,
+          addCapabilities);
     }
   }
 }

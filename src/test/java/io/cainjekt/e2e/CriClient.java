@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.e2e;
 
+import io.cainjekt.e2e.cri.Capability;
 import io.cainjekt.e2e.cri.ContainerConfig;
 import io.cainjekt.e2e.cri.ContainerFilter;
 import io.cainjekt.e2e.cri.ContainerMetadata;
@@ -257,6 +258,10 @@ public final class CriClient implements AutoCloseable {
             .setNamespaceOptions(hostNetwork())
             .setReadonlyRootfs(spec.readonlyRootfs());
     spec.runAsUser().ifPresent(uid -> security.setRunAsUser(Int64Value.newBuilder().setValue(uid)));
+    if (!spec.addCapabilities().isEmpty()) {
+      security.setCapabilities(
+          Capability.newBuilder().addAllAddCapabilities(spec.addCapabilities()));
+    }
     var config =
         ContainerConfig.newBuilder()
             .setMetadata(ContainerMetadata.newBuilder().setName(spec.name()).setAttempt(0))
