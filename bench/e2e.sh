@@ -6,6 +6,7 @@
 # usage: bench/e2e.sh FIGURE [MAVEN_ARGS...]
 #   start-latency  CRI Create/StartContainer, opted-in vs plain, interleaved  (StartLatencyBench)
 #                  -Dbench.image=debian-tls|busybox|rhel-tls|...  -Dbench.n=200
+#                  -Dbench.cas=1,10,100,300,1000 (one run per bundle size)
 #   burst          100 pods x 2 containers at once: all injected, no timeouts (BurstBench)
 #   startup        plugin start-to-ready and idle RSS, 5 runs                (PluginStartupBench)
 #   staging        staging bytes: 300 containers of one image, 10 images     (StagingBytesBench)
@@ -30,7 +31,7 @@ if [[ $figure == all ]]; then
 elif [[ -n $figure && -n ${TESTS[$figure]:-} ]]; then
   tests=${TESTS[$figure]}
 else
-  sed -n '3,15p' "$0" >&2
+  sed -n '3,16p' "$0" >&2
   exit 2
 fi
 shift

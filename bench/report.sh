@@ -49,6 +49,17 @@ jmh_table() { # one row per benchmark and parameter set
   jq -r '.[] | "| \(.benchmark | split(".") | last) | \(.params // {} | to_entries | map("\(.key)=\(.value)") | join(" ")) | \(.primaryMetric.scorePercentiles["50.0"] * 1000 | round / 1000) | \(.primaryMetric.scorePercentiles["99.0"] * 1000 | round / 1000) | \(.primaryMetric.scoreUnit) | \(.secondaryMetrics["·gc.alloc.rate.norm"].score // "-" | if type == "number" then round else . end) |"' "$jmh"
 }
 
+scaling_table() { # start-latency runs by bundle size (bench/e2e.sh start-latency -Dbench.cas=...)
+  local runs=(target/bench/start-latency-*.json)
+  [[ -e ${runs[0]} ]] || return 0
+  echo
+  echo "### Cost by bundle size, real containerd (\`StartLatencyBench\`)"
+  echo
+  echo "| benchmark | CAs | handling p50 ms | handling p99 ms | CRI start median ratio | plugin RSS MiB (peak) |"
+  echo "|---|---|---|---|---|---|"
+  jq -rs 'sort_by(.figures.cas // 1)[] | .figures as $f | "| \(.benchmark) | \($f.cas // 1) | \($f.plugin_start_handling_median_ms) | \($f.plugin_start_handling_p99_ms) | \($f.start_median_ratio) | \($f.plugin_rss_mib // "-") (\($f.plugin_peak_rss_mib // "-")) |"' "${runs[@]}"
+}
+
 {
   echo "# Benchmark report"
   echo
@@ -63,7 +74,9 @@ jmh_table() { # one row per benchmark and parameter set
   echo "| StartContainer handling p99 <= 40 ms, in process (JMH, slowest benchmark and image) | $v ms | $(verdict "$v" "<=" 40) |"
   for f in target/bench/start-latency-*.json; do
     v=$(fig "$f" .figures.plugin_start_handling_p99_ms)
-    echo "| StartContainer handling p99 <= 40 ms, real containerd ($(jq -r .benchmark "$f")) | $v ms | $(verdict "$v" "<=" 40) |"
+    # issue 24: 1000 CAs have their own budget; every smaller bundle has the one of 40 ms
+    b=40; [[ $(fig "$f" .figures.cas) == 1000 ]] && b=200
+    echo "| StartContainer handling p99 <= $b ms, real containerd ($(jq -r .benchmark "$f")) | $v ms | $(verdict "$v" "<=" $b) |"
   done
   v=$(jmh_max_p99 'createContainerOptedIn')
   echo "| CreateContainer handling p99 <= 2 ms (JMH) | $v ms | $(verdict "$v" "<=" 2) |"
@@ -89,6 +102,7 @@ jmh_table() { # one row per benchmark and parameter set
   v=$(fig $r .figures.scenarios.c_300_to_300.converged)
   echo "| rotation 300 -> 300 CAs into 50 running containers: all converged, no runtime timeout | $v of 50 in $(fig $r .figures.scenarios.c_300_to_300.rename_to_last_rotated_ms) ms, $(fig $r .figures.runtime_disconnects) disconnects, $(fig $r .figures.rotation_failed) failed | $(verdict "$v" ">=" 50) |"
   [[ -z $jmh ]] || jmh_table
+  scaling_table
   for f in "${files[@]}"; do
     echo
     echo "### $(jq -r '.benchmark + ": " + .what' "$f")"

@@ -16,7 +16,7 @@ import java.time.Instant;
  * ({@link TestPki#deterministicRootCa}). Generated bundles are kept under {@code
  * target/bench-bundles/} so the trials of one run generate each size once.
  */
-final class BenchBundle {
+public final class BenchBundle {
 
   private static final Instant NOT_BEFORE = Instant.parse("2025-01-01T00:00:00Z");
   private static final Instant NOT_AFTER = Instant.parse("2045-01-01T00:00:00Z");
@@ -25,7 +25,7 @@ final class BenchBundle {
   private BenchBundle() {}
 
   /** The bundle of {@code cas} certificates; with 1, the corp CA fixture's bytes unchanged. */
-  static byte[] of(int cas, Path basedir) throws IOException {
+  public static byte[] of(int cas, Path basedir) throws IOException {
     byte[] corp = BenchRoots.resource(CORP_CA);
     if (cas <= 1) {
       return corp;

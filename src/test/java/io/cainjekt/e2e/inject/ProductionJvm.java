@@ -31,8 +31,13 @@ final class ProductionJvm {
 
   /** {@link InjectingPlugin} with CorpCA as its bundle, run with these flags. */
   static InjectingPlugin plugin(Containerd containerd, Path workDir) throws IOException {
-    return InjectingPlugin.start(
-        containerd, workDir, Pki.caCertificate(Ca.CORP_CA), java(workDir.resolve("jvm")));
+    return plugin(containerd, workDir, Pki.caCertificate(Ca.CORP_CA));
+  }
+
+  /** The same with {@code bundle} as its only bundle. */
+  static InjectingPlugin plugin(Containerd containerd, Path workDir, Path bundle)
+      throws IOException {
+    return InjectingPlugin.start(containerd, workDir, bundle, java(workDir.resolve("jvm")));
   }
 
   /** Writes the wrapper into {@code dir} and returns it. */

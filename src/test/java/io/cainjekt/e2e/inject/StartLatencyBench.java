@@ -3,12 +3,14 @@ package io.cainjekt.e2e.inject;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cainjekt.daemon.BenchBundle;
 import io.cainjekt.e2e.CallTimings;
 import io.cainjekt.e2e.ContainerSpec;
 import io.cainjekt.e2e.Containerd;
 import io.cainjekt.e2e.ContainerdExtension;
 import io.cainjekt.e2e.CriClient;
 import io.cainjekt.e2e.PodSpec;
+import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.inject.EnvMerger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
  * and so its own {@link CallTimings}. Image: {@code -Dbench.image} (default debian-tls, which has a
  * JDK, Python and Node.js, so the whole pipeline runs), count {@code -Dbench.n}. Writes {@code
  * target/bench/start-latency-<image>.json}. Only correctness is asserted.
+ *
+ * <p>Issue 24: {@code -Dbench.cas=1,10,100,300,1000} repeats the run once per bundle size, each
+ * with a freshly started plugin whose only bundle holds that many CAs ({@link BenchBundle}, the
+ * bundles of the JMH handler benchmark), and writes {@code start-latency-<image>-<N>cas.json} for
+ * each size other than 1, with the plugin's VmRSS and VmHWM after the run. The default is 1.
  *
  * <p>A third side splits the opted-in cost: plain containers with the one thing CreateContainer
  * adds that runc acts on, a read-only bind mount of a host directory at {@code /etc/cainjekt}. Its
@@ -47,6 +54,24 @@ class StartLatencyBench {
     String imageName = System.getProperty("bench.image", "debian-tls");
     int n = Integer.getInteger("bench.n", 200);
     String image = BenchImages.reference(containerd, imageName);
+    for (String cas : System.getProperty("bench.cas", "1").split(",")) {
+      int count = Integer.parseInt(cas.strip());
+      Path bundle = Files.createDirectories(work.resolve("bundles")).resolve(count + ".pem");
+      Files.write(bundle, BenchBundle.of(count, Path.of("")));
+      String name = "start-latency-" + imageName + (count == 1 ? "" : "-" + count + "cas");
+      run(
+          containerd,
+          image,
+          n,
+          bundle,
+          name,
+          Files.createDirectories(work.resolve("run-" + count)));
+    }
+  }
+
+  private static void run(
+      Containerd containerd, String image, int n, Path bundle, String name, Path work)
+      throws Exception {
     PodSpec optedPod = PodSpec.of("e2e-bench", "latency-opted").withAnnotations(OPT_IN);
     PodSpec plainPod = PodSpec.of("e2e-bench", "latency-plain");
     CallTimings opted = new CallTimings();
@@ -56,7 +81,7 @@ class StartLatencyBench {
     String plainId = containerd.cri().runPodSandbox(plainPod);
     Path mountSource = Files.createDirectories(work.resolve("mount-only"));
     try (StagingTmpfs staging = StagingTmpfs.mount(work);
-        InjectingPlugin plugin = ProductionJvm.plugin(containerd, work);
+        InjectingPlugin plugin = ProductionJvm.plugin(containerd, work, bundle);
         CriClient optedCri = new CriClient(containerd.socket(), opted);
         CriClient plainCri = new CriClient(containerd.socket(), plain);
         CriClient mountedCri = new CriClient(containerd.socket(), mounted)) {
@@ -75,7 +100,8 @@ class StartLatencyBench {
       }
       List<String> log =
           PluginLog.settled(plugin.process().log(), mark, WARMUP + n, Duration.ofSeconds(10));
-      BenchReport r = report(containerd, imageName, opted, plain, plugin);
+      BenchReport r = report(containerd, name, image, opted, plain, plugin);
+      r.put("cas", Pki.certificates(Files.readAllBytes(bundle)).size());
       r.putLatency("start_plain_with_mount", mounted, "StartContainer");
       r.put(
           "start_mount_only_median_ratio",
@@ -88,6 +114,9 @@ class StartLatencyBench {
       r.put("plugin_start_handling_median_ms", BenchReport.percentile(handling, 0.5));
       r.put("plugin_start_handling_p99_ms", BenchReport.percentile(handling, 0.99));
       r.put("plugin_start_replayed", PluginLog.replayed(measuredLog));
+      long pid = plugin.process().pid();
+      r.put("plugin_rss_mib", BenchReport.mib(ProcessSample.of(pid).rssKib() * 1024));
+      r.put("plugin_peak_rss_mib", BenchReport.mib(ProcessSample.peakRssKib(pid) * 1024));
       r.write(containerd.basedir());
       assertThat(PluginLog.injectedWithoutFailure(log)).isEqualTo(WARMUP + n);
       assertThat(PluginLog.count(log, "inject: failed")).isZero();
@@ -115,13 +144,14 @@ class StartLatencyBench {
 
   private static BenchReport report(
       Containerd containerd,
+      String name,
       String image,
       CallTimings opted,
       CallTimings plain,
       InjectingPlugin plugin) {
     BenchReport r =
         new BenchReport(
-            "start-latency-" + image,
+            name,
             "CRI CreateContainer/StartContainer, opted-in vs plain, interleaved, image " + image,
             containerd);
     r.putLatency("create_opted_in", opted, "CreateContainer");
