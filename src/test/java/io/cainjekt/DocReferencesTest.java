@@ -37,6 +37,11 @@ class DocReferencesTest {
           "(?<![\\w/.:\\[\"-])((?:\\.\\.?/)*(?:[\\w.-]+/)*[\\w.-]+\\.md)(?:#([\\w-]+))?"
               + "((?:,|\\s+and)\\s+\"[^\"\\n]+\")*");
 
+  /** The files that can cite: code, scripts, chart templates and values, docs. */
+  private static final Pattern TEXT =
+      Pattern.compile(
+          ".*\\.(java|md|hex|proto|sh|xml|txt|properties|yaml|yml|tpl|json|options|c)$|run|cainjekt|find-jdk");
+
   private static final Pattern HEADING_IN_REFERENCE = Pattern.compile("\"([^\"\\n]+)\"");
 
   /** Built in pieces so that this file does not cite them itself. */
@@ -51,7 +56,7 @@ class DocReferencesTest {
               + "LE\\.md)");
 
   @Test
-  void everyReferenceInSrcAndDocsNamesAFileAndSectionThatExist() throws IOException {
+  void everyReferenceInTheRepositoryNamesAFileAndSectionThatExist() throws IOException {
     List<String> problems = new ArrayList<>();
     for (Path file : files()) {
       problems.addAll(problems(REPO, file));
@@ -169,14 +174,15 @@ class DocReferencesTest {
 
   private static List<Path> files() throws IOException {
     List<Path> files = new ArrayList<>();
-    for (String root : List.of("src", "docs")) {
+    for (String root : List.of("src", "docs", "deploy", "e2e", "bench", "bin", ".ci")) {
       try (Stream<Path> walk = Files.walk(REPO.resolve(root))) {
         walk.filter(Files::isRegularFile)
             .filter(p -> !p.endsWith("DocReferencesTest.java"))
-            .filter(p -> p.toString().matches(".*\\.(java|md|hex|proto|sh|xml|txt|properties)$"))
+            .filter(p -> TEXT.matcher(p.getFileName().toString()).matches())
             .forEach(files::add);
       }
     }
+    files.add(REPO.resolve("Dockerfile"));
     files.add(REPO.resolve("README.md"));
     files.add(REPO.resolve("CONTRIBUTING.md"));
     return files;
