@@ -5,6 +5,7 @@ import io.cainjekt.inject.InjectionReport;
 import io.cainjekt.inject.InjectionRequest;
 import io.cainjekt.inject.Pipeline;
 import io.cainjekt.rootfs.RootFs;
+import io.cainjekt.trust.ContentMemo;
 import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,7 +83,9 @@ final class InjectCommand implements Callable<Integer> {
     InjectionReport report;
     List<String> staged;
     try (RootFs root = openRoot()) {
-      report = Pipeline.standard().run(InjectionRequest.offline(root, cas, containerEnv, dryRun));
+      report =
+          Pipeline.standard(new ContentMemo())
+              .run(InjectionRequest.offline(root, cas, containerEnv, dryRun));
       staged = stage(root, report);
     }
     PrintWriter out = spec.commandLine().getOut();

@@ -42,7 +42,7 @@ final class Convergence {
   Convergence(InjectionHandlers.Services services, InjectedContainers containers, Runnable gauges) {
     this.services = services;
     this.containers = containers;
-    this.plans = new PlanMemo(services.pipeline());
+    this.plans = services.plans();
     this.gauges = gauges;
   }
 
@@ -66,6 +66,7 @@ final class Convergence {
     Ownership previous = starting ? Ownership.NONE : Resync.ownership(services.staging(), id);
     PlanMemo.Run run =
         plans.run(
+            services.pipeline(),
             new InjectionRequest(
                 RootFs.openForInjection(root.hostPath()),
                 bundle.bundle(),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.daemon;
 
+import io.cainjekt.inject.Caches;
 import io.cainjekt.inject.Staging;
 import io.cainjekt.nri.Backoff;
 import io.cainjekt.nri.ConnectionProblem;
@@ -45,6 +46,8 @@ public final class Daemon implements AutoCloseable {
   static final Duration BUNDLE_POLL = Duration.ofSeconds(5);
 
   private final Config config;
+  // everything remembered from one container to the next (docs/architecture.md)
+  private final Caches caches = Caches.standard();
   private final Metrics metrics = new Metrics();
   private final Readiness readiness = new Readiness();
   private final Readiness.Condition connected =
@@ -120,6 +123,7 @@ public final class Daemon implements AutoCloseable {
       TrustBundles bundles, Staging staging, KubernetesApi k8s) throws IOException {
     var names = config.caBundles().stream().map(CaBundleSource::name).toList();
     return InjectionHandlers.Services.standard(
+        caches,
         new OptInPolicy(
             new PolicyConfig(
                 config.annotationPrefix(), PolicyConfig.DEFAULT_EXCLUDED_CONTAINERS, names)),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.daemon;
 
+import io.cainjekt.inject.Caches;
 import io.cainjekt.inject.EnvMerge;
 import io.cainjekt.inject.EnvMerger;
 import io.cainjekt.inject.InjectionReport;
@@ -78,6 +79,7 @@ final class InjectionHandlers implements NriPlugin {
       StagedDefaults defaults,
       EnvMerger env,
       Pipeline pipeline,
+      PlanMemo plans,
       ContainerRoots roots,
       FailPolicy failPolicy,
       Metrics metrics,
@@ -86,9 +88,11 @@ final class InjectionHandlers implements NriPlugin {
 
     /**
      * The production wiring around what varies: the staged defaults from this JVM's own public
-     * roots, the default environment variables and the standard pipeline.
+     * roots, the default environment variables and the standard pipeline, remembering in {@code
+     * caches}.
      */
     static Services standard(
+        Caches caches,
         OptInPolicy policy,
         String annotationPrefix,
         Optional<NamespaceLabels> namespaces,
@@ -108,7 +112,8 @@ final class InjectionHandlers implements NriPlugin {
           staging,
           new StagedDefaults(SafeDefaults.jdkRoots(Path.of(System.getProperty("java.home")))),
           new EnvMerger(EnvMerger.defaultVariables()),
-          Pipeline.standard(),
+          Pipeline.standard(caches.trust()),
+          caches.plans(),
           roots,
           failPolicy,
           metrics,

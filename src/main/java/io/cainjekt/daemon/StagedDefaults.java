@@ -6,7 +6,6 @@ import io.cainjekt.inject.Staging;
 import io.cainjekt.trust.Fingerprint;
 import io.cainjekt.trust.LoadedBundle;
 import io.cainjekt.trust.PemBundle;
-import io.cainjekt.trust.TrustBundleException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -18,15 +17,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The files staged at CreateContainer, before the image has been looked at: {@link SafeDefaults}
  * (the node's public roots plus the injected CAs) and a {@code status.json} saying that the image
- * is not inspected yet. StartContainer replaces them with the image-precise versions. Built once
- * per bundle version and cached. Thread-safe.
+ * is not inspected yet. StartContainer replaces them with the image-precise versions. Remembers the
+ * files of each bundle's latest version only, so it holds one set per configured bundle
+ * (docs/architecture.md, "What the plugin remembers"). Thread-safe.
  */
 final class StagedDefaults {
 
   private static final Logger log = LoggerFactory.getLogger(StagedDefaults.class);
 
   private final PemBundle nodeRoots;
-  private final Map<Fingerprint, Map<String, byte[]>> cache = new ConcurrentHashMap<>();
+
+  private record Version(Fingerprint contentHash, Map<String, byte[]> files) {}
+
+  private final Map<String, Version> latest = new ConcurrentHashMap<>(); // by bundle name
 
   /**
    * @param nodeRoots the node's default public roots (the plugin JVM's own cacerts)
@@ -55,16 +58,19 @@ final class StagedDefaults {
 
   /** The staged files for this bundle version. */
   Map<String, byte[]> files(LoadedBundle bundle) {
-    return cache.computeIfAbsent(bundle.bundle().contentHash(), h -> build(bundle));
+    Fingerprint hash = bundle.bundle().contentHash();
+    return latest
+        .compute(
+            bundle.name(),
+            (name, known) ->
+                known != null && known.contentHash().equals(hash)
+                    ? known
+                    : new Version(hash, build(bundle)))
+        .files();
   }
 
   private Map<String, byte[]> build(LoadedBundle loaded) {
-    SafeDefaults defaults;
-    try {
-      defaults = SafeDefaults.build(nodeRoots, loaded.bundle());
-    } catch (TrustBundleException e) {
-      throw new IllegalStateException("build safe defaults for bundle " + loaded.name(), e);
-    }
+    SafeDefaults defaults = SafeDefaults.build(nodeRoots, loaded.bundle());
     Map<String, byte[]> files = new LinkedHashMap<>(defaults.files());
     files.put(Staging.STATUS, status(loaded, defaults));
     return Map.copyOf(files);

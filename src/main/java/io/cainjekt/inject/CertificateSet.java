@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject;
 
+import io.cainjekt.trust.CaCertificate;
 import io.cainjekt.trust.Fingerprint;
-import java.security.cert.CertificateEncodingException;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -16,12 +15,12 @@ import java.util.Set;
  */
 public final class CertificateSet {
 
-  private final List<X509Certificate> certificates = new ArrayList<>();
+  private final List<CaCertificate> certificates = new ArrayList<>();
   private final Set<Fingerprint> fingerprints = new HashSet<>();
 
   /** Adds the certificate unless one with the same DER is present; true when added. */
-  public boolean add(X509Certificate certificate) {
-    if (fingerprints.add(fingerprint(certificate))) {
+  public boolean add(CaCertificate certificate) {
+    if (fingerprints.add(certificate.fingerprint())) {
       certificates.add(certificate);
       return true;
     }
@@ -29,16 +28,12 @@ public final class CertificateSet {
   }
 
   /** Adds each certificate in order; returns how many were new. */
-  public int addAll(Collection<X509Certificate> more) {
+  public int addAll(Collection<CaCertificate> more) {
     int added = 0;
-    for (X509Certificate c : more) {
+    for (CaCertificate c : more) {
       added += add(c) ? 1 : 0;
     }
     return added;
-  }
-
-  public boolean contains(X509Certificate certificate) {
-    return fingerprints.contains(fingerprint(certificate));
   }
 
   public int size() {
@@ -46,15 +41,7 @@ public final class CertificateSet {
   }
 
   /** The certificates in insertion order. */
-  public List<X509Certificate> list() {
+  public List<CaCertificate> list() {
     return List.copyOf(certificates);
-  }
-
-  private static Fingerprint fingerprint(X509Certificate certificate) {
-    try {
-      return Fingerprint.of(certificate);
-    } catch (CertificateEncodingException e) {
-      throw new IllegalArgumentException("certificate without a DER encoding", e);
-    }
   }
 }

@@ -3,13 +3,14 @@ package io.cainjekt.inject;
 
 import io.cainjekt.rootfs.ResolvedPath;
 import io.cainjekt.rootfs.RootFs;
+import io.cainjekt.trust.CaCertificate;
+import io.cainjekt.trust.ContentMemo;
 import io.cainjekt.trust.Fingerprint;
 import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -25,7 +26,8 @@ import java.util.TreeSet;
  * image bundle, JDK seed, runtimes) and every change made. All changes to the root go through
  * {@link #write}, {@link #symlink}, {@link #delete} and {@link #createDirectories}, which do
  * nothing but record the change in a dry run. What the run adds is recorded too ({@link
- * #ownership()}). Confined to the thread running the pipeline.
+ * #ownership()}). The trust functions go through the daemon's {@link ContentMemo} ({@link
+ * #memo()}). Confined to the thread running the pipeline.
  */
 public final class InjectionContext {
 
@@ -45,12 +47,13 @@ public final class InjectionContext {
       PosixFilePermissions.fromString("rw-r--r--");
 
   /**
-   * The image's own OS bundle, as it was before injection.
+   * The image's own OS bundle, as it was before injection, parsed once for the run.
    *
    * @param containerPath where it was read
    * @param content its bytes
+   * @param parsed its certificates, parsed leniently
    */
-  public record ImageBundle(String containerPath, byte[] content) {}
+  public record ImageBundle(String containerPath, byte[] content, PemBundle parsed) {}
 
   /**
    * The certificates of the image JDK's cacerts that seed truststore.p12.
@@ -58,7 +61,7 @@ public final class InjectionContext {
    * @param containerPath the cacerts file they were read from
    * @param certificates the trusted certificates it holds
    */
-  public record JavaSeed(String containerPath, List<X509Certificate> certificates) {
+  public record JavaSeed(String containerPath, List<CaCertificate> certificates) {
     public JavaSeed {
       certificates = List.copyOf(certificates);
     }
@@ -82,6 +85,7 @@ public final class InjectionContext {
   public record DistroMatch(Optional<OsRelease> osRelease, String family) {}
 
   private final InjectionRequest request;
+  private final ContentMemo memo;
   private Optional<DistroMatch> distro = Optional.empty();
   private Optional<ImageBundle> imageBundle = Optional.empty();
   private Optional<JavaSeed> javaSeed = Optional.empty();
@@ -94,8 +98,14 @@ public final class InjectionContext {
   private final Set<String> ownedFiles = new TreeSet<>();
   private final Map<String, String> ownedLinks = new TreeMap<>();
 
-  InjectionContext(InjectionRequest request) {
+  InjectionContext(InjectionRequest request, ContentMemo memo) {
     this.request = Objects.requireNonNull(request, "request");
+    this.memo = Objects.requireNonNull(memo, "memo");
+  }
+
+  /** The parses, merges and truststores of file content remembered across runs. */
+  public ContentMemo memo() {
+    return memo;
   }
 
   public RootFs root() {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject;
 
+import io.cainjekt.inject.InjectionContext.ImageBundle;
 import io.cainjekt.inject.os.OsStoreProcessor;
 import io.cainjekt.inject.runtime.JavaRuntimeProcessor;
 import io.cainjekt.inject.runtime.LanguageRuntimeProcessor;
@@ -8,6 +9,7 @@ import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.rootfs.RootfsRefusal;
 import io.cainjekt.trust.BundleMerger;
 import io.cainjekt.trust.CaCertificate;
+import io.cainjekt.trust.ContentMemo;
 import io.cainjekt.trust.PemBundle;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,13 +35,16 @@ public final class Pipeline {
 
   private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
 
-  /** Result id for the assembly of truststore.p12 when it cannot use its seed. */
-  public static final String TRUSTSTORE_STEP = "truststore";
-
   private final List<Processor> processors;
+  private final ContentMemo memo;
 
-  /** A pipeline of these processors, run by ascending priority (then id). Ids must be unique. */
-  public Pipeline(List<Processor> processors) {
+  /**
+   * A pipeline of these processors, run by ascending priority (then id). Ids must be unique.
+   *
+   * @param memo the daemon's memo of trust file content, shared by every run
+   */
+  public Pipeline(List<Processor> processors, ContentMemo memo) {
+    this.memo = Objects.requireNonNull(memo, "memo");
     var ids = new HashSet<String>();
     for (Processor p : processors) {
       if (!ids.add(p.id())) {
@@ -53,12 +58,13 @@ public final class Pipeline {
   }
 
   /** The OS store, Java and the other language runtimes. */
-  public static Pipeline standard() {
+  public static Pipeline standard(ContentMemo memo) {
     return new Pipeline(
         Stream.concat(
                 Stream.of(new OsStoreProcessor(), new JavaRuntimeProcessor()),
                 LanguageRuntimeProcessor.all().stream())
-            .toList());
+            .toList(),
+        memo);
   }
 
   /** The processors in run order. */
@@ -67,7 +73,7 @@ public final class Pipeline {
   }
 
   public InjectionReport run(InjectionRequest request) {
-    InjectionContext context = new InjectionContext(request);
+    InjectionContext context = new InjectionContext(request, memo);
     List<ProcessorResult> results = new ArrayList<>();
     for (Processor p : processors) {
       Outcome outcome = runOne(p, context, request.filter());
@@ -80,15 +86,12 @@ public final class Pipeline {
       results.add(new ProcessorResult(p.id(), outcome));
     }
     Optional<PemBundle> image =
-        context
-            .imageBundle()
-            .map(b -> PemBundle.parseLenient(b.containerPath(), b.content()))
-            .filter(b -> b.size() > 0);
+        context.imageBundle().map(ImageBundle::parsed).filter(b -> b.size() > 0);
     Map<String, byte[]> files = new LinkedHashMap<>();
     BundleMerger.Merge caBundle = caBundle(context, image);
     files.put(InjectionReport.CA_BUNDLE, caBundle.content());
     files.put(InjectionReport.CUSTOM_CA, request.cas().toPem());
-    TruststoreAssembly truststore = TruststoreAssembly.build(context, image, results);
+    TruststoreAssembly truststore = TruststoreAssembly.build(context, image);
     files.put(InjectionReport.TRUSTSTORE, truststore.pkcs12());
     var summary =
         new StatusDocument.FileSummary(
@@ -132,7 +135,7 @@ public final class Pipeline {
   /** The image's own OS bundle (deduplicated) plus the injected CAs; CAs only without one. */
   private static BundleMerger.Merge caBundle(InjectionContext context, Optional<PemBundle> image) {
     if (image.isPresent()) {
-      return BundleMerger.merge(image.get(), context.cas());
+      return context.memo().merge(image.get(), context.cas());
     }
     context.note(
         context

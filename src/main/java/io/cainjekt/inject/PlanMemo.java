@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * processor filter. For the same inputs, the changes a run made to a root ({@link
  * io.cainjekt.rootfs.RootFs#changes}) are made again on the new root, through the same checks, and
  * its report is reused: no image file is read again. Only runs without a failed processor are
- * remembered; a replay that fails is forgotten and the pipeline runs instead. Thread-safe.
+ * remembered; a replay that fails is forgotten and the pipeline runs instead. One instance per
+ * daemon ({@link Caches}). Thread-safe.
  *
  * <p>Never for a root that already held a running container (CA rotation): its writable layer is
  * not empty, so callers pass no layers.
@@ -35,10 +36,10 @@ public final class PlanMemo {
   private static final Logger log = LoggerFactory.getLogger(PlanMemo.class);
 
   /** Plans kept at most: one per image and environment in use on a node. */
-  static final int MAX_PLANS = 64;
+  public static final int MAX_PLANS = 64;
 
   /** Bytes the kept plans may hold: a Debian image's plan is about 0.7 MB. */
-  static final long MAX_PLAN_BYTES = 12L << 20;
+  public static final long MAX_PLAN_BYTES = 12L << 20;
 
   private record Key(
       String imageLayers,
@@ -77,21 +78,26 @@ public final class PlanMemo {
     void publish(InjectionReport report) throws IOException;
   }
 
-  private final Pipeline pipeline;
   private final WeightedLru<Key, Plan> plans;
 
-  public PlanMemo(Pipeline pipeline) {
-    this(pipeline, MAX_PLANS, MAX_PLAN_BYTES);
+  /** A memo with the standard bounds. */
+  public PlanMemo() {
+    this(MAX_PLANS, MAX_PLAN_BYTES);
   }
 
-  PlanMemo(Pipeline pipeline, int maxPlans, long maxBytes) {
-    this.pipeline = pipeline;
+  PlanMemo(int maxPlans, long maxBytes) {
     this.plans = new WeightedLru<>(maxPlans, maxBytes);
   }
 
-  /** {@link #run(InjectionRequest, Optional, Publisher)} with nothing to publish (tests). */
-  Run run(InjectionRequest request, Optional<String> imageLayers) throws IOException {
-    return run(request, imageLayers, report -> {});
+  /** A memo that keeps nothing: every run is a full run (for measuring what the memo buys). */
+  public static PlanMemo off() {
+    return new PlanMemo(0, 0);
+  }
+
+  /** {@link #run(Pipeline, InjectionRequest, Optional, Publisher)} with nothing to publish. */
+  Run run(Pipeline pipeline, InjectionRequest request, Optional<String> imageLayers)
+      throws IOException {
+    return run(pipeline, request, imageLayers, report -> {});
   }
 
   /**
@@ -107,16 +113,24 @@ public final class PlanMemo {
    *     RootFs#close closed} (its kept directory descriptors released).
    * @throws IOException if {@code publisher} failed (the root has been injected all the same)
    */
-  public Run run(InjectionRequest request, Optional<String> imageLayers, Publisher publisher)
+  public Run run(
+      Pipeline pipeline,
+      InjectionRequest request,
+      Optional<String> imageLayers,
+      Publisher publisher)
       throws IOException {
     try {
-      return runIn(request, imageLayers, publisher);
+      return runIn(pipeline, request, imageLayers, publisher);
     } finally {
       request.root().close();
     }
   }
 
-  private Run runIn(InjectionRequest request, Optional<String> imageLayers, Publisher publisher)
+  private Run runIn(
+      Pipeline pipeline,
+      InjectionRequest request,
+      Optional<String> imageLayers,
+      Publisher publisher)
       throws IOException {
     if (imageLayers.isEmpty() || request.dryRun()) {
       return published(new Run(pipeline.run(request), false), publisher);
@@ -130,7 +144,7 @@ public final class PlanMemo {
             request.filter());
     Optional<Plan> known = plans.get(key);
     if (known.isPresent()) {
-      return replay(request, key, known.get(), publisher);
+      return replay(pipeline, request, key, known.get(), publisher);
     }
     InjectionReport report = pipeline.run(request);
     if (!report.anyFailed()) {
@@ -140,7 +154,8 @@ public final class PlanMemo {
     return published(new Run(report, false), publisher);
   }
 
-  private Run replay(InjectionRequest request, Key key, Plan plan, Publisher publisher)
+  private Run replay(
+      Pipeline pipeline, InjectionRequest request, Key key, Plan plan, Publisher publisher)
       throws IOException {
     FutureTask<Void> published =
         new FutureTask<>(

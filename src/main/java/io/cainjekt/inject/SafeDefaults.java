@@ -3,15 +3,11 @@ package io.cainjekt.inject;
 
 import io.cainjekt.trust.BundleMerger;
 import io.cainjekt.trust.CaCertificate;
-import io.cainjekt.trust.Fingerprint;
 import io.cainjekt.trust.PemBundle;
-import io.cainjekt.trust.TrustBundleException;
 import io.cainjekt.trust.TrustStoreBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateEncodingException;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,19 +45,11 @@ public record SafeDefaults(Map<String, byte[]> files, int rootCount, int injecte
   }
 
   /** Builds the files from the node's roots and the injected bundle. */
-  public static SafeDefaults build(PemBundle nodeRoots, PemBundle injected)
-      throws TrustBundleException {
+  public static SafeDefaults build(PemBundle nodeRoots, PemBundle injected) {
     Objects.requireNonNull(nodeRoots, "nodeRoots");
     BundleMerger.Merge merged = BundleMerger.merge(nodeRoots, injected);
-    List<X509Certificate> all = new ArrayList<>();
-    for (CaCertificate c : nodeRoots.certificates()) {
-      all.add(c.certificate());
-    }
-    for (CaCertificate c : injected.certificates()) {
-      if (!nodeRoots.certificates().contains(c)) {
-        all.add(c.certificate());
-      }
-    }
+    List<CaCertificate> all = new ArrayList<>(nodeRoots.certificates());
+    all.addAll(injected.certificates()); // the truststore drops the duplicates
     Map<String, byte[]> files = new LinkedHashMap<>();
     files.put(Staging.CA_BUNDLE, merged.content());
     files.put(Staging.CUSTOM_CA, injected.toPem());
@@ -75,17 +63,7 @@ public record SafeDefaults(Map<String, byte[]> files, int rootCount, int injecte
    */
   public static PemBundle jdkRoots(Path javaHome) throws IOException {
     Path cacerts = javaHome.resolve("lib").resolve("security").resolve("cacerts");
-    List<X509Certificate> certificates =
-        TrustStoreBuilder.readKeyStore(cacerts.toString(), Files.readAllBytes(cacerts));
-    List<CaCertificate> roots = new ArrayList<>();
-    for (X509Certificate c : certificates) {
-      try {
-        byte[] der = c.getEncoded();
-        roots.add(new CaCertificate(c, der, Fingerprint.of(der)));
-      } catch (CertificateEncodingException e) {
-        throw new TrustBundleException("encode a certificate of " + cacerts, e);
-      }
-    }
-    return PemBundle.of(roots);
+    return PemBundle.of(
+        TrustStoreBuilder.readKeyStore(cacerts.toString(), Files.readAllBytes(cacerts)));
   }
 }

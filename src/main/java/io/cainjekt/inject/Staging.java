@@ -11,12 +11,14 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -64,6 +66,8 @@ public final class Staging implements AutoCloseable {
   private final Set<String> ids = ConcurrentHashMap.newKeySet();
   // slot -> the files kept for it (compared by identity: callers hand in the same map)
   private final Map<String, Map<String, byte[]>> kept = new ConcurrentHashMap<>();
+  // content array (by identity) -> its blob name; weak keys, the values do not refer to them
+  private final Map<byte[], String> blobNames = Collections.synchronizedMap(new WeakHashMap<>());
   private final ReentrantLock lock = new ReentrantLock();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -243,9 +247,18 @@ public final class Staging implements AutoCloseable {
     }
   }
 
-  /** The SHA-256 of a file's content; its array is never modified afterwards by any caller. */
-  private static String hashOf(byte[] content) {
-    return Fingerprint.ofContent(content).hex();
+  /**
+   * The SHA-256 of a file's content, remembered per array: its array is never modified afterwards
+   * by any caller, and every container of an image stages the same arrays (those of the image's
+   * remembered plan, {@link PlanMemo}).
+   */
+  private String hashOf(byte[] content) {
+    String known = blobNames.get(content);
+    if (known == null) {
+      known = Fingerprint.of(content).hex();
+      blobNames.put(content, known);
+    }
+    return known;
   }
 
   /**

@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * Append-only merge of CA certificates into an existing PEM bundle: the base bytes are kept
@@ -44,47 +43,27 @@ public final class BundleMerger {
   }
 
   /**
-   * Appends the certificates of {@code additions} that {@code basePem} does not already hold.
-   * Memoized by content ({@code ContentMemo}): the same base bytes and CAs give the same {@link
-   * Merge}, whose array is shared and never modified, as {@code basePem} is by the caller.
+   * Appends the certificates of {@code additions} that {@code basePem} does not already hold. The
+   * result's array may be {@code basePem} itself.
    *
    * @param source names the base in warnings, e.g. its container path
    * @param basePem the existing bundle, parsed leniently; may be empty
    * @param additions the CAs to add
    */
   public static Merge merge(String source, byte[] basePem, PemBundle additions) {
-    return memoized(basePem, () -> PemBundle.parseLenient(source, basePem), additions);
+    return merge(basePem, PemBundle.parseLenient(source, basePem), additions);
   }
 
   /**
    * Appends the certificates of {@code additions} that {@code base} does not already hold to {@code
-   * base.toPem()}, memoized like {@link #merge(String, byte[], PemBundle)}: a bundle parsed once
-   * (e.g. an image's, deduplicated) merges into the same array for every container.
+   * base.toPem()}.
    */
   public static Merge merge(PemBundle base, PemBundle additions) {
-    return memoized(base.toPem(), () -> base, additions);
+    return merge(base.toPem(), base, additions);
   }
 
-  /** What a merge reads: the base's bytes and the set of CAs added. */
-  private record MergeInput(Content base, Fingerprint additions) {}
-
-  /**
-   * The memo's source name for every merge: a {@link Merge} names no source, so equal bytes at two
-   * paths (older Alpine images hold their bundle twice, as two files) share one merge.
-   */
-  private static final String ANY_SOURCE = "";
-
-  private static Merge memoized(byte[] basePem, Supplier<PemBundle> base, PemBundle additions) {
-    return ContentMemo.shared()
-        .get(
-            "merge",
-            ANY_SOURCE,
-            new MergeInput(Content.of(basePem), additions.contentHash()),
-            () -> merge(basePem, base.get(), additions),
-            merged -> merged.content().length);
-  }
-
-  private static Merge merge(byte[] basePem, PemBundle base, PemBundle additions) {
+  /** The merge of {@code additions} into {@code basePem}, already parsed as {@code base}. */
+  static Merge merge(byte[] basePem, PemBundle base, PemBundle additions) {
     Set<Fingerprint> present = new HashSet<>();
     base.certificates().forEach(c -> present.add(c.fingerprint()));
     List<CaCertificate> missing = new ArrayList<>();

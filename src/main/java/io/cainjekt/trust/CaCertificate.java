@@ -8,7 +8,6 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * One certificate with its DER encoding and fingerprint; equal when the DER is equal. Immutable:
@@ -28,45 +27,8 @@ public record CaCertificate(X509Certificate certificate, byte[] der, Fingerprint
     Objects.requireNonNull(fingerprint, "fingerprint");
   }
 
-  /** Certificates kept at most in {@link #PARSED}: a few images' worth of distinct roots. */
-  static final int MAX_PARSED = 512;
-
-  // Parsed certificates by their DER bytes (Content: compared exactly). The images of one node hold
-  // mostly the same public roots, so an image never seen before costs a CRC32C and a comparison per
-  // certificate it shares with others, not a parse (the JDK's factory would find its cached
-  // instance, but only after copying the bytes twice and hashing them). Bounded to 2 MiB of DER.
-  private static final WeightedLru<Content, CaCertificate> PARSED =
-      new WeightedLru<>(MAX_PARSED, 2L << 20);
-
-  // Parsed certificates by the base64 text of their PEM body, white space removed, compared
-  // exactly (Content). Images of one distribution hold their roots in the same text, so a root of
-  // an image never seen before costs a CRC32C and a comparison of its text, not a base64 decode.
-  // Bounded to 3 MiB of text.
-  private static final WeightedLru<Content, CaCertificate> BY_BASE64 =
-      new WeightedLru<>(MAX_PARSED, 3L << 20);
-
-  /** The certificate parsed before from a PEM body of exactly this text, if remembered. */
-  static Optional<CaCertificate> ofBase64(Content base64) {
-    return BY_BASE64.get(base64);
-  }
-
-  /**
-   * Parses one DER certificate decoded from the PEM body {@code base64}, and remembers it by that
-   * text for {@link #ofBase64}.
-   */
-  static CaCertificate parse(byte[] der, Content base64) throws CertificateException {
-    CaCertificate parsed = parse(der);
-    BY_BASE64.put(base64, parsed, base64.bytes().length);
-    return parsed;
-  }
-
   /** Parses one DER certificate; trailing bytes are refused. */
   static CaCertificate parse(byte[] der) throws CertificateException {
-    Content key = Content.of(der);
-    Optional<CaCertificate> known = PARSED.get(key);
-    if (known.isPresent()) {
-      return known.get();
-    }
     CertificateFactory factory = CertificateFactory.getInstance("X.509");
     X509Certificate certificate =
         (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der));
@@ -74,14 +36,13 @@ public record CaCertificate(X509Certificate certificate, byte[] der, Fingerprint
     if (!Arrays.equals(encoded, der)) {
       throw new CertificateException("bytes after the certificate or a non-DER encoding");
     }
-    CaCertificate parsed = new CaCertificate(certificate, encoded, Fingerprint.of(certificate));
-    PARSED.put(new Content(encoded, key.crc()), parsed, encoded.length);
-    return parsed;
+    return new CaCertificate(certificate, encoded, Fingerprint.of(encoded));
   }
 
   /** Wraps an already parsed certificate. */
-  static CaCertificate of(X509Certificate certificate) throws CertificateException {
-    return new CaCertificate(certificate, certificate.getEncoded(), Fingerprint.of(certificate));
+  public static CaCertificate of(X509Certificate certificate) throws CertificateException {
+    byte[] der = certificate.getEncoded();
+    return new CaCertificate(certificate, der, Fingerprint.of(der));
   }
 
   /** The subject distinguished name (RFC 2253). */

@@ -2,25 +2,31 @@
 package io.cainjekt.trust;
 
 import java.security.MessageDigest;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
 /**
- * A small, bounded memo for the pure functions of this package whose input is file content: parsing
- * an image's bundle, reading a keystore, writing a truststore. Every container of one image hands
- * the plugin the same bytes, so the second container of an image costs a CRC32C and a comparison of
- * its files instead of a parse of a few hundred certificates. Keys are a kind, a source name and a
- * value that stands for everything the function reads, compared exactly: the content itself ({@link
- * Content}), SHA-256 fingerprints, or a record of them. So a hit is exactly the result a fresh
- * computation would give, and content never seen costs no hash at all (a SHA-256 of an image's
- * bundle and Java store, only to miss, was 4 ms of the 24 ms a new image took). Least recently used
- * entries go first once the entry or the byte budget is exceeded. Only successful results are kept.
- * Thread-safe; a computation runs outside the lock (two threads may compute the same value once).
+ * Remembers the results of the functions of this package whose input is file content: parsing an
+ * image's bundle, merging CAs into it, reading a keystore, writing a truststore. Every container of
+ * one image hands the plugin the same bytes, so a later full run on the same files (the first
+ * container on new layers of a known image, every running container at a rotation) costs a CRC32C
+ * and a comparison of its files instead of a parse of a few hundred certificates. Keys are a kind,
+ * a source name and a value that stands for everything the function reads, compared exactly: the
+ * content itself ({@link Content}), SHA-256 fingerprints, or a record of them. So a hit is exactly
+ * the result a fresh computation would give. Least recently used entries go first once the entry or
+ * the byte budget is exceeded; only successful results are kept. One instance per daemon
+ * (docs/architecture.md, "What the plugin remembers"). Thread-safe; a computation runs outside the
+ * lock (two threads may compute the same value once).
  */
-final class ContentMemo {
+public final class ContentMemo {
 
   /** Entries kept at most. */
-  static final int MAX_ENTRIES = 48;
+  public static final int MAX_ENTRIES = 48;
 
   /**
    * Input bytes the kept entries may stand for in total. A parsed bundle takes a few times its
@@ -28,21 +34,95 @@ final class ContentMemo {
    * input to 6 MiB more; a Debian image's bundle and JDK cacerts are about 400 KB together, so
    * about fifteen images stay warm.
    */
-  static final long MAX_WEIGHT_BYTES = 6L << 20;
-
-  private static final ContentMemo SHARED = new ContentMemo(MAX_ENTRIES, MAX_WEIGHT_BYTES);
+  public static final long MAX_WEIGHT_BYTES = 6L << 20;
 
   private record Key(String kind, String source, Record input) {}
 
+  /** What a merge reads: the base's bytes and the set of CAs added. */
+  private record MergeInput(Content base, Fingerprint additions) {}
+
+  /**
+   * The source name of every merge and truststore: their results name no source, so equal bytes at
+   * two paths (older Alpine images hold their bundle twice, as two files) share one entry.
+   */
+  private static final String ANY_SOURCE = "";
+
   private final WeightedLru<Key, Object> entries;
+
+  /** A memo with the standard bounds. */
+  public ContentMemo() {
+    this(MAX_ENTRIES, MAX_WEIGHT_BYTES);
+  }
 
   ContentMemo(int maxEntries, long maxWeight) {
     this.entries = new WeightedLru<>(maxEntries, maxWeight);
   }
 
-  /** The process-wide memo. */
-  static ContentMemo shared() {
-    return SHARED;
+  /** A memo that keeps nothing: every call computes (for measuring what the memo buys). */
+  public static ContentMemo off() {
+    return new ContentMemo(0, 0);
+  }
+
+  /** {@link PemBundle#parseLenient}, remembered; the caller never modifies {@code pem}. */
+  public PemBundle parseLenient(String source, byte[] pem) {
+    return get(
+        "pem-lenient",
+        source,
+        Content.of(pem),
+        pem.length,
+        () -> PemBundle.parseLenient(source, pem));
+  }
+
+  /**
+   * {@link BundleMerger#merge(String, byte[], PemBundle)}, remembered: the same base bytes and CAs
+   * give the same {@link BundleMerger.Merge}, whose array is shared and never modified, as {@code
+   * basePem} is by the caller.
+   */
+  public BundleMerger.Merge merge(String source, byte[] basePem, PemBundle additions) {
+    return merge(basePem, () -> parseLenient(source, basePem), additions);
+  }
+
+  /**
+   * {@link BundleMerger#merge(PemBundle, PemBundle)}, remembered like {@link #merge(String, byte[],
+   * PemBundle)}: a bundle parsed once merges into the same array for every container.
+   */
+  public BundleMerger.Merge merge(PemBundle base, PemBundle additions) {
+    return merge(base.toPem(), () -> base, additions);
+  }
+
+  private BundleMerger.Merge merge(byte[] basePem, Supplier<PemBundle> base, PemBundle additions) {
+    return get(
+        "merge",
+        ANY_SOURCE,
+        new MergeInput(Content.of(basePem), additions.contentHash()),
+        () -> BundleMerger.merge(basePem, base.get(), additions),
+        merged -> merged.content().length);
+  }
+
+  /** {@link TrustStoreBuilder#pkcs12}, remembered by the fingerprints of the certificates. */
+  public byte[] pkcs12(Collection<CaCertificate> certificates) {
+    Map<Fingerprint, CaCertificate> unique = new LinkedHashMap<>();
+    for (CaCertificate c : certificates) {
+      unique.putIfAbsent(c.fingerprint(), c);
+    }
+    Fingerprint input = hash(unique.keySet().stream().map(Fingerprint::sha256).toList());
+    return get(
+        "pkcs12",
+        ANY_SOURCE,
+        input,
+        () -> TrustStoreBuilder.pkcs12(unique.values()),
+        pfx -> pfx.length);
+  }
+
+  /** {@link TrustStoreBuilder#readKeyStore}, remembered; the caller never modifies the bytes. */
+  public List<CaCertificate> readKeyStore(String source, byte[] keystore)
+      throws TrustBundleException {
+    return get(
+        "keystore",
+        source,
+        Content.of(keystore),
+        keystore.length,
+        () -> TrustStoreBuilder.readKeyStore(source, keystore));
   }
 
   /** The SHA-256 of some byte arrays taken in order, each prefixed with its length. */

@@ -5,7 +5,6 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,9 +15,9 @@ import java.util.Optional;
 /**
  * The trusted certificates of a JKS keystore of the common shape, read without the JDK's keystore:
  * the extracted Java stores of Debian, Alpine, RHEL, SUSE and Arch (ca-certificates-java, p11-kit)
- * are JKS files of 140 or so trusted certificate entries, version 2. Each certificate goes through
- * {@link CaCertificate#parse}, so a root the node has seen in any image costs a CRC32C and a
- * comparison, not a parse; {@code KeyStore.load} parses and hashes every entry again.
+ * are JKS files of 140 or so trusted certificate entries, version 2. Each certificate is parsed
+ * once, with its fingerprint ({@link CaCertificate#parse}); {@code KeyStore.load} also verifies the
+ * integrity digest and builds its own entry objects.
  *
  * <p>Only the shape is accepted that the JDK would read to the same list: version 2, trusted
  * certificate entries of type X.509, each exactly one DER certificate. Anything else (private key
@@ -39,14 +38,14 @@ final class JksReader {
   private JksReader() {}
 
   /** The certificates in file order, or empty when the JDK should read this store. */
-  static Optional<List<X509Certificate>> trustedCertificates(byte[] keystore) {
+  static Optional<List<CaCertificate>> trustedCertificates(byte[] keystore) {
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(keystore));
     try {
       if (in.readInt() != MAGIC || in.readInt() != VERSION_2) {
         return Optional.empty();
       }
       int count = in.readInt();
-      Map<String, X509Certificate> byAlias = new LinkedHashMap<>(); // aliases as written
+      Map<String, CaCertificate> byAlias = new LinkedHashMap<>(); // aliases as written
       for (int i = 0; i < count; i++) {
         if (in.readInt() != TRUSTED_CERTIFICATE_ENTRY) {
           return Optional.empty();
@@ -60,11 +59,11 @@ final class JksReader {
         if (length < 0 || length > in.available()) {
           return Optional.empty();
         }
-        byAlias.put(alias, CaCertificate.parse(in.readNBytes(length)).certificate());
+        byAlias.put(alias, CaCertificate.parse(in.readNBytes(length)));
       }
-      List<X509Certificate> seen = new ArrayList<>(byAlias.size());
+      List<CaCertificate> seen = new ArrayList<>(byAlias.size());
       for (String alias : byAlias.keySet()) {
-        X509Certificate certificate = byAlias.get(alias.toLowerCase(Locale.ENGLISH));
+        CaCertificate certificate = byAlias.get(alias.toLowerCase(Locale.ENGLISH));
         if (certificate != null) {
           seen.add(certificate);
         }

@@ -27,12 +27,6 @@ public final class PemBundle {
   private static final Base64.Encoder LINES =
       Base64.getMimeEncoder(PEM_LINE_CHARS, "\n".getBytes(StandardCharsets.US_ASCII));
 
-  // The base64 lines of certificates encoded before, by fingerprint: an image's bundle re-encoded
-  // for its merge shares most roots with the images seen before it. Bounded like the parsed
-  // certificates they come from (CaCertificate), at a third more bytes.
-  private static final WeightedLru<Fingerprint, byte[]> ENCODED =
-      new WeightedLru<>(CaCertificate.MAX_PARSED, 3L << 20);
-
   private final List<CaCertificate> certificates;
   private final List<String> warnings;
   private final Fingerprint contentHash;
@@ -89,14 +83,9 @@ public final class PemBundle {
 
   /**
    * Parses an image's own bundle: keeps every parseable certificate, skips anything else with a
-   * warning, never fails. Memoized by content: the caller never modifies {@code pem} afterwards.
+   * warning, never fails.
    */
   public static PemBundle parseLenient(String source, byte[] pem) {
-    return ContentMemo.shared()
-        .get("pem-lenient", source, Content.of(pem), pem.length, () -> lenient(source, pem));
-  }
-
-  private static PemBundle lenient(String source, byte[] pem) {
     List<CaCertificate> certificates = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     for (PemReader.Block block : PemReader.read(pem)) {
@@ -171,7 +160,7 @@ public final class PemBundle {
     List<byte[]> bodies = new ArrayList<>(certificates.size());
     int length = 0;
     for (CaCertificate c : certificates) {
-      byte[] body = base64Lines(c);
+      byte[] body = LINES.encode(c.der());
       bodies.add(body);
       length += begin.length + body.length + end.length;
     }
@@ -183,17 +172,6 @@ public final class PemBundle {
       at = put(out, at, end);
     }
     return out;
-  }
-
-  /** The certificate's base64 in lines of 64 characters, shared: never modify it. */
-  static byte[] base64Lines(CaCertificate c) {
-    Optional<byte[]> known = ENCODED.get(c.fingerprint());
-    if (known.isPresent()) {
-      return known.get();
-    }
-    byte[] lines = LINES.encode(c.der());
-    ENCODED.put(c.fingerprint(), lines, lines.length);
-    return lines;
   }
 
   private static int put(byte[] out, int at, byte[] part) {

@@ -6,12 +6,10 @@ import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Splits PEM text into blocks. Text outside blocks is ignored; a block's body never appears in a
- * message. A CERTIFICATE body whose text a certificate was parsed from before is not decoded again
- * ({@link CaCertificate#ofBase64}). Stateless and thread-safe.
+ * message. Stateless and thread-safe.
  */
 final class PemReader {
 
@@ -27,24 +25,15 @@ final class PemReader {
    * One PEM block, or a malformed one (then {@code problem} is set and {@code der} is empty).
    *
    * @param der the decoded body of a CERTIFICATE block, empty for other labels
-   * @param base64 a CERTIFICATE block's body text, white space removed; null for other blocks
-   * @param known the certificate parsed from that text before, or null
    */
-  record Block(
-      int index, String label, byte[] der, String problem, Content base64, CaCertificate known) {
+  record Block(int index, String label, byte[] der, String problem) {
     boolean malformed() {
       return problem != null;
     }
 
-    /**
-     * The certificate of a well-formed CERTIFICATE block: the one known by its text, or parsed and
-     * then known by it.
-     */
+    /** The certificate of a well-formed CERTIFICATE block. */
     CaCertificate certificate() throws CertificateException {
-      if (known != null) {
-        return known;
-      }
-      return base64 != null ? CaCertificate.parse(der, base64) : CaCertificate.parse(der);
+      return CaCertificate.parse(der);
     }
 
     String describe() {
@@ -112,16 +101,10 @@ final class PemReader {
       return malformed(index, label, "END line does not match BEGIN");
     }
     if (!label.equals(CERTIFICATE)) {
-      return new Block(index, label, new byte[0], null, null, null); // never decode keys or others
-    }
-    Content base64 = Content.of(body.toByteArray());
-    Optional<CaCertificate> known = CaCertificate.ofBase64(base64);
-    if (known.isPresent()) {
-      return new Block(index, label, known.get().der(), null, base64, known.get());
+      return new Block(index, label, new byte[0], null); // never decode keys or others
     }
     try {
-      return new Block(
-          index, label, Base64.getDecoder().decode(base64.bytes()), null, base64, null);
+      return new Block(index, label, Base64.getDecoder().decode(body.toByteArray()), null);
     } catch (IllegalArgumentException e) {
       return malformed(index, label, "body is not base64");
     }
@@ -159,7 +142,7 @@ final class PemReader {
   }
 
   private static Block malformed(int index, String label, String problem) {
-    return new Block(index, label, new byte[0], problem, null, null);
+    return new Block(index, label, new byte[0], problem);
   }
 
   /**

@@ -5,7 +5,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -50,42 +49,16 @@ public final class TrustStoreBuilder {
 
   /**
    * A PKCS12 truststore holding {@code certificates} (DER duplicates dropped) as trusted
-   * certificate entries; readable with any password or none by JDK 8u301+, 11, 17, 21 and 25. The
-   * array is shared with every caller asking for the same certificates: never modify it.
-   *
-   * @throws TrustBundleException if a certificate cannot be encoded
+   * certificate entries; readable with any password or none by JDK 8u301+, 11, 17, 21 and 25.
    */
-  public static byte[] pkcs12(Collection<X509Certificate> certificates)
-      throws TrustBundleException {
-    Map<Fingerprint, X509Certificate> unique = new LinkedHashMap<>();
-    for (X509Certificate certificate : certificates) {
-      try {
-        unique.putIfAbsent(Fingerprint.of(certificate), certificate);
-      } catch (CertificateException e) {
-        throw cannotEncode(certificate, e);
-      }
+  public static byte[] pkcs12(Collection<CaCertificate> certificates) {
+    Map<Fingerprint, CaCertificate> unique = new LinkedHashMap<>();
+    for (CaCertificate c : certificates) {
+      unique.putIfAbsent(c.fingerprint(), c);
     }
-    Fingerprint input =
-        ContentMemo.hash(unique.keySet().stream().map(Fingerprint::sha256).toList());
-    return ContentMemo.shared()
-        .get("pkcs12", "", input, () -> pfx(unique.values()), pfx -> pfx.length);
-  }
-
-  private static TrustBundleException cannotEncode(X509Certificate certificate, Exception e) {
-    return new TrustBundleException(
-        "build truststore: cannot encode " + certificate.getSubjectX500Principal(), e);
-  }
-
-  private static byte[] pfx(Collection<X509Certificate> unique) throws TrustBundleException {
     Set<String> aliases = new HashSet<>();
     List<byte[]> bags = new ArrayList<>();
-    for (X509Certificate certificate : unique) {
-      CaCertificate c;
-      try {
-        c = CaCertificate.of(certificate);
-      } catch (CertificateException e) {
-        throw cannotEncode(certificate, e);
-      }
+    for (CaCertificate c : unique.values()) {
       bags.add(certBag(c, uniqueAlias(c, aliases)));
     }
     byte[] safeContents = Der.sequence(bags.toArray(new byte[0][]));
@@ -102,29 +75,18 @@ public final class TrustStoreBuilder {
    * @param source names the keystore in messages
    * @throws TrustBundleException if it cannot be read either way
    */
-  public static List<X509Certificate> readKeyStore(String source, byte[] keystore)
-      throws TrustBundleException {
-    return ContentMemo.shared()
-        .get(
-            "keystore",
-            source,
-            Content.of(keystore),
-            keystore.length,
-            () -> List.copyOf(keyStoreCertificates(source, keystore)));
-  }
-
-  private static List<X509Certificate> keyStoreCertificates(String source, byte[] keystore)
+  public static List<CaCertificate> readKeyStore(String source, byte[] keystore)
       throws TrustBundleException {
     String type = typeOf(keystore);
     if (type.equals("JKS")) {
-      Optional<List<X509Certificate>> read = JksReader.trustedCertificates(keystore);
+      Optional<List<CaCertificate>> read = JksReader.trustedCertificates(keystore);
       if (read.isPresent() && !read.get().isEmpty()) {
         return read.get();
       }
     }
     Exception first = null;
     try {
-      List<X509Certificate> withoutPassword = load(type, keystore, null);
+      List<CaCertificate> withoutPassword = load(type, keystore, null);
       if (!withoutPassword.isEmpty()) {
         return withoutPassword;
       }
@@ -183,18 +145,18 @@ public final class TrustStoreBuilder {
     return refused;
   }
 
-  private static List<X509Certificate> load(String type, byte[] keystore, char[] password)
+  private static List<CaCertificate> load(String type, byte[] keystore, char[] password)
       throws IOException, GeneralSecurityException {
     KeyStore store = KeyStore.getInstance(type);
     store.load(new ByteArrayInputStream(keystore), password);
-    List<X509Certificate> certificates = new ArrayList<>();
+    List<CaCertificate> certificates = new ArrayList<>();
     for (String alias : Collections.list(store.aliases())) {
       if (store.isCertificateEntry(alias)
           && store.getCertificate(alias) instanceof X509Certificate x509) {
-        certificates.add(x509);
+        certificates.add(CaCertificate.of(x509));
       }
     }
-    return certificates;
+    return List.copyOf(certificates);
   }
 
   private static String typeOf(byte[] keystore) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.daemon;
 
+import io.cainjekt.inject.Caches;
 import io.cainjekt.inject.Staging;
 import io.cainjekt.inject.os.Distro;
 import io.cainjekt.nri.Adjustment;
@@ -18,21 +19,25 @@ import java.io.ByteArrayInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,6 +55,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * The plugin's NRI handlers in process, warm, with production components: CreateContainer (policy,
@@ -84,6 +91,13 @@ public class HandlerBenchmark {
   @Param({"1"})
   public int cas;
 
+  /**
+   * Caches switched off ({@link Caches#without}): "none", or names of {@link Caches#NAMES} joined
+   * by "+". Measures what each cache buys in the same run, e.g. {@code -p off=none,trust,plans}.
+   */
+  @Param({"none"})
+  public String off;
+
   private static final Map<String, String> OPTED_IN = Map.of("cainjekt.io/enabled", "true");
   private static final PodInfo OPTED_IN_POD =
       new PodInfo("pod1", "bench", "uid-1", "default", Map.of(), OPTED_IN, "", 0);
@@ -114,9 +128,12 @@ public class HandlerBenchmark {
     LogSetup.configure(LogFormat.TEXT, "info", log);
     bundles = TrustBundles.open(List.of(new NamedSource("default", bundle)), Duration.ZERO);
     staging = Staging.open(work.resolve("staging"));
+    Caches caches =
+        off.equals("none") ? Caches.standard() : Caches.without(Set.of(off.split("\\+")));
     handlers =
         new InjectionHandlers(
             InjectionHandlers.Services.standard(
+                caches,
                 new OptInPolicy(PolicyConfig.defaults()),
                 PolicyConfig.DEFAULT_PREFIX,
                 Optional.empty(),
@@ -182,8 +199,27 @@ public class HandlerBenchmark {
   }
 
   private String start(StartState s) throws Exception {
+    long cpu = threadCpuNanos();
     handlers.startContainer(OPTED_IN_POD, container(s.id, 1));
+    if (s.measuring) {
+      s.cpuNanos.add(threadCpuNanos() - cpu);
+    }
     return s.id;
+  }
+
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+  /**
+   * The CPU time of the JVM's threads so far, to the nanosecond (the process figure counts in ticks
+   * of 10 ms): less moved than latency by other load on a shared machine.
+   */
+  private static long threadCpuNanos() {
+    long total = 0;
+    for (long t : THREADS.getThreadCpuTime(THREADS.getAllThreadIds())) {
+      total += Math.max(t, 0);
+    }
+    return total;
   }
 
   /** {@link StartState} with a lower layer the plugin has not seen. */
@@ -308,6 +344,44 @@ public class HandlerBenchmark {
   public static class StartState {
     String id;
     Path rootfs;
+    final List<Long> cpuNanos = new ArrayList<>();
+    boolean measuring;
+
+    @Setup(Level.Iteration)
+    public void iteration(IterationParams params) {
+      measuring = params.getType() == IterationType.MEASUREMENT;
+    }
+
+    /**
+     * Appends the CPU time per StartContainer (all of the JVM's threads, in the call) to {@code
+     * target/bench/cpu.tsv}: state, caches off, calls, p50, p90, p99, mean in ms.
+     */
+    @TearDown(Level.Trial)
+    public void writeCpu(HandlerBenchmark b) throws IOException {
+      List<Long> sorted = cpuNanos.stream().sorted().toList();
+      if (sorted.isEmpty()) {
+        return;
+      }
+      Path out = Path.of(System.getProperty("user.dir"), "target", "bench", "cpu.tsv");
+      Files.createDirectories(out.getParent());
+      String line =
+          String.join(
+                  "\t",
+                  getClass().getSimpleName(),
+                  b.image,
+                  b.off,
+                  String.valueOf(sorted.size()),
+                  ms(sorted.get(sorted.size() / 2)),
+                  ms(sorted.get(sorted.size() * 9 / 10)),
+                  ms(sorted.get(sorted.size() * 99 / 100)),
+                  ms((long) sorted.stream().mapToLong(Long::longValue).average().orElse(0)))
+              + "\n";
+      Files.writeString(out, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private static String ms(long nanos) {
+      return String.format(java.util.Locale.ROOT, "%.2f", nanos / 1e6);
+    }
 
     /** The overlay's lower layers. */
     String lowerdir(HandlerBenchmark b, Path task) throws IOException {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.daemon;
 
+import io.cainjekt.inject.Caches;
 import io.cainjekt.inject.Pki;
 import io.cainjekt.inject.Staging;
 import io.cainjekt.inject.os.Distro;
@@ -80,6 +81,7 @@ final class HandlerFixture implements AutoCloseable {
       throws IOException {
     return new InjectionHandlers(
         InjectionHandlers.Services.standard(
+            Caches.standard(),
             new OptInPolicy(PolicyConfig.defaults()),
             PolicyConfig.DEFAULT_PREFIX,
             namespaces,

@@ -384,7 +384,8 @@ class InjectionHandlersTest {
       assertThat(anchors.map(p -> p.getFileName().toString()))
           .singleElement()
           .asString()
-          .contains(io.cainjekt.trust.Fingerprint.of(Pki.certificate("corp-ca-2")).hex());
+          .contains(
+              io.cainjekt.trust.Fingerprint.of(Pki.certificate("corp-ca-2").getEncoded()).hex());
     }
   }
 

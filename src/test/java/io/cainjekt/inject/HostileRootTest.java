@@ -9,6 +9,7 @@ import io.cainjekt.inject.os.OsStoreProcessor;
 import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.rootfs.RootfsRefusal;
+import io.cainjekt.trust.ContentMemo;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ class HostileRootTest {
   }
 
   InjectionReport inject() throws IOException {
-    return Pipeline.standard()
+    return Pipeline.standard(new ContentMemo())
         .run(
             new InjectionRequest(
                 RootFs.open(root),

@@ -9,6 +9,7 @@ import io.cainjekt.inject.os.OsStoreProcessor;
 import io.cainjekt.inject.runtime.JavaRuntimeProcessor;
 import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.rootfs.RootFs;
+import io.cainjekt.trust.ContentMemo;
 import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,14 +25,17 @@ class PipelineTest {
 
   @TempDir Path tmp;
 
+  /** One pipeline and memo for the tests, as for the daemon. */
+  private static final Pipeline PIPELINE = Pipeline.standard(new ContentMemo());
+
   static PemBundle cas() throws IOException {
     return PemBundle.parseStrict("corp-ca.pem", Pki.bytes("corp-ca.pem"));
   }
 
   static InjectionReport run(Path root, ProcessorSelection filter, Map<String, String> env)
       throws IOException {
-    return Pipeline.standard()
-        .run(new InjectionRequest(RootFs.open(root), cas(), env, Set.of(), filter, false));
+    return PIPELINE.run(
+        new InjectionRequest(RootFs.open(root), cas(), env, Set.of(), filter, false));
   }
 
   static String status(InjectionReport report) {
@@ -247,7 +251,7 @@ class PipelineTest {
           }
         };
     InjectionReport report =
-        new Pipeline(List.of(new OsStoreProcessor(), broken))
+        new Pipeline(List.of(new OsStoreProcessor(), broken), new ContentMemo())
             .run(
                 new InjectionRequest(
                     RootFs.open(debianWithJdk()),

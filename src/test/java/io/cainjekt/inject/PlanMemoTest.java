@@ -8,6 +8,7 @@ import io.cainjekt.inject.os.Distro;
 import io.cainjekt.inject.os.DistroRoots;
 import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.rootfs.RootFs;
+import io.cainjekt.trust.ContentMemo;
 import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PlanMemoTest {
+
+  private static final Pipeline PIPELINE = Pipeline.standard(new ContentMemo());
 
   private static final Optional<String> LAYERS = Optional.of("lowerdir=/snapshots/2/fs:/1/fs");
   private static final Map<String, String> ENV = Map.of("PATH", "/usr/bin:/bin");
@@ -61,14 +64,14 @@ class PlanMemoTest {
 
   @Test
   void theNextRootOfTheImageGetsTheSameChangesAsAFullRunWouldMake() throws IOException {
-    PlanMemo memo = new PlanMemo(Pipeline.standard());
+    PlanMemo memo = new PlanMemo();
     Path first = debian("first");
     Path replayed = debian("replayed");
     Path fullRun = debian("full");
 
-    PlanMemo.Run run = memo.run(request(first, ENV, Set.of()), LAYERS);
-    PlanMemo.Run again = memo.run(request(replayed, ENV, Set.of()), LAYERS);
-    Pipeline.standard().run(request(fullRun, ENV, Set.of()));
+    PlanMemo.Run run = memo.run(PIPELINE, request(first, ENV, Set.of()), LAYERS);
+    PlanMemo.Run again = memo.run(PIPELINE, request(replayed, ENV, Set.of()), LAYERS);
+    PIPELINE.run(request(fullRun, ENV, Set.of()));
     InjectionReport report = run.report();
 
     assertThat(run.replayed()).isFalse();
@@ -82,13 +85,13 @@ class PlanMemoTest {
 
   @Test
   void aReplayReadsNothingOfTheNewRoot() throws IOException {
-    PlanMemo memo = new PlanMemo(Pipeline.standard());
-    memo.run(request(debian("first"), ENV, Set.of()), LAYERS);
+    PlanMemo memo = new PlanMemo();
+    memo.run(PIPELINE, request(debian("first"), ENV, Set.of()), LAYERS);
     Path second = debian("second");
     // not what the layers promise: a full run would see an Alpine image, the replay does not look
     Files.writeString(second.resolve("etc/os-release"), "ID=alpine\n", StandardCharsets.UTF_8);
 
-    InjectionReport report = memo.run(request(second, ENV, Set.of()), LAYERS).report();
+    InjectionReport report = memo.run(PIPELINE, request(second, ENV, Set.of()), LAYERS).report();
 
     assertThat(report.distro()).contains("debian");
     assertThat(memo.counts()).containsExactly(1, 1);
@@ -96,16 +99,19 @@ class PlanMemoTest {
 
   @Test
   void everyInputOfTheRunIsPartOfTheKey() throws IOException {
-    PlanMemo memo = new PlanMemo(Pipeline.standard());
+    PlanMemo memo = new PlanMemo();
     PemBundle otherCas = PemBundle.parseStrict("corp-ca-2.pem", Pki.bytes("corp-ca-2.pem"));
-    memo.run(request(debian("a"), ENV, Set.of()), LAYERS);
-    memo.run(request(debian("b"), ENV, Set.of()), Optional.of("lowerdir=/snapshots/3/fs"));
-    memo.run(request(debian("c"), Map.of("PATH", "/opt/bin"), Set.of()), LAYERS);
-    memo.run(request(debian("d"), ENV, Set.of("/etc/ssl/certs")), LAYERS);
+    memo.run(PIPELINE, request(debian("a"), ENV, Set.of()), LAYERS);
     memo.run(
+        PIPELINE, request(debian("b"), ENV, Set.of()), Optional.of("lowerdir=/snapshots/3/fs"));
+    memo.run(PIPELINE, request(debian("c"), Map.of("PATH", "/opt/bin"), Set.of()), LAYERS);
+    memo.run(PIPELINE, request(debian("d"), ENV, Set.of("/etc/ssl/certs")), LAYERS);
+    memo.run(
+        PIPELINE,
         request(debian("e"), otherCas, ENV, Set.of(), new ProcessorSelection(Set.of(), Set.of())),
         LAYERS);
     memo.run(
+        PIPELINE,
         request(
             debian("f"),
             PipelineTest.cas(),
@@ -117,16 +123,19 @@ class PlanMemoTest {
 
     // a variable no processor reads is no input
     memo.run(
-        request(debian("g"), Map.of("PATH", "/usr/bin:/bin", "POD_NAME", "x"), Set.of()), LAYERS);
+        PIPELINE,
+        request(debian("g"), Map.of("PATH", "/usr/bin:/bin", "POD_NAME", "x"), Set.of()),
+        LAYERS);
     assertThat(memo.counts()).containsExactly(1, 6);
   }
 
   @Test
   void withoutLayersOrInADryRunNothingIsRemembered() throws IOException {
-    PlanMemo memo = new PlanMemo(Pipeline.standard());
-    memo.run(request(debian("a"), ENV, Set.of()), Optional.empty());
-    memo.run(request(debian("b"), ENV, Set.of()), Optional.empty());
+    PlanMemo memo = new PlanMemo();
+    memo.run(PIPELINE, request(debian("a"), ENV, Set.of()), Optional.empty());
+    memo.run(PIPELINE, request(debian("b"), ENV, Set.of()), Optional.empty());
     memo.run(
+        PIPELINE,
         new InjectionRequest(
             RootFs.openForInjection(debian("c")),
             PipelineTest.cas(),
@@ -140,36 +149,38 @@ class PlanMemoTest {
 
   @Test
   void aRunWithAFailedProcessorIsNotRemembered() throws IOException {
-    PlanMemo memo = new PlanMemo(Pipeline.standard());
+    PlanMemo memo = new PlanMemo();
     Path broken = debianWithADirectoryForItsBundle("broken");
 
-    assertThat(memo.run(request(broken, ENV, Set.of()), LAYERS).report().anyFailed()).isTrue();
-    memo.run(request(debian("next"), ENV, Set.of()), LAYERS);
+    assertThat(memo.run(PIPELINE, request(broken, ENV, Set.of()), LAYERS).report().anyFailed())
+        .isTrue();
+    memo.run(PIPELINE, request(debian("next"), ENV, Set.of()), LAYERS);
     assertThat(memo.counts()).containsExactly(0, 2);
   }
 
   @Test
   void aReplayThatFailsFallsBackToAFullRunIsForgottenAndPublishesTheFullRunLast()
       throws IOException {
-    PlanMemo memo = new PlanMemo(Pipeline.standard());
-    InjectionReport planned = memo.run(request(debian("a"), ENV, Set.of()), LAYERS).report();
+    PlanMemo memo = new PlanMemo();
+    InjectionReport planned =
+        memo.run(PIPELINE, request(debian("a"), ENV, Set.of()), LAYERS).report();
     Path diverged = debianWithADirectoryForItsBundle("diverged");
     List<InjectionReport> published = new CopyOnWriteArrayList<>();
 
-    PlanMemo.Run run = memo.run(request(diverged, ENV, Set.of()), LAYERS, published::add);
+    PlanMemo.Run run = memo.run(PIPELINE, request(diverged, ENV, Set.of()), LAYERS, published::add);
     InjectionReport report = run.report();
 
     assertThat(run.replayed()).isFalse();
     assertThat(report).isNotSameAs(planned);
     assertThat(report.anyFailed()).isTrue();
     assertThat(published).containsExactly(planned, report);
-    memo.run(request(debian("c"), ENV, Set.of()), LAYERS);
+    memo.run(PIPELINE, request(debian("c"), ENV, Set.of()), LAYERS);
     assertThat(memo.counts()).containsExactly(1, 2);
   }
 
   @Test
   void theReturnedReportIsPublishedOnceAndAReplayPublishesOnItsOwnThread() throws IOException {
-    PlanMemo memo = new PlanMemo(Pipeline.standard());
+    PlanMemo memo = new PlanMemo();
     List<InjectionReport> published = new CopyOnWriteArrayList<>();
     List<Thread> threads = new CopyOnWriteArrayList<>();
     PlanMemo.Publisher publisher =
@@ -178,11 +189,11 @@ class PlanMemoTest {
           threads.add(Thread.currentThread());
         };
 
-    PlanMemo.Run run = memo.run(request(debian("a"), ENV, Set.of()), LAYERS, publisher);
+    PlanMemo.Run run = memo.run(PIPELINE, request(debian("a"), ENV, Set.of()), LAYERS, publisher);
     assertThat(published).containsExactly(run.report());
     assertThat(threads).containsExactly(Thread.currentThread());
 
-    PlanMemo.Run again = memo.run(request(debian("b"), ENV, Set.of()), LAYERS, publisher);
+    PlanMemo.Run again = memo.run(PIPELINE, request(debian("b"), ENV, Set.of()), LAYERS, publisher);
     assertThat(again.replayed()).isTrue();
     assertThat(published).containsExactly(run.report(), again.report());
     assertThat(threads.getLast()).isNotSameAs(Thread.currentThread());
@@ -191,14 +202,15 @@ class PlanMemoTest {
 
   @Test
   void aFailedPublicationFailsTheRunAfterTheRootIsReplayed() throws IOException {
-    PlanMemo memo = new PlanMemo(Pipeline.standard());
+    PlanMemo memo = new PlanMemo();
     Path fullRun = debian("full");
-    memo.run(request(fullRun, ENV, Set.of()), LAYERS);
+    memo.run(PIPELINE, request(fullRun, ENV, Set.of()), LAYERS);
     Path replayed = debian("replayed");
 
     assertThatThrownBy(
             () ->
                 memo.run(
+                    PIPELINE,
                     request(replayed, ENV, Set.of()),
                     LAYERS,
                     report -> {

@@ -4,6 +4,7 @@ package io.cainjekt.inject;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cainjekt.trust.Cas;
 import io.cainjekt.trust.PemBundle;
 import io.cainjekt.trust.TestPki;
 import io.cainjekt.trust.TrustStoreBuilder;
@@ -49,7 +50,7 @@ class SafeDefaultsTest {
         .isEqualTo(1);
 
     List<X509Certificate> store =
-        TrustStoreBuilder.readKeyStore("p12", d.files().get(Staging.TRUSTSTORE));
+        Cas.x509(TrustStoreBuilder.readKeyStore("p12", d.files().get(Staging.TRUSTSTORE)));
     assertThat(store).hasSize(roots.size() + 1).contains(CORP.certificate());
   }
 

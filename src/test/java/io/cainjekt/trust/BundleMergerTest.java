@@ -37,12 +37,13 @@ class BundleMergerTest {
 
   @Test
   void equalBytesAtTwoPathsShareOneMerge() throws Exception {
+    ContentMemo memo = new ContentMemo();
     // older Alpine images hold their bundle twice: /etc/ssl/cert.pem and ca-certificates.crt
     byte[] bundle = ("# bundle\n" + TestPki.rootCa("Twice Root").pem()).getBytes(US_ASCII);
     PemBundle additions = cas(CORP);
-    BundleMerger.Merge first = BundleMerger.merge("/etc/ssl/cert.pem", bundle, additions);
+    BundleMerger.Merge first = memo.merge("/etc/ssl/cert.pem", bundle, additions);
     BundleMerger.Merge second =
-        BundleMerger.merge("/etc/ssl/certs/ca-certificates.crt", bundle.clone(), additions);
+        memo.merge("/etc/ssl/certs/ca-certificates.crt", bundle.clone(), additions);
     assertThat(second).isSameAs(first);
   }
 
@@ -73,15 +74,14 @@ class BundleMergerTest {
 
   @Test
   void theSameBaseContentAndCasGiveTheSameMergedArray() throws Exception {
+    ContentMemo memo = new ContentMemo();
     String base = "# merge memo\n" + PUBLIC_ROOT.pem();
-    BundleMerger.Merge first =
-        BundleMerger.merge("/etc/ssl/memo.pem", base.getBytes(US_ASCII), cas(CORP));
+    BundleMerger.Merge first = memo.merge("/etc/ssl/memo.pem", base.getBytes(US_ASCII), cas(CORP));
     // another container of the image: equal bytes in a new array, so nothing is merged or hashed
     // again
-    BundleMerger.Merge again =
-        BundleMerger.merge("/etc/ssl/memo.pem", base.getBytes(US_ASCII), cas(CORP));
+    BundleMerger.Merge again = memo.merge("/etc/ssl/memo.pem", base.getBytes(US_ASCII), cas(CORP));
     BundleMerger.Merge otherCas =
-        BundleMerger.merge("/etc/ssl/memo.pem", base.getBytes(US_ASCII), cas(CORP2));
+        memo.merge("/etc/ssl/memo.pem", base.getBytes(US_ASCII), cas(CORP2));
 
     assertThat(again.content()).isSameAs(first.content());
     assertThat(otherCas.content()).isNotSameAs(first.content());

@@ -84,4 +84,23 @@ class ContentMemoTest {
     assertThat(ContentMemo.hash(List.of(ab))).isNotEqualTo(ContentMemo.hash(List.of(a, b)));
     assertThat(ContentMemo.hash(List.of(a, b))).isEqualTo(ContentMemo.hash(List.of(a, b)));
   }
+
+  @Test
+  void lenientParsesAreRememberedByTheExactBytes() {
+    TestPki.Issued ca = TestPki.rootCa("Remembered CA");
+    byte[] known = (ca.pem() + "# tail 12345678").getBytes(StandardCharsets.US_ASCII);
+    ContentMemo memo = new ContentMemo();
+    PemBundle first = memo.parseLenient("/etc/ssl/memo.pem", known);
+
+    // equal bytes in a new array (another container of the image): the same parse
+    assertThat(memo.parseLenient("/etc/ssl/memo.pem", known.clone())).isSameAs(first);
+    // other bytes with the same CRC32C: parsed on their own
+    byte[] forged = Crc32cForgery.sameCrcOtherBytes(known);
+    assertThat(Crc32cForgery.crc32c(forged)).isEqualTo(Crc32cForgery.crc32c(known));
+    assertThat(memo.parseLenient("/etc/ssl/memo.pem", forged)).isNotSameAs(first);
+    // a memo that is off keeps nothing
+    ContentMemo off = ContentMemo.off();
+    assertThat(off.parseLenient("/etc/ssl/memo.pem", known))
+        .isNotSameAs(off.parseLenient("/etc/ssl/memo.pem", known));
+  }
 }

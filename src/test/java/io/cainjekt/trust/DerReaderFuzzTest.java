@@ -40,7 +40,8 @@ class DerReaderFuzzTest {
       SEEDS.add(root.getEncoded());
     }
     SEEDS.add(PemBundleFuzzTest.load("/inject/pki/cacerts.p12"));
-    SEEDS.add(TrustStoreBuilder.pkcs12(List.of(TestPki.rootCa("Corp Root CA").certificate())));
+    SEEDS.add(
+        TrustStoreBuilder.pkcs12(List.of(Cas.of(TestPki.rootCa("Corp Root CA").certificate()))));
   }
 
   /**

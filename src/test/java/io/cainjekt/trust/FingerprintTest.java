@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class FingerprintTest {
@@ -30,39 +29,5 @@ class FingerprintTest {
     assertThat(f.sha256()).containsOnly(0);
     assertThatThrownBy(() -> new Fingerprint(new byte[31]))
         .isInstanceOf(IllegalArgumentException.class);
-  }
-
-  @Test
-  void largeContentReadAgainIsKnownByValue() {
-    byte[] bundle = random(Fingerprint.BY_VALUE_MIN_BYTES, 1);
-    Fingerprint first = Fingerprint.ofContent(bundle);
-
-    // another layer chain of the image: the same bytes in a new array, not hashed again
-    assertThat(Fingerprint.ofContent(bundle.clone())).isSameAs(first);
-    assertThat(first).isEqualTo(Fingerprint.of(bundle));
-    // small content is only remembered per array: hashing it is cheap
-    byte[] small = random(Fingerprint.BY_VALUE_MIN_BYTES - 1, 2);
-    assertThat(Fingerprint.ofContent(small.clone()))
-        .isNotSameAs(Fingerprint.ofContent(small))
-        .isEqualTo(Fingerprint.of(small));
-  }
-
-  @Test
-  void contentWithTheSameCrcButOtherBytesGetsItsOwnSha256() {
-    byte[] known = random(Fingerprint.BY_VALUE_MIN_BYTES + 100, 3);
-    byte[] forged = Crc32cForgery.sameCrcOtherBytes(known);
-    assertThat(Crc32cForgery.crc32c(forged)).isEqualTo(Crc32cForgery.crc32c(known));
-    assertThat(forged).isNotEqualTo(known);
-
-    Fingerprint ofKnown = Fingerprint.ofContent(known);
-    assertThat(Fingerprint.ofContent(forged))
-        .isEqualTo(Fingerprint.of(forged))
-        .isNotEqualTo(ofKnown);
-  }
-
-  private static byte[] random(int size, long seed) {
-    byte[] bytes = new byte[size];
-    new Random(seed).nextBytes(bytes);
-    return bytes;
   }
 }

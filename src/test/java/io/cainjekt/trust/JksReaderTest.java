@@ -26,7 +26,7 @@ class JksReaderTest {
   void readsTheTrustedEntriesOfAStoreTheJdkWroteLikeTheJdk() throws Exception {
     byte[] jks = jdkStore(ROOT_A, ROOT_B, ROOT_C);
 
-    List<X509Certificate> read = JksReader.trustedCertificates(jks).orElseThrow();
+    List<X509Certificate> read = Cas.x509(JksReader.trustedCertificates(jks).orElseThrow());
 
     assertThat(read)
         .containsExactlyInAnyOrderElementsOf(jdkRead(jks))
@@ -38,7 +38,8 @@ class JksReaderTest {
   void certificatesParsedBeforeAreTheInstancesParsedBefore() throws Exception {
     X509Certificate known = CaCertificate.parse(ROOT_A.der().clone()).certificate();
 
-    List<X509Certificate> read = JksReader.trustedCertificates(jdkStore(ROOT_A)).orElseThrow();
+    List<X509Certificate> read =
+        Cas.x509(JksReader.trustedCertificates(jdkStore(ROOT_A)).orElseThrow());
 
     assertThat(read).hasSize(1);
     assertThat(read.getFirst()).isSameAs(known);
@@ -48,7 +49,7 @@ class JksReaderTest {
   void keepsTheFileOrder() throws Exception {
     byte[] jks = handWritten(2, "z-first", ROOT_B, "a-second", ROOT_A, "m-third", ROOT_C);
 
-    assertThat(JksReader.trustedCertificates(jks).orElseThrow())
+    assertThat(Cas.x509(JksReader.trustedCertificates(jks).orElseThrow()))
         .containsExactly(ROOT_B.certificate(), ROOT_A.certificate(), ROOT_C.certificate());
   }
 
@@ -59,7 +60,7 @@ class JksReaderTest {
     // the JDK's keystore hands them out in the order of its hash table
     assertThat(jdkRead(jks))
         .doesNotContainSequence(ROOT_B.certificate(), ROOT_A.certificate(), ROOT_C.certificate());
-    assertThat(TrustStoreBuilder.readKeyStore("cacerts", jks))
+    assertThat(Cas.x509(TrustStoreBuilder.readKeyStore("cacerts", jks)))
         .containsExactly(ROOT_B.certificate(), ROOT_A.certificate(), ROOT_C.certificate());
   }
 
@@ -67,7 +68,7 @@ class JksReaderTest {
   void anAliasGivenTwiceKeepsTheLaterCertificateAsTheJdkDoes() throws Exception {
     byte[] jks = handWritten(2, "corp", ROOT_A, "other", ROOT_B, "corp", ROOT_C);
 
-    List<X509Certificate> read = JksReader.trustedCertificates(jks).orElseThrow();
+    List<X509Certificate> read = Cas.x509(JksReader.trustedCertificates(jks).orElseThrow());
 
     assertThat(read).containsExactlyInAnyOrderElementsOf(jdkRead(jks));
     assertThat(read).containsExactly(ROOT_C.certificate(), ROOT_B.certificate());
@@ -78,10 +79,10 @@ class JksReaderTest {
     byte[] jks = handWritten(2, "Corp", ROOT_A, "other", ROOT_B, "CORP", ROOT_C, "corp", ROOT_C);
     byte[] alone = handWritten(2, "Corp", ROOT_A, "other", ROOT_B);
 
-    assertThat(JksReader.trustedCertificates(jks).orElseThrow())
+    assertThat(Cas.x509(JksReader.trustedCertificates(jks).orElseThrow()))
         .containsExactlyInAnyOrderElementsOf(jdkRead(jks))
         .containsOnly(ROOT_B.certificate(), ROOT_C.certificate());
-    assertThat(JksReader.trustedCertificates(alone).orElseThrow())
+    assertThat(Cas.x509(JksReader.trustedCertificates(alone).orElseThrow()))
         .containsExactlyInAnyOrderElementsOf(jdkRead(alone))
         .containsExactly(ROOT_B.certificate());
   }
@@ -99,7 +100,7 @@ class JksReaderTest {
     byte[] jks = stored(store);
 
     assertThat(JksReader.trustedCertificates(jks)).isEmpty();
-    assertThat(TrustStoreBuilder.readKeyStore("cacerts", jks))
+    assertThat(Cas.x509(TrustStoreBuilder.readKeyStore("cacerts", jks)))
         .containsExactly(ROOT_A.certificate());
   }
 
@@ -115,7 +116,7 @@ class JksReaderTest {
     assertThat(JksReader.trustedCertificates(handWritten(2, List.of("a"), List.of(longer))))
         .as("a byte after the certificate")
         .isEmpty();
-    byte[] pkcs12 = TrustStoreBuilder.pkcs12(List.of(ROOT_A.certificate()));
+    byte[] pkcs12 = TrustStoreBuilder.pkcs12(List.of(Cas.of(ROOT_A.certificate())));
     assertThat(JksReader.trustedCertificates(pkcs12)).as("PKCS12").isEmpty();
     assertThat(JksReader.trustedCertificates(new byte[0])).as("empty").isEmpty();
   }

@@ -96,28 +96,4 @@ class PemBundleTest {
     assertThat(new String(bundle.toPem(), StandardCharsets.US_ASCII))
         .isEqualTo(CORP.pem() + OTHER.pem());
   }
-
-  @Test
-  void aCertificateEncodedBeforeIsNotEncodedAgain() throws Exception {
-    CaCertificate corp = CaCertificate.parse(CORP.der());
-    byte[] lines = PemBundle.base64Lines(corp);
-
-    // another image's bundle holding the same root, parsed from its own bytes
-    PemBundle other = PemBundle.parseLenient("other", bytes("# other image\n" + CORP.pem()));
-    assertThat(PemBundle.base64Lines(other.certificates().getFirst())).isSameAs(lines);
-    assertThat(new String(other.toPem(), StandardCharsets.US_ASCII)).isEqualTo(CORP.pem());
-  }
-
-  @Test
-  void lenientParsesAreMemoizedByTheExactBytes() {
-    byte[] known = bytes(CORP.pem() + OTHER.pem() + "# tail 12345678");
-    PemBundle first = PemBundle.parseLenient("/etc/ssl/memo.pem", known);
-
-    // equal bytes in a new array (another container of the image): the same parse
-    assertThat(PemBundle.parseLenient("/etc/ssl/memo.pem", known.clone())).isSameAs(first);
-    // other bytes with the same CRC32C: parsed on their own
-    byte[] forged = Crc32cForgery.sameCrcOtherBytes(known);
-    assertThat(Crc32cForgery.crc32c(forged)).isEqualTo(Crc32cForgery.crc32c(known));
-    assertThat(PemBundle.parseLenient("/etc/ssl/memo.pem", forged)).isNotSameAs(first);
-  }
 }

@@ -5,7 +5,6 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -47,44 +46,9 @@ class PemReaderTest {
   }
 
   @Test
-  void aCertificateBodyParsedBeforeIsKnownByItsTextAndNotDecodedAgain() throws Exception {
-    TestPki.Issued ca = TestPki.rootCa("Known Body CA");
-    byte[] pem = ca.pem().getBytes(ISO_8859_1);
-    assertThat(PemReader.read(pem).getFirst().known()).isNull();
-
-    CaCertificate parsed = PemBundle.parseStrict("ca.pem", pem).certificates().getFirst();
-
-    PemReader.Block again = PemReader.read(pem).getFirst();
-    assertThat(again.known()).isSameAs(parsed);
-    assertThat(again.der()).isSameAs(parsed.der());
-    assertThat(again.certificate()).isSameAs(parsed);
-    // the same body wrapped at other widths and with CRLF is the same text once joined
-    String body = ca.pem().lines().filter(l -> !l.startsWith("-----")).reduce("", String::concat);
-    String rewrapped =
-        "-----BEGIN CERTIFICATE-----\r\n"
-            + String.join("\r\n", body.split("(?<=\\G.{76})"))
-            + "\r\n-----END CERTIFICATE-----\r\n";
-    assertThat(PemReader.read(rewrapped.getBytes(ISO_8859_1)).getFirst().known()).isSameAs(parsed);
-  }
-
-  @Test
-  void aBodyOfOtherTextIsDecodedEvenIfItsCertificateIsKnown() throws Exception {
-    TestPki.Issued ca = TestPki.rootCa("Other Text CA");
-    PemBundle.parseStrict("ca.pem", ca.pem().getBytes(ISO_8859_1));
-    // the known certificate's DER and three bytes more: other text, decoded, never the known one
-    String other =
-        "-----BEGIN CERTIFICATE-----\n"
-            + Base64.getMimeEncoder().encodeToString(Arrays.copyOf(ca.der(), ca.der().length + 3))
-            + "\n-----END CERTIFICATE-----\n";
-    PemReader.Block block = PemReader.read(other.getBytes(ISO_8859_1)).getFirst();
-    assertThat(block.known()).isNull();
-    assertThat(block.der()).hasSize(ca.der().length + 3);
-  }
-
-  @Test
-  void aBlockWithoutItsBodyTextStillGivesItsCertificate() throws Exception {
+  void aCertificateBlockGivesItsCertificate() throws Exception {
     TestPki.Issued ca = TestPki.rootCa("No Text CA");
-    PemReader.Block block = new PemReader.Block(1, "CERTIFICATE", ca.der(), null, null, null);
+    PemReader.Block block = new PemReader.Block(1, "CERTIFICATE", ca.der(), null);
     assertThat(block.certificate().der()).isEqualTo(ca.der());
   }
 

@@ -85,7 +85,8 @@ class Pkcs12ProtectionTest {
 
   @Test
   void ourOwnTruststoresAndTheCommittedCacertsAreWithinTheLimit() throws Exception {
-    byte[] ours = TrustStoreBuilder.pkcs12(List.of(TestPki.rootCa("Corp Root CA").certificate()));
+    byte[] ours =
+        TrustStoreBuilder.pkcs12(List.of(Cas.of(TestPki.rootCa("Corp Root CA").certificate())));
     assertThat(Pkcs12Protection.of(ours).requireWithinLimits())
         .isEqualTo(new Pkcs12Protection(0, List.of()));
     byte[] committed = PemBundleFuzzTest.load("/inject/pki/cacerts.p12");
@@ -101,7 +102,7 @@ class Pkcs12ProtectionTest {
     byte[] store = keytool("legacy.p12", "-Dkeystore.pkcs12.legacy");
     assertThat(Pkcs12Protection.of(store).requireWithinLimits())
         .isEqualTo(new Pkcs12Protection(100_000, List.of(50_000L)));
-    List<X509Certificate> read = TrustStoreBuilder.readKeyStore(SOURCE, store);
+    List<X509Certificate> read = Cas.x509(TrustStoreBuilder.readKeyStore(SOURCE, store));
     assertThat(read).hasSize(1);
   }
 
@@ -135,7 +136,7 @@ class Pkcs12ProtectionTest {
   @Test
   void aHugeMacOverPlainTrustedCertificatesIsNeverVerified() throws Exception {
     X509Certificate ca = TestPki.rootCa("Corp Root CA").certificate();
-    DerReader ours = new DerReader(TrustStoreBuilder.pkcs12(List.of(ca))).enter(0x30);
+    DerReader ours = new DerReader(TrustStoreBuilder.pkcs12(List.of(Cas.of(ca)))).enter(0x30);
     byte[] sha256 = Der.sequence(Der.oid("2.16.840.1.101.3.4.2.1"), new byte[] {0x05, 0x00});
     byte[] macData =
         Der.sequence(
@@ -145,7 +146,7 @@ class Pkcs12ProtectionTest {
     byte[] hostile = Der.sequence(ours.rawElement(), ours.rawElement(), macData);
 
     assertThat(Pkcs12Protection.of(hostile)).isEqualTo(new Pkcs12Protection(5_000_000, List.of()));
-    assertThat(TrustStoreBuilder.readKeyStore(SOURCE, hostile)).containsExactly(ca);
+    assertThat(Cas.x509(TrustStoreBuilder.readKeyStore(SOURCE, hostile))).containsExactly(ca);
   }
 
   @Test

@@ -27,7 +27,7 @@ class TrustStoreBuilderTest {
 
   @Test
   void pkcs12HoldsTrustedCertificateEntriesReadableWithAnyOrNoPassword() throws Exception {
-    byte[] p12 = TrustStoreBuilder.pkcs12(List.of(CORP, OTHER, CORP));
+    byte[] p12 = TrustStoreBuilder.pkcs12(Cas.of(List.of(CORP, OTHER, CORP)));
     for (char[] password : new char[][] {null, "changeit".toCharArray(), "x".toCharArray()}) {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(new ByteArrayInputStream(p12), password);
@@ -36,12 +36,12 @@ class TrustStoreBuilderTest {
         assertThat(store.isCertificateEntry(alias)).isTrue();
       }
     }
-    assertThat(TrustStoreBuilder.readKeyStore("t.p12", p12)).containsExactly(CORP, OTHER);
+    assertThat(Cas.x509(TrustStoreBuilder.readKeyStore("t.p12", p12))).containsExactly(CORP, OTHER);
   }
 
   @Test
   void pkcs12HasNoMacNoEncryptionAndTheOracleTrustAttributeOnEveryBag() throws Exception {
-    PKCS12PfxPdu pfx = new PKCS12PfxPdu(TrustStoreBuilder.pkcs12(List.of(CORP, OTHER)));
+    PKCS12PfxPdu pfx = new PKCS12PfxPdu(TrustStoreBuilder.pkcs12(Cas.of(List.of(CORP, OTHER))));
     assertThat(pfx.hasMac()).isFalse();
     ContentInfo[] infos = pfx.getContentInfos();
     assertThat(infos).hasSize(1);
@@ -59,8 +59,8 @@ class TrustStoreBuilderTest {
 
   @Test
   void outputIsDeterministic() throws Exception {
-    assertThat(TrustStoreBuilder.pkcs12(List.of(CORP, OTHER)))
-        .isEqualTo(TrustStoreBuilder.pkcs12(List.of(CORP, OTHER)));
+    assertThat(TrustStoreBuilder.pkcs12(Cas.of(List.of(CORP, OTHER))))
+        .isEqualTo(TrustStoreBuilder.pkcs12(Cas.of(List.of(CORP, OTHER))));
   }
 
   @Test
@@ -72,7 +72,7 @@ class TrustStoreBuilderTest {
       store.setCertificateEntry("other", OTHER);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       store.store(out, "changeit".toCharArray());
-      assertThat(TrustStoreBuilder.readKeyStore("cacerts", out.toByteArray()))
+      assertThat(Cas.x509(TrustStoreBuilder.readKeyStore("cacerts", out.toByteArray())))
           .as(type)
           .containsExactlyInAnyOrder(CORP, OTHER);
     }

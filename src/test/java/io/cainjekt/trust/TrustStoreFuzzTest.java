@@ -4,7 +4,6 @@ package io.cainjekt.trust;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cainjekt.fuzz.Mutator;
-import java.security.cert.X509Certificate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,12 +17,9 @@ class TrustStoreFuzzTest {
 
   @Test
   void corruptKeystoresFailOnlyWithATrustBundleExceptionNamingTheStore() throws Exception {
-    List<X509Certificate> cas =
+    List<CaCertificate> cas =
         PemBundle.parseStrict("seed", PemBundleFuzzTest.load("/pki/corp-ca-and-ca2.pem"))
-            .certificates()
-            .stream()
-            .map(CaCertificate::certificate)
-            .toList();
+            .certificates();
     List<byte[]> seeds =
         List.of(
             PemBundleFuzzTest.load("/inject/pki/cacerts.jks"),
@@ -35,8 +31,7 @@ class TrustStoreFuzzTest {
       Mutator m = Mutator.forCase(i);
       byte[] store = m.mutate(m.pick(seeds));
       try {
-        List<X509Certificate> read =
-            TrustStoreBuilder.readKeyStore("/usr/lib/jvm/x/cacerts", store);
+        List<CaCertificate> read = TrustStoreBuilder.readKeyStore("/usr/lib/jvm/x/cacerts", store);
         assertThat(read).doesNotContainNull();
       } catch (TrustBundleException e) {
         refused++;

@@ -57,13 +57,13 @@ class TrustStoreJdkIT {
       roots.add(TestPki.rootCa("Fake Public Root " + i).certificate());
     }
     storeWithoutCorp =
-        Files.write(tmp.resolve("without-corp.p12"), TrustStoreBuilder.pkcs12(roots));
+        Files.write(tmp.resolve("without-corp.p12"), TrustStoreBuilder.pkcs12(Cas.of(roots)));
     roots.add(corp.certificate());
     long[] nanos = new long[300];
     byte[] p12 = null;
     for (int i = 0; i < nanos.length; i++) {
       long start = System.nanoTime();
-      p12 = TrustStoreBuilder.pkcs12(roots);
+      p12 = TrustStoreBuilder.pkcs12(Cas.of(roots));
       nanos[i] = System.nanoTime() - start;
     }
     store = Files.write(tmp.resolve("truststore.p12"), p12);
@@ -169,7 +169,8 @@ class TrustStoreJdkIT {
 
   private static List<X509Certificate> cacerts(Path jdk) throws IOException {
     Path cacerts = jdk.resolve("lib/security/cacerts");
-    return TrustStoreBuilder.readKeyStore(cacerts.toString(), Files.readAllBytes(cacerts));
+    return Cas.x509(
+        TrustStoreBuilder.readKeyStore(cacerts.toString(), Files.readAllBytes(cacerts)));
   }
 
   @Test

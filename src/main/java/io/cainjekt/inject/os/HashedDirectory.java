@@ -4,7 +4,6 @@ package io.cainjekt.inject.os;
 import io.cainjekt.inject.InjectionContext;
 import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.trust.CaCertificate;
-import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -140,7 +139,7 @@ final class HashedDirectory {
     Optional<X509Certificate> first =
         context
             .imageBundle()
-            .map(b -> PemBundle.parseLenient(b.containerPath(), b.content()).certificates())
+            .map(b -> b.parsed().certificates())
             .filter(image -> !image.isEmpty())
             .map(image -> image.getFirst().certificate());
     if (first.isPresent() && hasFirstLink(root, first.get())) {
@@ -165,7 +164,7 @@ final class HashedDirectory {
     try {
       Optional<byte[]> content = context.root().readIfExists(path, context.trustStoreCap());
       List<CaCertificate> certs =
-          content.map(c -> PemBundle.parseLenient(path, c).certificates()).orElse(List.of());
+          content.map(c -> context.memo().parseLenient(path, c).certificates()).orElse(List.of());
       return certs.stream().anyMatch(c -> c.fingerprint().equals(ca.fingerprint()));
     } catch (IOException ignored) {
       // A dangling, looping or unreadable entry is someone else's: the index stays taken.

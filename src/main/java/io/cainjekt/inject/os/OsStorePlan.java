@@ -5,7 +5,6 @@ import io.cainjekt.inject.InjectionContext;
 import io.cainjekt.inject.InjectionException;
 import io.cainjekt.trust.CaCertificate;
 import io.cainjekt.trust.Fingerprint;
-import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -84,7 +83,7 @@ final class OsStorePlan {
       if (content.isEmpty()) {
         continue; // the container removed it already
       }
-      List<CaCertificate> held = PemBundle.parseLenient(path, content.get()).certificates();
+      List<CaCertificate> held = context.memo().parseLenient(path, content.get()).certificates();
       if (named.isPresent()
           && held.size() == 1
           && held.getFirst().fingerprint().equals(named.get())) {

@@ -14,12 +14,8 @@ import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.trust.BundleMerger;
 import io.cainjekt.trust.CaCertificate;
 import io.cainjekt.trust.Fingerprint;
-import io.cainjekt.trust.PemBundle;
-import io.cainjekt.trust.TrustStoreBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.cert.CertificateEncodingException;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -65,7 +61,8 @@ public final class OsStoreProcessor implements Processor {
             .toList()) {
       Optional<byte[]> content = readIfPresent(context, path);
       if (content.isPresent()) {
-        context.imageBundle(new ImageBundle(path, imageContent(context, path, content.get())));
+        byte[] image = imageContent(context, path, content.get());
+        context.imageBundle(new ImageBundle(path, image, context.memo().parseLenient(path, image)));
         break;
       }
     }
@@ -131,7 +128,9 @@ public final class OsStoreProcessor implements Processor {
       byte[] base = BundleMerger.remove(content.get(), ours);
       if (!ours.isEmpty()) {
         Set<Fingerprint> present = new HashSet<>();
-        PemBundle.parseLenient(path, content.get())
+        context
+            .memo()
+            .parseLenient(path, content.get())
             .certificates()
             .forEach(c -> present.add(c.fingerprint()));
         long missing = ours.stream().filter(f -> !present.contains(f)).count();
@@ -139,7 +138,7 @@ public final class OsStoreProcessor implements Processor {
           context.drift(real, missing + " certificates of ours removed by the container");
         }
       }
-      BundleMerger.Merge merge = BundleMerger.merge(path, base, context.cas());
+      BundleMerger.Merge merge = context.memo().merge(path, base, context.cas());
       context.ownAdded(real, merge.appended());
       if (merge.content() != content.get() && !Arrays.equals(merge.content(), content.get())) {
         plan.file(real, merge.content());
@@ -175,23 +174,22 @@ public final class OsStoreProcessor implements Processor {
       Set<Fingerprint> ours = context.previous().addedTo(real);
       CertificateSet certificates = new CertificateSet();
       Set<Fingerprint> removed = new HashSet<>();
-      for (X509Certificate c : TrustStoreBuilder.readKeyStore(path, content.get())) {
-        Fingerprint f = ours.isEmpty() ? null : fingerprint(path, c);
-        if (f != null && ours.contains(f)) {
-          removed.add(f);
+      for (CaCertificate c : context.memo().readKeyStore(path, content.get())) {
+        if (ours.contains(c.fingerprint())) {
+          removed.add(c.fingerprint());
         } else {
           certificates.add(c);
         }
       }
       List<Fingerprint> added = new ArrayList<>();
       for (CaCertificate ca : context.cas().certificates()) {
-        if (certificates.add(ca.certificate())) {
+        if (certificates.add(ca)) {
           added.add(ca.fingerprint());
         }
       }
       context.ownAdded(real, added);
       if (!removed.equals(Set.copyOf(added))) { // equal: our same entries taken out and put back
-        plan.file(real, TrustStoreBuilder.pkcs12(certificates.list()));
+        plan.file(real, context.memo().pkcs12(certificates.list()));
       }
     }
   }
@@ -206,15 +204,6 @@ public final class OsStoreProcessor implements Processor {
       return content;
     }
     return BundleMerger.remove(content, context.previous().addedTo(context.realPath(path)));
-  }
-
-  private static Fingerprint fingerprint(String path, X509Certificate certificate)
-      throws InjectionException {
-    try {
-      return Fingerprint.of(certificate);
-    } catch (CertificateEncodingException e) {
-      throw new InjectionException(path, "encode a certificate of the Java store", e);
-    }
   }
 
   /** The file's bytes when it exists (capped); a non-regular file there is an error. */

@@ -10,10 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * OpenSSL's {@code X509_NAME_hash} (the {@code <hash>.0} link names of a CApath directory, {@code
@@ -40,12 +37,6 @@ public final class SubjectHash {
   private static final int UNIVERSAL_STRING = 0x1c;
   private static final int BMP_STRING = 0x1e;
 
-  // Hashes of parsed certificates: the configured CAs and the memoized parses of an image's bundle
-  // are the same instances for every container, so each is hashed once. Weak keys; the values do
-  // not refer to them.
-  private static final Map<X509Certificate, String> OF_CERTIFICATE =
-      Collections.synchronizedMap(new WeakHashMap<>());
-
   private SubjectHash() {}
 
   /**
@@ -54,12 +45,7 @@ public final class SubjectHash {
    * @throws IllegalArgumentException when the subject's DER is malformed
    */
   public static String of(X509Certificate certificate) {
-    String known = OF_CERTIFICATE.get(certificate);
-    if (known == null) {
-      known = ofName(certificate.getSubjectX500Principal().getEncoded());
-      OF_CERTIFICATE.put(certificate, known);
-    }
-    return known;
+    return ofName(certificate.getSubjectX500Principal().getEncoded());
   }
 
   /**

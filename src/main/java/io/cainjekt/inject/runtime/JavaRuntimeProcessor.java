@@ -7,9 +7,8 @@ import io.cainjekt.inject.InjectionContext.JavaSeed;
 import io.cainjekt.inject.InjectionException;
 import io.cainjekt.inject.Outcome;
 import io.cainjekt.inject.Processor;
-import io.cainjekt.trust.TrustStoreBuilder;
+import io.cainjekt.trust.CaCertificate;
 import java.io.IOException;
-import java.security.cert.X509Certificate;
 import java.util.List;
 
 /**
@@ -57,10 +56,10 @@ public final class JavaRuntimeProcessor implements Processor {
         continue;
       }
       String path = jdk.cacerts().get();
-      List<X509Certificate> certificates;
+      List<CaCertificate> certificates;
       try {
         byte[] keystore = context.root().read(path, context.trustStoreCap());
-        certificates = TrustStoreBuilder.readKeyStore(path, keystore);
+        certificates = context.memo().readKeyStore(path, keystore);
       } catch (IOException e) {
         throw new InjectionException(path, "read JDK cacerts", e);
       }

@@ -12,6 +12,7 @@ import io.cainjekt.inject.Pki;
 import io.cainjekt.inject.TreeSnapshot;
 import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.rootfs.RootFs;
+import io.cainjekt.trust.ContentMemo;
 import io.cainjekt.trust.PemBundle;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ class OsStoreProcessorTest {
   }
 
   static InjectionReport inject(Path root, boolean dryRun) throws Exception {
-    return new Pipeline(List.of(new OsStoreProcessor()))
+    return new Pipeline(List.of(new OsStoreProcessor()), new ContentMemo())
         .run(
             new InjectionRequest(
                 RootFs.open(root), corpCa(), Map.of(), Set.of(), ProcessorSelection.ALL, dryRun));
@@ -233,7 +234,7 @@ class OsStoreProcessorTest {
     String volume = primary.substring(0, primary.lastIndexOf('/'));
     Map<String, String> before = TreeSnapshot.of(root.resolve(volume.substring(1)));
     InjectionReport report =
-        new Pipeline(List.of(new OsStoreProcessor()))
+        new Pipeline(List.of(new OsStoreProcessor()), new ContentMemo())
             .run(
                 new InjectionRequest(
                     RootFs.open(root),

@@ -12,6 +12,7 @@ import io.cainjekt.inject.Pki;
 import io.cainjekt.inject.TreeSnapshot;
 import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.rootfs.RootFs;
+import io.cainjekt.trust.ContentMemo;
 import io.cainjekt.trust.PemBundle;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class OsStoreRotationTest {
 
   @TempDir Path tmp;
 
-  private static final Pipeline PIPELINE = Pipeline.standard();
+  private static final Pipeline PIPELINE = Pipeline.standard(new ContentMemo());
 
   /** Family, CAs of the first run, CAs of the second. */
   static Stream<Arguments> rotations() {

@@ -19,6 +19,7 @@ import io.cainjekt.inject.os.OsStoreProcessor;
 import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.rootfs.RootfsRefusal;
+import io.cainjekt.trust.ContentMemo;
 import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -248,7 +249,7 @@ class JavaRuntimeHostileCacertsTest {
 
   private static InjectionReport run(Path root) throws IOException {
     PemBundle cas = PemBundle.parseStrict("corp-ca.pem", Pki.bytes("corp-ca.pem"));
-    return Pipeline.standard()
+    return Pipeline.standard(new ContentMemo())
         .run(
             new InjectionRequest(
                 RootFs.open(root), cas, Map.of(), Set.of(), ProcessorSelection.ALL, false));
