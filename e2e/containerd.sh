@@ -10,6 +10,12 @@
 # run at the same time in different DIRs. Use one version per DIR: start refuses a DIR whose
 # daemon runs the other version.
 #
+# Pods without host network get a network of their own through CNI: Debian's bridge, host-local
+# and loopback plugins (/usr/lib/cni, linked into DIR/cni/bin), a bridge named after DIR and a
+# private /24 (10.200-231.x.0/24, also derived from DIR, so instances in other DIRs do not clash)
+# that only the host routes; nothing is masqueraded or published. The host reaches a pod at the
+# IP that PodSandboxStatus reports.
+#
 # NRI_DISABLE=true writes the config with NRI disabled (`disable = true`), as on a node where
 # nobody enabled it: no NRI socket (ReadinessCausesIT). The next start without it enables NRI again.
 #
@@ -71,6 +77,38 @@ write_config() {
     "$dir/cni/bin" "$dir/cni/conf" "$dir/opt"
   if [[ $CONTAINERD_VERSION == 2.1 ]]; then config_v3 >"$CONFIG.tmp"; else config_v2 >"$CONFIG.tmp"; fi
   mv "$CONFIG.tmp" "$CONFIG"
+  write_cni
+}
+
+# the bridge network of pods without host network (see the header); host-local keeps its
+# leases under DIR
+write_cni() {
+  local p sum
+  for p in bridge host-local loopback; do
+    [[ -x /usr/lib/cni/$p ]] || die "/usr/lib/cni/$p missing; run e2e/install.sh as root"
+    ln -sf "/usr/lib/cni/$p" "$dir/cni/bin/$p"
+  done
+  sum=$(printf '%s' "$dir" | cksum | cut -d' ' -f1)
+  cat >"$dir/cni/conf/10-cainjekt-e2e.conflist" <<EOF
+{
+  "cniVersion": "1.0.0",
+  "name": "cainjekt-e2e",
+  "plugins": [
+    {
+      "type": "bridge",
+      "bridge": "cj$(printf '%08x' "$sum")",
+      "isGateway": true,
+      "ipMasq": false,
+      "ipam": {
+        "type": "host-local",
+        "dataDir": "$dir/cni/ipam",
+        "ranges": [[{ "subnet": "10.$((200 + sum % 32)).$((sum / 32 % 256)).0/24" }]]
+      }
+    },
+    { "type": "loopback" }
+  ]
+}
+EOF
 }
 
 # what both versions share: marker line (see config_version), schema $2, dirs, sockets, log level

@@ -4,7 +4,8 @@
 # containerd 1.7.24 (NRI built in) from trixie, pinned at priority 100 so nothing else
 # upgrades, bookworm's runc, the CRI api.proto, gogo proto includes, debootstrap, and what
 # e2e/oci-pack.sh and the tiny test images need (jq, busybox-static, gcc for the pause binary),
-# and bookworm's buildah for the plugin image (deploy/image/build.sh).
+# and bookworm's buildah for the plugin image (deploy/image/build.sh), and the CNI plugins
+# (bridge, host-local, loopback) that give a pod without host network its own network.
 # Also containerd 2.1.9 from forky, NOT installed: a forky source pinned at priority 1 (never a
 # candidate for anything installed), `apt-get download` and `dpkg -x` into $CONTAINERD21_DIR
 # (e2e/containerd.sh uses it with CONTAINERD_VERSION=2.1). promtool, for the alert unit tests
@@ -37,6 +38,7 @@ command -v jq >/dev/null || need+=(jq)
 command -v gcc >/dev/null || need+=(gcc libc6-dev)
 command -v mount >/dev/null || need+=(mount)
 command -v buildah >/dev/null || need+=(buildah)
+[[ -x /usr/lib/cni/bridge ]] || need+=(containernetworking-plugins)
 want21=0
 have_containerd21 || want21=1
 wantprom=0

@@ -21,8 +21,11 @@ import java.util.stream.Stream;
  * container's view is read-only (docs/architecture.md, "Runtime facts"), and it carries none of the
  * container's volume mounts, so a write there can never land in a volume or a host path mounted
  * into the container. It is found by scanning pid 1's mountinfo, so no state directory needs
- * configuring. When it is not there (another runtime, kata), {@code /proc/<pid>/root} is the
- * fallback. Thread-safe.
+ * configuring. Where pid 1's mount namespace is not the runtime's or cannot be opened (containerd
+ * in a mount namespace of its own, an init the plugin may not trace), the same mount is looked up
+ * through the container's parent, its runtime shim, which runs in the runtime's mount namespace.
+ * When it is not there either (another runtime, kata), {@code /proc/<pid>/root} is the fallback.
+ * Thread-safe.
  *
  * <p>The host's mountinfo lists every mount of the node, and the kernel writes it out anew for each
  * read: with 300 overlay mounts a read costs about 2 ms. So the directory of the first task root
@@ -39,11 +42,21 @@ final class ContainerRoots {
 
   private final Path procRoot;
 
+  /** Whose mount namespace a task root is reached through. */
+  private enum Via {
+    /** The plugin's own: the mount point as it is. */
+    SELF,
+    /** The host's init: {@code /proc/1/root}. */
+    PID1,
+    /** The container's parent, its shim: {@code /proc/<ppid>/root}. */
+    SHIM
+  }
+
   /**
    * Where the last scan found a task root: the mount point's prefix before {@code <id>/rootfs}, and
-   * whether it is reached through {@code /proc/1/root}.
+   * through whose mount namespace it is reached.
    */
-  private record TaskDir(String prefix, boolean viaPid1) {}
+  private record TaskDir(String prefix, Via via) {}
 
   private volatile TaskDir taskDir;
 
@@ -97,19 +110,16 @@ final class ContainerRoots {
     if (known.isPresent()) {
       return known;
     }
-    Optional<Mount> own = mount(procRoot.resolve("self/mountinfo"), containerId);
-    if (own.isPresent() && Files.isDirectory(Path.of(own.get().mountPoint()))) {
-      // the host mount namespace
-      remember(own.get(), containerId, false);
-      return Optional.of(
-          new Root(Path.of(own.get().mountPoint()), Kind.HOST_MOUNT, own.get().lowerLayers()));
-    }
-    Optional<Mount> host = mount(procRoot.resolve("1/mountinfo"), containerId);
-    if (host.isPresent()) {
-      Path viaPid1 = onHost(host.get().mountPoint(), true);
-      if (Files.isDirectory(viaPid1)) {
-        remember(host.get(), containerId, true);
-        return Optional.of(new Root(viaPid1, Kind.HOST_MOUNT, host.get().lowerLayers()));
+    for (Via via : Via.values()) {
+      Optional<Path> ns = namespaceProcess(via, pid);
+      Optional<Mount> mount =
+          ns.isEmpty() ? Optional.empty() : mount(ns.get().resolve("mountinfo"), containerId);
+      if (mount.isPresent()) {
+        Path path = onHost(mount.get().mountPoint(), via, pid);
+        if (Files.isDirectory(path)) {
+          remember(mount.get(), containerId, via);
+          return Optional.of(new Root(path, Kind.HOST_MOUNT, mount.get().lowerLayers()));
+        }
       }
     }
     if (pid > 0) {
@@ -130,7 +140,7 @@ final class ContainerRoots {
     if (dir == null || pid <= 0) {
       return Optional.empty();
     }
-    Path candidate = onHost(dir.prefix() + containerId + "/rootfs", dir.viaPid1());
+    Path candidate = onHost(dir.prefix() + containerId + "/rootfs", dir.via(), pid);
     Path pidDir = procRoot.resolve(Integer.toString(pid));
     Optional<Object> candidateKey = directoryKey(candidate);
     if (candidateKey.isEmpty() || !candidateKey.equals(directoryKey(pidDir.resolve("root")))) {
@@ -141,17 +151,44 @@ final class ContainerRoots {
             candidate, Kind.HOST_MOUNT, rootLayers(pidDir.resolve("mountinfo")), candidateKey));
   }
 
-  private void remember(Mount mount, String containerId, boolean viaPid1) {
+  private void remember(Mount mount, String containerId, Via via) {
     String mountPoint = mount.mountPoint();
     String prefix =
         mountPoint.substring(0, mountPoint.length() - (containerId + "/rootfs").length());
-    taskDir = new TaskDir(prefix, viaPid1);
+    taskDir = new TaskDir(prefix, via);
   }
 
-  private Path onHost(String mountPoint, boolean viaPid1) {
-    return viaPid1
-        ? procRoot.resolve("1/root").resolve(mountPoint.substring(1))
-        : Path.of(mountPoint);
+  /** The {@code /proc/<pid>} directory of the process whose mount namespace {@code via} names. */
+  private Optional<Path> namespaceProcess(Via via, int pid) throws IOException {
+    return switch (via) {
+      case SELF -> Optional.of(procRoot.resolve("self"));
+      case PID1 -> Optional.of(procRoot.resolve("1"));
+      case SHIM -> parent(pid).map(p -> procRoot.resolve(Integer.toString(p)));
+    };
+  }
+
+  /** {@code mountPoint} of the mount namespace {@code via} names, as the plugin reaches it. */
+  private Path onHost(String mountPoint, Via via, int pid) throws IOException {
+    return switch (via) {
+      case SELF -> Path.of(mountPoint);
+      case PID1 -> procRoot.resolve("1/root").resolve(mountPoint.substring(1));
+      case SHIM ->
+          parent(pid)
+              .map(p -> procRoot.resolve(p + "/root").resolve(mountPoint.substring(1)))
+              .orElse(Path.of(mountPoint));
+    };
+  }
+
+  /** The parent of process {@code pid} (its {@code PPid:}), if it has one the plugin can see. */
+  private Optional<Integer> parent(int pid) throws IOException {
+    if (pid <= 0) {
+      return Optional.empty();
+    }
+    return lines(procRoot.resolve(pid + "/status"))
+        .filter(l -> l.startsWith("PPid:"))
+        .map(l -> Integer.parseInt(l.substring("PPid:".length()).strip()))
+        .filter(p -> p > 1)
+        .findFirst();
   }
 
   /** Device and inode of a directory (symlinks followed), if it is one. */

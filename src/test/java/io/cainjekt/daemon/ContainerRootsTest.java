@@ -127,6 +127,44 @@ class ContainerRootsTest {
     assertThat(root.hostPath()).isEqualTo(mp);
   }
 
+  /**
+   * Regression: in the chart's pod on a node whose pid 1 the plugin may not open (or whose
+   * containerd has a mount namespace of its own), only {@code /proc/<pid>/root} was found, and a
+   * read-only root got no OS store.
+   */
+  @Test
+  void findsTheRuntimeMountThroughTheShimWhenPid1CannotBeOpened() throws IOException {
+    String mp = TASKS + ID + "/rootfs";
+    Files.createDirectories(proc.resolve("4242/root"));
+    Files.writeString(proc.resolve("4242/status"), "Name:\tsleep\nPid:\t4242\nPPid:\t777\n");
+    Files.createDirectories(proc.resolve("777/root").resolve(mp.substring(1)));
+    Files.writeString(
+        proc.resolve("777/mountinfo"),
+        "20 1 0:52 / " + mp + " rw - overlay overlay rw,lowerdir=/a,upperdir=/b\n");
+    ContainerRoots roots = new ContainerRoots(proc);
+
+    var root = roots.find(ID, 4242).orElseThrow();
+
+    assertThat(root.kind()).isEqualTo(ContainerRoots.Kind.HOST_MOUNT);
+    assertThat(root.hostPath()).isEqualTo(proc.resolve("777/root").resolve(mp.substring(1)));
+    assertThat(root.imageLayers()).contains("lowerdir=/a");
+
+    // a second container of another shim: found in the remembered directory through its shim
+    String other = ID.replace('7', '8');
+    Path otherRoot =
+        Files.createDirectories(
+            proc.resolve("778/root").resolve(TASKS.substring(1) + other + "/rootfs"));
+    Files.createDirectories(proc.resolve("4343"));
+    Files.writeString(proc.resolve("4343/status"), "PPid:\t778\n");
+    Files.createSymbolicLink(proc.resolve("4343/root"), otherRoot);
+    Files.delete(proc.resolve("777/mountinfo"));
+
+    var second = roots.find(other, 4343).orElseThrow();
+
+    assertThat(second.kind()).isEqualTo(ContainerRoots.Kind.HOST_MOUNT);
+    assertThat(second.hostPath()).isEqualTo(otherRoot);
+  }
+
   @Test
   void fallsBackToTheInitProcessRootWhenTheRuntimeMountIsUnknown() throws IOException {
     mountinfo("/", "/var/lib/kubelet/pods/x/volumes/" + ID + "/rootfs");

@@ -43,7 +43,31 @@ record KubeletPlan(
       OptionalLong runAsGroup,
       String seccompProfile,
       long memoryLimitBytes,
-      List<Mount> mounts) {}
+      List<Mount> mounts) {
+
+    /**
+     * The same container from {@code newImage} with {@code add} as its added capabilities: a chart
+     * upgrade, or a securityContext with one capability less.
+     */
+    Container with(String newImage, List<String> add) {
+      return new Container(
+          name,
+          newImage,
+          command,
+          args,
+          env,
+          List.copyOf(add),
+          dropCapabilities,
+          privileged,
+          allowPrivilegeEscalation,
+          readOnlyRootFilesystem,
+          runAsUser,
+          runAsGroup,
+          seccompProfile,
+          memoryLimitBytes,
+          mounts);
+    }
+  }
 
   /** One volumeMount. */
   record Mount(String volume, String mountPath, boolean readOnly) {}

@@ -20,14 +20,35 @@ record PluginImage(String reference, Path archive, long unpackedBytes, Duration 
 
   private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(25);
 
-  /** Builds {@code tag} from the repository's Dockerfile and imports it into {@code containerd}. */
-  static PluginImage buildAndImport(Containerd containerd, String tag) {
+  /** The one build of this test JVM: every IT runs the same Dockerfile on the same sources. */
+  private static PluginImage built;
+
+  /**
+   * The image from the repository's Dockerfile as {@code localhost/cainjekt:TAG} in {@code
+   * containerd}. The first call builds it (its {@link #buildTime} is that build's); later calls
+   * import the same archive and tag it, so the ITs of one run do not rebuild the same bits.
+   */
+  static synchronized PluginImage buildAndImport(Containerd containerd, String tag) {
+    if (built == null) {
+      built = build(containerd.basedir(), tag);
+    }
+    String imported = containerd.importImage(built.archive(), false);
+    if (!imported.equals(built.reference())) {
+      throw new IllegalStateException(built.archive() + " holds " + imported);
+    }
+    String reference = "localhost/cainjekt:" + tag;
+    if (!reference.equals(imported)) {
+      containerd.tagImage(imported, reference);
+    }
+    return new PluginImage(reference, built.archive(), built.unpackedBytes(), built.buildTime());
+  }
+
+  private static PluginImage build(Path basedir, String tag) {
     long start = System.nanoTime();
     String output =
         Shell.run(
             BUILD_TIMEOUT,
-            List.of(
-                containerd.basedir().resolve("deploy/image/build.sh").toString(), "--tag", tag));
+            List.of(basedir.resolve("deploy/image/build.sh").toString(), "--tag", tag));
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     String result =
         output
@@ -35,17 +56,11 @@ record PluginImage(String reference, Path archive, long unpackedBytes, Duration 
             .filter(l -> l.startsWith("image="))
             .reduce((a, b) -> b)
             .orElseThrow(() -> new IllegalStateException("build.sh printed no result: " + output));
-    PluginImage image =
-        new PluginImage(
-            field(result, "image"),
-            Path.of(field(result, "archive")),
-            Long.parseLong(field(result, "bytes")),
-            took);
-    String imported = containerd.importImage(image.archive(), false);
-    if (!imported.equals(image.reference())) {
-      throw new IllegalStateException(image.archive() + " holds " + imported);
-    }
-    return image;
+    return new PluginImage(
+        field(result, "image"),
+        Path.of(field(result, "archive")),
+        Long.parseLong(field(result, "bytes")),
+        took);
   }
 
   /** The value of {@code key=VALUE} in a line of space-separated fields. */

@@ -147,6 +147,27 @@ public final class Containerd implements AutoCloseable {
     return script("containerd.sh", args.toArray(String[]::new)).strip();
   }
 
+  /**
+   * Gives image {@code source} a second reference {@code target} ({@code ctr images tag}), as a
+   * registry push of the same image under a newer tag would; returns {@code target}.
+   */
+  public String tagImage(String source, String target) {
+    Shell.run(
+        SCRIPT_TIMEOUT,
+        List.of(
+            paths.get("CTR"),
+            "--address",
+            socket().toString(),
+            "--namespace",
+            "k8s.io",
+            "images",
+            "tag",
+            "--force",
+            source,
+            target));
+    return target;
+  }
+
   /** Imports {@code ociTar} unless {@code reference} is already there; returns the reference. */
   public String ensureImage(Path ociTar, String reference) {
     if (!cri.imagePresent(reference)) {

@@ -25,6 +25,7 @@ import io.cainjekt.e2e.cri.NamespaceMode;
 import io.cainjekt.e2e.cri.NamespaceOption;
 import io.cainjekt.e2e.cri.PodSandboxConfig;
 import io.cainjekt.e2e.cri.PodSandboxMetadata;
+import io.cainjekt.e2e.cri.PodSandboxStatusRequest;
 import io.cainjekt.e2e.cri.RemoveContainerRequest;
 import io.cainjekt.e2e.cri.RemovePodSandboxRequest;
 import io.cainjekt.e2e.cri.RunPodSandboxRequest;
@@ -48,8 +49,8 @@ import java.util.function.Supplier;
 
 /**
  * CRI client that talks to containerd like kubelet does: grpc-java over containerd's unix socket
- * (grpc-netty-shaded's epoll transport), host-network pods, every call timed into {@link
- * #timings()}. Thread-safe.
+ * (grpc-netty-shaded's epoll transport), host-network pods from {@link PodSpec} (any other sandbox
+ * from a caller's config), every call timed into {@link #timings()}. Thread-safe.
  */
 public final class CriClient implements AutoCloseable {
 
@@ -101,17 +102,36 @@ public final class CriClient implements AutoCloseable {
 
   /** RunPodSandbox for a host-network pod without hostname; returns the sandbox id. */
   public String runPodSandbox(PodSpec pod) {
-    var request = RunPodSandboxRequest.newBuilder().setConfig(sandboxConfig(pod)).build();
+    return runPodSandbox(sandboxConfig(pod));
+  }
+
+  /** RunPodSandbox with a config built by the caller (any network mode); returns its id. */
+  public String runPodSandbox(PodSandboxConfig config) {
+    var request = RunPodSandboxRequest.newBuilder().setConfig(config).build();
     return timed("RunPodSandbox", () -> rt().runPodSandbox(request)).getPodSandboxId();
+  }
+
+  /** The sandbox's IP on the pod network (empty for a host-network sandbox). */
+  public String podIp(String podId) {
+    var request = PodSandboxStatusRequest.newBuilder().setPodSandboxId(podId).build();
+    return timed("PodSandboxStatus", () -> rt().podSandboxStatus(request))
+        .getStatus()
+        .getNetwork()
+        .getIp();
   }
 
   /** CreateContainer in {@code podId} (created from {@code pod}); returns the container id. */
   public String createContainer(String podId, PodSpec pod, ContainerSpec spec) {
+    return createContainer(podId, containerConfig(spec), sandboxConfig(pod));
+  }
+
+  /** CreateContainer with configs built by the caller; returns the container id. */
+  public String createContainer(String podId, ContainerConfig config, PodSandboxConfig sandbox) {
     var request =
         CreateContainerRequest.newBuilder()
             .setPodSandboxId(podId)
-            .setConfig(containerConfig(spec))
-            .setSandboxConfig(sandboxConfig(pod))
+            .setConfig(config)
+            .setSandboxConfig(sandbox)
             .build();
     return timed("CreateContainer", () -> rt().createContainer(request)).getContainerId();
   }

@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.Map;
 
 /** The test images of e2e/images, built (cached) and imported into the e2e containerd. */
-final class E2eImages {
+public final class E2eImages {
 
   private E2eImages() {}
 
   /** Image name (e.g. {@code debian-tls}) to its reference in containerd. */
-  static Map<String, String> ensure(Containerd containerd, List<String> names)
+  public static Map<String, String> ensure(Containerd containerd, List<String> names)
       throws IOException, InterruptedException {
     Map<String, TestImage> images = TestImages.build(repo(), names, true);
     Map<String, String> refs = new LinkedHashMap<>();

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** Runs tls-check inside a container and asserts what each client trusts. */
-final class TrustChecks {
+public final class TrustChecks {
 
   static final Duration TLS_CHECK_TIMEOUT = Duration.ofMinutes(3);
 
@@ -53,13 +53,13 @@ final class TrustChecks {
   }
 
   /** Asserts that every one of {@code clients} reaches {@code expected} for {@code ca}. */
-  static void assertEvery(
+  public static void assertEvery(
       RunningPod pod, TlsServers servers, Ca ca, Set<Client> clients, Verdict expected) {
     assertEvery(pod, servers, ca, clients, expected, List.of());
   }
 
   /** The same, with the OS trust store alone (the cainjekt variables unset). */
-  static void assertOsStore(
+  public static void assertOsStore(
       RunningPod pod, TlsServers servers, Ca ca, Set<Client> clients, Verdict expected) {
     assertEvery(pod, servers, ca, clients, expected, WITHOUT_CAINJEKT_ENV);
   }
