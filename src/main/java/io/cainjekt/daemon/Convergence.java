@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,12 +53,13 @@ final class Convergence {
    */
   PlanMemo.Run run(String id, int pid, boolean starting) throws IOException {
     InjectedContainers.Entry entry = containers.get(id).orElseThrow();
+    Staged staged = entry.staged();
     LoadedBundle bundle =
         services
             .bundles()
-            .get(entry.bundle())
-            .orElseThrow(() -> new IOException("bundle " + entry.bundle() + " is gone"));
-    ContainerRoots.Root root = root(entry, id, pid);
+            .get(staged.bundle())
+            .orElseThrow(() -> new IOException("bundle " + staged.bundle() + " is gone"));
+    ContainerRoots.Root root = root(entry.injection(), id, pid);
     if (!starting && !root.stillThere()) {
       throw exited(id);
     }
@@ -70,22 +70,21 @@ final class Convergence {
             new InjectionRequest(
                 RootFs.openForInjection(root.hostPath()),
                 bundle.bundle(),
-                entry.env(),
-                entry.volumeMountPaths(),
-                entry.filter(),
+                staged.env(),
+                staged.volumeMountPaths(),
+                staged.filter(),
                 false,
                 previous,
                 starting ? InjectionRequest.Journal.NONE : intent -> journal(id, root, intent)),
             starting ? root.imageLayers() : Optional.empty(),
             done -> services.staging().replace(id, done.files()));
-    record(id, root, bundle, run.report());
+    record(id, Injection.after(run.report(), bundle.bundle().contentHash(), root, staged.late()));
     return run;
   }
 
-  private ContainerRoots.Root root(InjectedContainers.Entry entry, String id, int pid)
-      throws IOException {
-    if (entry.root().isPresent()) {
-      return entry.root().get();
+  private ContainerRoots.Root root(Injection injection, String id, int pid) throws IOException {
+    if (injection.root().isPresent()) {
+      return injection.root().get();
     }
     return services
         .roots()
@@ -95,26 +94,11 @@ final class Convergence {
   }
 
   /** Stores a run's outcome in the view and counts it. */
-  private void record(
-      String id, ContainerRoots.Root root, LoadedBundle bundle, InjectionReport report) {
-    List<String> runtimes = Reports.runtimes(report);
-    containers.update(
-        id,
-        e ->
-            e.withRoot(root)
-                .withState(
-                    stateAfter(report, e.late()),
-                    bundle.bundle().contentHash(),
-                    report.distro().orElse("none"),
-                    Reports.changedPaths(report),
-                    runtimes,
-                    Stream.concat(
-                            Reports.errors(report).stream(),
-                            report.drifted().stream().map(d -> "drift: " + d))
-                        .toList()));
-    services.metrics().injected(report.distro().orElse("none"));
-    services.metrics().distroDetected(report.distro().orElse("none"));
-    runtimes.forEach(services.metrics()::runtimeDetected);
+  private void record(String id, Injection outcome) {
+    containers.update(id, previous -> outcome);
+    services.metrics().injected(outcome.distro());
+    services.metrics().distroDetected(outcome.distro());
+    outcome.runtimes().forEach(services.metrics()::runtimeDetected);
   }
 
   /**
@@ -127,17 +111,6 @@ final class Convergence {
       throw exited(id);
     }
     services.staging().replace(id, Map.of(InjectionReport.OWNERSHIP, intent.toBytes()));
-  }
-
-  /** A container's state after a pipeline run on its root. */
-  private static ContainerReport.State stateAfter(InjectionReport report, boolean late) {
-    if (report.anyFailed()) {
-      return ContainerReport.State.FAILED;
-    }
-    if (!report.drifted().isEmpty()) {
-      return ContainerReport.State.DRIFTED;
-    }
-    return late ? ContainerReport.State.LATE : ContainerReport.State.INJECTED;
   }
 
   private static IOException exited(String id) {
@@ -175,8 +148,8 @@ final class Convergence {
     List<InjectedContainers.Entry> outdated =
         containers.outdated(bundle.name(), bundle.bundle().contentHash());
     for (InjectedContainers.Entry e : outdated) {
-      if (e.root().isPresent()) { // a container not started yet only gets new staged files
-        containers.update(e.id(), en -> en.withState(ContainerReport.State.CONVERGING));
+      if (e.injection().root().isPresent()) { // one not started yet only gets new staged files
+        containers.update(e.id(), i -> i.in(ContainerReport.State.CONVERGING));
       }
     }
     gauges.run();
@@ -202,43 +175,26 @@ final class Convergence {
       containers.withLock(
           e.id(),
           () -> {
-            if (e.state() == ContainerReport.State.STAGED && e.root().isEmpty()) {
+            Injection i = e.injection();
+            if (i.state() == ContainerReport.State.STAGED && i.root().isEmpty()) {
               services.staging().replace(e.id(), services.defaults().files(bundle));
-              containers.update(
-                  e.id(),
-                  en ->
-                      en.withState(
-                          en.state(),
-                          bundle.bundle().contentHash(),
-                          en.distro(),
-                          en.filesWritten(),
-                          en.runtimes(),
-                          en.errors()));
+              containers.update(e.id(), now -> now.restaged(bundle.bundle().contentHash()));
             } else {
               run(e.id(), 0, false);
             }
             return null;
           });
-      log.atInfo()
-          .setMessage("inject: rotated")
-          .addKeyValue("namespace", e.namespace())
-          .addKeyValue("pod", e.pod())
-          .addKeyValue("container", e.container())
-          .addKeyValue("container_id", e.id().substring(0, Math.min(12, e.id().length())))
+      e.staged()
+          .ref()
+          .keys(log.atInfo().setMessage("inject: rotated"))
           .addKeyValue("bundle", bundle.name())
           .addKeyValue("ca_sha256", bundle.bundle().contentHash().shortHex())
           .log();
       return true;
     } catch (Exception ex) { // boundary: one container's failure must not stop the others
-      containers.update(e.id(), en -> en.withState(ContainerReport.State.FAILED));
+      containers.update(e.id(), i -> i.in(ContainerReport.State.FAILED));
       services.metrics().error(ErrorPhase.STAGING);
-      log.atWarn()
-          .setMessage("inject: rotation failed")
-          .addKeyValue("namespace", e.namespace())
-          .addKeyValue("pod", e.pod())
-          .addKeyValue("container_id", e.id())
-          .setCause(ex)
-          .log();
+      e.staged().ref().keys(log.atWarn().setMessage("inject: rotation failed")).setCause(ex).log();
       return false;
     }
   }

@@ -1,12 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.daemon;
 
-import io.cainjekt.inject.EnvMerger;
-import io.cainjekt.nri.ContainerInfo;
-import io.cainjekt.nri.Mount;
-import io.cainjekt.nri.PodInfo;
 import io.cainjekt.observe.ContainerReport;
-import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.trust.Fingerprint;
 import java.util.Collection;
 import java.util.Comparator;
@@ -18,7 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.util.function.UnaryOperator;
 
 /**
  * The in-memory view of opted-in containers: what was staged, what StartContainer found, which
@@ -27,129 +22,16 @@ import java.util.stream.Collectors;
  */
 final class InjectedContainers {
 
-  /**
-   * One opted-in container; {@code late} when it started while the plugin was not running, so it
-   * has neither the mount nor the environment variables (LateStarters).
-   */
-  record Entry(
-      String id,
-      String namespace,
-      String pod,
-      String container,
-      String bundle,
-      Fingerprint caHash,
-      ContainerReport.State state,
-      Optional<ContainerRoots.Root> root,
-      Map<String, String> env,
-      Set<String> volumeMountPaths,
-      ProcessorSelection filter,
-      String distro,
-      List<String> filesWritten,
-      List<String> runtimes,
-      List<String> errors,
-      boolean late) {
+  /** One opted-in container: what was staged, and the outcome of its injection so far. */
+  record Entry(Staged staged, Injection injection) {
 
     Entry {
-      Objects.requireNonNull(id, "id");
-      env = Map.copyOf(env);
-      volumeMountPaths = Set.copyOf(volumeMountPaths);
-      filesWritten = List.copyOf(filesWritten);
-      runtimes = List.copyOf(runtimes);
-      errors = List.copyOf(errors);
+      Objects.requireNonNull(staged, "staged");
+      Objects.requireNonNull(injection, "injection");
     }
 
-    /**
-     * A container as the runtime describes it, before StartContainer has inspected its image: no
-     * distro, files, runtimes or errors yet.
-     */
-    static Entry of(
-        ContainerInfo c,
-        PodInfo pod,
-        String bundle,
-        Fingerprint caHash,
-        ContainerReport.State state,
-        Optional<ContainerRoots.Root> root,
-        ProcessorSelection filter,
-        boolean late) {
-      return new Entry(
-          c.id(),
-          pod.namespace(),
-          pod.name(),
-          c.name(),
-          bundle,
-          caHash,
-          state,
-          root,
-          EnvMerger.effectiveEnv(c.env()),
-          c.mounts().stream().map(Mount::destination).collect(Collectors.toSet()),
-          filter,
-          "",
-          List.of(),
-          List.of(),
-          List.of(),
-          late);
-    }
-
-    /** The same container in another state, everything else kept. */
-    Entry withState(ContainerReport.State newState) {
-      return withState(newState, caHash, distro, filesWritten, runtimes, errors);
-    }
-
-    Entry withState(
-        ContainerReport.State newState,
-        Fingerprint hash,
-        String newDistro,
-        List<String> files,
-        List<String> foundRuntimes,
-        List<String> newErrors) {
-      return new Entry(
-          id,
-          namespace,
-          pod,
-          container,
-          bundle,
-          hash,
-          newState,
-          root,
-          env,
-          volumeMountPaths,
-          filter,
-          newDistro,
-          files,
-          foundRuntimes,
-          newErrors,
-          late);
-    }
-
-    /** The same container after an injection that threw {@code e} before it had a report. */
-    Entry failed(Exception e) {
-      return withState(
-          ContainerReport.State.FAILED,
-          caHash,
-          distro,
-          filesWritten,
-          runtimes,
-          List.of(String.valueOf(e.getMessage())));
-    }
-
-    Entry withRoot(ContainerRoots.Root newRoot) {
-      return new Entry(
-          id,
-          namespace,
-          pod,
-          container,
-          bundle,
-          caHash,
-          state,
-          Optional.of(newRoot),
-          env,
-          volumeMountPaths,
-          filter,
-          distro,
-          filesWritten,
-          runtimes,
-          errors,
-          late);
+    String id() {
+      return staged.id();
     }
   }
 
@@ -180,17 +62,17 @@ final class InjectedContainers {
     locks.remove(id);
   }
 
-  void put(Entry entry) {
-    entries.put(entry.id(), entry);
+  void put(Staged staged, Injection injection) {
+    entries.put(staged.id(), new Entry(staged, injection));
   }
 
   Optional<Entry> get(String id) {
     return Optional.ofNullable(entries.get(id));
   }
 
-  /** Applies {@code change} to the entry of {@code id}, if there is one. */
-  void update(String id, Function<Entry, Entry> change) {
-    entries.computeIfPresent(id, (k, e) -> change.apply(e));
+  /** Replaces the outcome of container {@code id}, if it is known, by {@code next}'s answer. */
+  void update(String id, UnaryOperator<Injection> next) {
+    entries.computeIfPresent(id, (k, e) -> new Entry(e.staged(), next.apply(e.injection())));
   }
 
   void remove(String id) {
@@ -210,7 +92,7 @@ final class InjectedContainers {
   /** Entries whose bundle is {@code bundle} and whose CA hash is not {@code current}. */
   List<Entry> outdated(String bundle, Fingerprint current) {
     return entries.values().stream()
-        .filter(e -> e.bundle().equals(bundle) && !e.caHash().equals(current))
+        .filter(e -> e.staged().bundle().equals(bundle) && !e.injection().caHash().equals(current))
         .toList();
   }
 
@@ -220,7 +102,8 @@ final class InjectedContainers {
     int outdated = 0;
     for (Entry e : entries.values()) {
       all++;
-      if (currentHash.apply(e.bundle()).map(h -> !h.equals(e.caHash())).orElse(false)) {
+      Fingerprint held = e.injection().caHash();
+      if (currentHash.apply(e.staged().bundle()).map(h -> !h.equals(held)).orElse(false)) {
         outdated++;
       }
     }
@@ -234,33 +117,36 @@ final class InjectedContainers {
     for (ContainerReport.State s : ContainerReport.State.values()) {
       counts.put(s, 0);
     }
-    entries.values().forEach(e -> counts.merge(e.state(), 1, Integer::sum));
+    entries.values().forEach(e -> counts.merge(e.injection().state(), 1, Integer::sum));
     return counts;
   }
 
   /** The /containers view; {@code currentHash} gives each bundle's current version. */
   List<ContainerReport> reports(Function<String, Optional<Fingerprint>> currentHash) {
     return entries.values().stream()
-        .sorted(Comparator.comparing(Entry::namespace).thenComparing(Entry::pod))
-        .map(e -> report(e, currentHash.apply(e.bundle())))
+        .sorted(
+            Comparator.comparing((Entry e) -> e.staged().ref().namespace())
+                .thenComparing(e -> e.staged().ref().pod()))
+        .map(e -> report(e, currentHash.apply(e.staged().bundle())))
         .toList();
   }
 
   private static ContainerReport report(Entry e, Optional<Fingerprint> current) {
-    boolean outdated = current.map(h -> !h.equals(e.caHash())).orElse(false);
+    Staged s = e.staged();
+    Injection i = e.injection();
     return new ContainerReport(
-        e.id(),
-        e.namespace(),
-        e.pod(),
-        e.container(),
-        e.state(),
-        e.distro(),
-        e.filesWritten(),
-        e.runtimes(),
-        e.bundle(),
-        e.caHash().hex(),
-        outdated,
-        e.errors(),
-        e.late() ? LateStarters.DETAIL : "");
+        s.id(),
+        s.ref().namespace(),
+        s.ref().pod(),
+        s.ref().container(),
+        i.state(),
+        i.distro(),
+        i.filesWritten(),
+        i.runtimes(),
+        s.bundle(),
+        i.caHash().hex(),
+        current.map(h -> !h.equals(i.caHash())).orElse(false),
+        i.errors(),
+        s.late() ? LateStarters.DETAIL : "");
   }
 }

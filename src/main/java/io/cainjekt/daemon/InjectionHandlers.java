@@ -179,11 +179,8 @@ final class InjectionHandlers implements NriPlugin {
             .policy()
             .decide(new PolicyInput(pod.annotations(), pod.labels(), nsLabels, c.name()));
     for (String warning : decision.warnings()) {
-      log.atWarn()
-          .setMessage("policy: suspicious annotation or label")
-          .addKeyValue("namespace", pod.namespace())
-          .addKeyValue("pod", pod.name())
-          .addKeyValue("container", c.name())
+      ContainerRef.of(pod, c)
+          .keys(log.atWarn().setMessage("policy: suspicious annotation or label"))
           .addKeyValue("warning", warning)
           .log();
     }
@@ -196,15 +193,9 @@ final class InjectionHandlers implements NriPlugin {
     var dir = services.staging().prepare(c.id(), defaults);
     EnvMerge env = services.env().merge(c.env());
     containers.put(
-        InjectedContainers.Entry.of(
-            c,
-            pod,
-            bundle.name(),
-            bundle.bundle().contentHash(),
-            ContainerReport.State.STAGED,
-            Optional.empty(),
-            decision.processors(),
-            false));
+        Staged.of(pod, c, bundle.name(), decision.processors(), false),
+        Injection.before(
+            ContainerReport.State.STAGED, bundle.bundle().contentHash(), Optional.empty()));
     return new Adjustment(
         List.of(new Mount(EnvMerger.MOUNT_PATH, "bind", dir.toString(), MOUNT_OPTIONS)),
         env.toSet(),
@@ -235,7 +226,7 @@ final class InjectionHandlers implements NriPlugin {
     } catch (InjectionFailedException e) {
       throw e;
     } catch (Exception e) {
-      containers.update(c.id(), en -> en.failed(e));
+      containers.update(c.id(), i -> i.failed(e));
       fail(ErrorPhase.START_CONTAINER, REASON_FAILED, pod, c, "inject into the container root", e);
     }
   }
@@ -259,19 +250,13 @@ final class InjectionHandlers implements NriPlugin {
               }
               services.staging().prepare(c.id(), Map.of());
               containers.put(
-                  InjectedContainers.Entry.of(
-                      c,
-                      pod,
-                      bundle.name(),
-                      bundle.bundle().contentHash(),
-                      ContainerReport.State.LATE,
-                      Optional.empty(),
-                      decision.processors(),
-                      true));
+                  Staged.of(pod, c, bundle.name(), decision.processors(), true),
+                  Injection.before(
+                      ContainerReport.State.LATE, bundle.bundle().contentHash(), Optional.empty()));
               try {
                 return Optional.of(convergence.run(c.id(), c.pid(), false).report());
               } catch (IOException | RuntimeException e) {
-                containers.update(c.id(), en -> en.failed(e));
+                containers.update(c.id(), i -> i.failed(e));
                 throw e;
               }
             });
@@ -294,13 +279,7 @@ final class InjectionHandlers implements NriPlugin {
             services.staging().release(c.id());
             return null;
           });
-      log.atInfo()
-          .setMessage("inject: released")
-          .addKeyValue("namespace", pod.namespace())
-          .addKeyValue("pod", pod.name())
-          .addKeyValue("container", c.name())
-          .addKeyValue("container_id", c.shortId())
-          .log();
+      ContainerRef.of(pod, c).keys(log.atInfo().setMessage("inject: released")).log();
     } catch (Exception e) {
       services.metrics().error(ErrorPhase.REMOVE_CONTAINER);
       log.atWarn()
@@ -369,13 +348,8 @@ final class InjectionHandlers implements NriPlugin {
     String message = what + (cause == null ? "" : ": " + cause.getMessage());
     services.warnings().warn(pod, reason, "container " + c.name() + ": " + message);
     var line =
-        log.atWarn()
-            .setMessage("inject: failed")
-            .addKeyValue("phase", phase.name())
-            .addKeyValue("namespace", pod.namespace())
-            .addKeyValue("pod", pod.name())
-            .addKeyValue("container", c.name())
-            .addKeyValue("container_id", c.shortId())
+        ContainerRef.of(pod, c)
+            .keys(log.atWarn().setMessage("inject: failed").addKeyValue("phase", phase.name()))
             .addKeyValue("fail_policy", services.failPolicy().name())
             .addKeyValue("error", message);
     (cause == null ? line : line.setCause(cause)).log();
@@ -399,12 +373,8 @@ final class InjectionHandlers implements NriPlugin {
   }
 
   private void logDecision(String message, PodInfo pod, ContainerInfo c, Decision decision) {
-    log.atInfo()
-        .setMessage(message)
-        .addKeyValue("namespace", pod.namespace())
-        .addKeyValue("pod", pod.name())
-        .addKeyValue("container", c.name())
-        .addKeyValue("container_id", c.shortId())
+    ContainerRef.of(pod, c)
+        .keys(log.atInfo().setMessage(message))
         .addKeyValue("reason", decision.reason().label())
         .addKeyValue("source", decision.source())
         .log();
@@ -412,16 +382,11 @@ final class InjectionHandlers implements NriPlugin {
 
   private void logInjected(PodInfo pod, ContainerInfo c, PlanMemo.Run run, Duration took) {
     InjectionReport r = run.report();
-    log.atInfo()
-        .setMessage("inject: injected")
-        .addKeyValue("namespace", pod.namespace())
-        .addKeyValue("pod", pod.name())
-        .addKeyValue("container", c.name())
-        .addKeyValue("container_id", c.shortId())
+    ContainerRef.of(pod, c)
+        .keys(log.atInfo().setMessage("inject: injected"))
         .addKeyValue("distro", r.distro().orElse("none"))
         .addKeyValue(
-            "root",
-            containers.get(c.id()).flatMap(InjectedContainers.Entry::root).map(x -> x.kind()))
+            "root", containers.get(c.id()).flatMap(e -> e.injection().root()).map(x -> x.kind()))
         .addKeyValue("failed", r.anyFailed())
         .addKeyValue("plan", run.replayed() ? "replayed" : "computed")
         .addKeyValue("ms", took.toNanos() / 1e6)

@@ -83,6 +83,10 @@ final class LateStarters {
     String id() {
       return container.id();
     }
+
+    ContainerRef ref() {
+      return ContainerRef.of(pod, container);
+    }
   }
 
   /**
@@ -90,7 +94,7 @@ final class LateStarters {
    * turned out to be staged meanwhile.
    */
   @FunctionalInterface
-  interface Injection {
+  interface Injector {
     Optional<InjectionReport> inject(PodInfo pod, ContainerInfo c, Decision decision)
         throws Exception;
   }
@@ -121,18 +125,18 @@ final class LateStarters {
 
   private final InjectionHandlers.Services services;
   private final BiFunction<PodInfo, ContainerInfo, Decision> decide;
-  private final Injection injection;
+  private final Injector injector;
   private final Handling handling;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
   LateStarters(
       InjectionHandlers.Services services,
       BiFunction<PodInfo, ContainerInfo, Decision> decide,
-      Injection injection,
+      Injector injector,
       Handling handling) {
     this.services = services;
     this.decide = decide;
-    this.injection = injection;
+    this.injector = injector;
     this.handling = handling;
   }
 
@@ -194,11 +198,8 @@ final class LateStarters {
         && !namespaces.get().synced()) {
       return Optional.empty();
     }
-    log.atDebug()
-        .setMessage("inject: running container found at synchronize")
-        .addKeyValue("namespace", c.pod().namespace())
-        .addKeyValue("pod", c.pod().name())
-        .addKeyValue("container_id", c.container().shortId())
+    c.ref()
+        .keys(log.atDebug().setMessage("inject: running container found at synchronize"))
         .addKeyValue("reason", d.reason().label())
         .log();
     return Optional.of(d);
@@ -239,7 +240,7 @@ final class LateStarters {
   private void inject(Candidate c, Decision decision) {
     Optional<InjectionReport> report;
     try {
-      report = injection.inject(c.pod(), c.container(), decision);
+      report = injector.inject(c.pod(), c.container(), decision);
     } catch (Exception e) {
       failed(c, "inject the OS trust store", e);
       return;
@@ -372,12 +373,10 @@ final class LateStarters {
                 + " (started while cainjekt was not running): "
                 + message);
     var line =
-        (handling == Handling.STOP ? log.atError() : log.atWarn())
-            .setMessage("inject: late starter")
-            .addKeyValue("namespace", c.pod().namespace())
-            .addKeyValue("pod", c.pod().name())
-            .addKeyValue("container", c.container().name())
-            .addKeyValue("container_id", c.container().shortId())
+        c.ref()
+            .keys(
+                (handling == Handling.STOP ? log.atError() : log.atWarn())
+                    .setMessage("inject: late starter"))
             .addKeyValue("action", LateStarterAction.FAILED.label())
             .addKeyValue("handling", handling.name())
             .addKeyValue("error", message);
@@ -385,12 +384,8 @@ final class LateStarters {
   }
 
   private org.slf4j.spi.LoggingEventBuilder line(Candidate c, LateStarterAction action) {
-    return log.atInfo()
-        .setMessage("inject: late starter")
-        .addKeyValue("namespace", c.pod().namespace())
-        .addKeyValue("pod", c.pod().name())
-        .addKeyValue("container", c.container().name())
-        .addKeyValue("container_id", c.container().shortId())
+    return c.ref()
+        .keys(log.atInfo().setMessage("inject: late starter"))
         .addKeyValue("action", action.label())
         .addKeyValue("handling", handling.name());
   }

@@ -62,17 +62,13 @@ final class Resync {
     }
     boolean late = c.mounts().stream().noneMatch(m -> m.destination().equals(EnvMerger.MOUNT_PATH));
     containers.put(
-        InjectedContainers.Entry.of(
-            c,
-            pod,
-            bundleName(c, pod, services),
-            staged.contentHash(),
+        Staged.of(pod, c, bundleName(c, pod, services), ProcessorSelection.ALL, late),
+        Injection.before(
             late
                 ? ContainerReport.State.LATE
                 : root.isPresent() ? ContainerReport.State.INJECTED : ContainerReport.State.STAGED,
-            root,
-            ProcessorSelection.ALL,
-            late));
+            staged.contentHash(),
+            root));
   }
 
   /**

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.daemon;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cainjekt.inject.SafeDefaults;
 import io.cainjekt.inject.Staging;
 import io.cainjekt.trust.Fingerprint;
@@ -24,6 +27,8 @@ import org.slf4j.LoggerFactory;
 final class StagedDefaults {
 
   private static final Logger log = LoggerFactory.getLogger(StagedDefaults.class);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final PemBundle nodeRoots;
 
@@ -77,16 +82,18 @@ final class StagedDefaults {
   }
 
   private static byte[] status(LoadedBundle loaded, SafeDefaults defaults) {
-    String json =
-        "{\"state\":\"staged\",\"bundle\":\""
-            + loaded.name().replace("\\", "\\\\").replace("\"", "\\\"")
-            + "\",\"caSha256\":\""
-            + loaded.bundle().contentHash().hex()
-            + "\",\"nodeRoots\":"
-            + defaults.rootCount()
-            + ",\"injected\":"
-            + defaults.injectedCount()
-            + ",\"note\":\"node default roots plus injected CAs; the image is not inspected yet\"}\n";
-    return json.getBytes(StandardCharsets.UTF_8);
+    ObjectNode status =
+        JSON.createObjectNode()
+            .put("state", "staged")
+            .put("bundle", loaded.name())
+            .put("caSha256", loaded.bundle().contentHash().hex())
+            .put("nodeRoots", defaults.rootCount())
+            .put("injected", defaults.injectedCount())
+            .put("note", "node default roots plus injected CAs; the image is not inspected yet");
+    try {
+      return (JSON.writeValueAsString(status) + "\n").getBytes(StandardCharsets.UTF_8);
+    } catch (JsonProcessingException e) { // a tree of strings and numbers always writes
+      throw new IllegalStateException("write the staged status.json", e);
+    }
   }
 }

@@ -68,6 +68,21 @@ public final class InjectionContext {
   }
 
   /**
+   * A JDK or JRE found in the image.
+   *
+   * @param home container path of the Java home
+   * @param version JAVA_VERSION of its {@code release} file, "" when unknown
+   * @param cacerts container path of its cacerts ({@code lib/security} or {@code jre/lib/security})
+   */
+  public record Jdk(String home, String version, Optional<String> cacerts) {
+    public Jdk {
+      Objects.requireNonNull(home, "home");
+      Objects.requireNonNull(version, "version");
+      Objects.requireNonNull(cacerts, "cacerts");
+    }
+  }
+
+  /**
    * A language runtime found in the image.
    *
    * @param name e.g. "java", "python"
@@ -90,6 +105,7 @@ public final class InjectionContext {
   private Optional<ImageBundle> imageBundle = Optional.empty();
   private Optional<JavaSeed> javaSeed = Optional.empty();
   private final List<Runtime> runtimes = new ArrayList<>();
+  private List<Jdk> jdks = List.of();
   private final List<String> changes = new ArrayList<>();
   private final Set<String> volumeSkipped = new TreeSet<>();
   private final List<String> notes = new ArrayList<>();
@@ -210,6 +226,19 @@ public final class InjectionContext {
 
   public Optional<JavaSeed> javaSeed() {
     return javaSeed;
+  }
+
+  /**
+   * The image's JDKs, found once per run by the Java processor's detection; its apply reads them
+   * here instead of searching the image again.
+   */
+  public void jdks(List<Jdk> found) {
+    this.jdks = List.copyOf(found);
+  }
+
+  /** The image's JDKs as the detection found them; empty before it ran. */
+  public List<Jdk> jdks() {
+    return jdks;
   }
 
   public void runtime(Runtime runtime) {

@@ -1,16 +1,28 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cainjekt.trust.CaCertificate;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Writes status.json (schema version {@value #SCHEMA_VERSION}). The document is a pure function of
  * the run, with no timestamp, so identical containers stage byte-identical files that the
- * content-addressed staging shares. Members, in order: {@code schemaVersion}, {@code state}, {@code
- * dryRun}, {@code distro} (object or null), {@code cas}, {@code files}, {@code processors}, {@code
- * changed}, {@code runtimes}, {@code volumeSkipped}, {@code errors}, {@code notes}, {@code
- * drifted}. Thread-safe (stateless).
+ * content-addressed staging shares. The document is written by Jackson. Members, in order: {@code
+ * schemaVersion}, {@code state}, {@code dryRun}, {@code distro} (object or null), {@code cas},
+ * {@code files}, {@code processors}, {@code changed}, {@code runtimes}, {@code volumeSkipped},
+ * {@code errors}, {@code notes}, {@code drifted}. Thread-safe (stateless).
  */
 final class StatusDocument {
 
@@ -26,60 +38,74 @@ final class StatusDocument {
    */
   record FileSummary(int caBundleCertificates, int truststoreCertificates, String truststoreSeed) {}
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Two-space indent, {@code "name": value}, {@code []} and {@code {}} when empty. */
+  private static final ObjectWriter WRITER =
+      JSON.writer(
+              new DefaultPrettyPrinter(
+                      Separators.createDefaultInstance()
+                          .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                          .withObjectEmptySeparator("")
+                          .withArrayEmptySeparator(""))
+                  .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+                  .withArrayIndenter(new DefaultIndenter("  ", "\n")))
+          .with(new Escapes());
+
   private StatusDocument() {}
 
   static byte[] json(InjectionContext context, List<ProcessorResult> results, FileSummary files) {
-    JsonWriter w = new JsonWriter().beginObject();
-    w.name("schemaVersion").value(SCHEMA_VERSION);
-    w.name("state").value(state(context, results));
-    w.name("dryRun").value(context.dryRun());
-    distro(w, context);
-    w.name("cas").beginArray();
+    ObjectNode doc = JSON.createObjectNode();
+    doc.put("schemaVersion", SCHEMA_VERSION);
+    doc.put("state", state(context, results));
+    doc.put("dryRun", context.dryRun());
+    distro(doc, context);
+    ArrayNode cas = doc.putArray("cas");
     for (CaCertificate ca : context.cas().certificates()) {
-      w.beginObject()
-          .member("sha256", ca.fingerprint().hex())
-          .member("subject", ca.subject())
-          .member("notAfter", ca.notAfter().toString())
-          .name("isCa")
-          .value(ca.isCa())
-          .endObject();
+      cas.addObject()
+          .put("sha256", ca.fingerprint().hex())
+          .put("subject", ca.subject())
+          .put("notAfter", ca.notAfter().toString())
+          .put("isCa", ca.isCa());
     }
-    w.endArray();
-    w.name("files").beginObject();
-    w.name(InjectionReport.CA_BUNDLE).beginObject();
-    w.name("certificates").value(files.caBundleCertificates()).endObject();
-    w.name(InjectionReport.CUSTOM_CA).beginObject();
-    w.name("certificates").value(context.cas().size()).endObject();
-    w.name(InjectionReport.TRUSTSTORE).beginObject();
-    w.name("certificates").value(files.truststoreCertificates());
-    w.member("seed", files.truststoreSeed()).endObject();
-    w.endObject();
-    processors(w, results);
-    strings(w, "changed", context.changes());
-    w.name("runtimes").beginArray();
+    ObjectNode staged = doc.putObject("files");
+    staged.putObject(InjectionReport.CA_BUNDLE).put("certificates", files.caBundleCertificates());
+    staged.putObject(InjectionReport.CUSTOM_CA).put("certificates", context.cas().size());
+    staged
+        .putObject(InjectionReport.TRUSTSTORE)
+        .put("certificates", files.truststoreCertificates())
+        .put("seed", files.truststoreSeed());
+    processors(doc, results);
+    strings(doc, "changed", context.changes());
+    ArrayNode runtimes = doc.putArray("runtimes");
     for (InjectionContext.Runtime r : context.runtimes()) {
-      w.beginObject()
-          .member("name", r.name())
-          .member("path", r.containerPath())
-          .member("detail", r.detail())
-          .endObject();
+      runtimes
+          .addObject()
+          .put("name", r.name())
+          .put("path", r.containerPath())
+          .put("detail", r.detail());
     }
-    w.endArray();
-    strings(w, "volumeSkipped", context.volumeSkipped());
-    w.name("errors").beginArray();
+    strings(doc, "volumeSkipped", context.volumeSkipped());
+    ArrayNode errors = doc.putArray("errors");
     for (ProcessorResult r : results) {
       if (r.outcome() instanceof Outcome.Failed f) {
-        w.beginObject()
-            .member("processor", r.processorId())
-            .member("path", f.containerPath())
-            .member("message", f.detail())
-            .endObject();
+        errors
+            .addObject()
+            .put("processor", r.processorId())
+            .put("path", f.containerPath())
+            .put("message", f.detail());
       }
     }
-    w.endArray();
-    strings(w, "notes", context.notes());
-    strings(w, "drifted", context.drifted());
-    return w.endObject().toBytes();
+    strings(doc, "notes", context.notes());
+    strings(doc, "drifted", context.drifted());
+    try {
+      byte[] json = WRITER.writeValueAsBytes(doc);
+      byte[] document = Arrays.copyOf(json, json.length + 1);
+      document[json.length] = '\n';
+      return document;
+    } catch (JsonProcessingException e) { // a tree of strings, numbers and booleans always writes
+      throw new IllegalStateException("write status.json", e);
+    }
   }
 
   /**
@@ -94,44 +120,70 @@ final class StatusDocument {
     return context.drifted().isEmpty() ? "injected" : "drifted";
   }
 
-  private static void distro(JsonWriter w, InjectionContext context) {
-    w.name("distro");
+  private static void distro(ObjectNode doc, InjectionContext context) {
     if (context.distro().isEmpty()) {
-      w.value((String) null);
+      doc.putNull("distro");
       return;
     }
     InjectionContext.DistroMatch match = context.distro().get();
-    w.beginObject().member("family", match.family());
+    ObjectNode distro = doc.putObject("distro").put("family", match.family());
     OsRelease os = match.osRelease().orElse(new OsRelease("", List.of(), "", ""));
-    w.member("id", os.id());
-    strings(w, "idLike", os.idLike());
-    w.member("versionId", os.versionId()).member("prettyName", os.prettyName());
-    w.name("osRelease").value(match.osRelease().isPresent()).endObject();
+    distro.put("id", os.id());
+    strings(distro, "idLike", os.idLike());
+    distro.put("versionId", os.versionId()).put("prettyName", os.prettyName());
+    distro.put("osRelease", match.osRelease().isPresent());
   }
 
-  private static void processors(JsonWriter w, List<ProcessorResult> results) {
-    w.name("processors").beginArray();
+  private static void processors(ObjectNode doc, List<ProcessorResult> results) {
+    ArrayNode processors = doc.putArray("processors");
     for (ProcessorResult r : results) {
-      w.beginObject().member("id", r.processorId());
+      ObjectNode p = processors.addObject().put("id", r.processorId());
       switch (r.outcome()) {
         case Outcome.Applied a -> {
-          w.member("outcome", "applied").member("detail", a.detail());
-          strings(w, "changed", a.changedPaths());
+          p.put("outcome", "applied").put("detail", a.detail());
+          strings(p, "changed", a.changedPaths());
         }
-        case Outcome.Skipped s -> w.member("outcome", "skipped").member("detail", s.detail());
+        case Outcome.Skipped s -> p.put("outcome", "skipped").put("detail", s.detail());
         case Outcome.Failed f ->
-            w.member("outcome", "failed")
-                .member("path", f.containerPath())
-                .member("detail", f.detail());
+            p.put("outcome", "failed").put("path", f.containerPath()).put("detail", f.detail());
       }
-      w.endObject();
     }
-    w.endArray();
   }
 
-  private static void strings(JsonWriter w, String name, List<String> values) {
-    w.name(name).beginArray();
-    values.forEach(w::value);
-    w.endArray();
+  private static void strings(ObjectNode node, String name, List<String> values) {
+    ArrayNode array = node.putArray(name);
+    values.forEach(array::add);
+  }
+
+  /**
+   * The escapes of the document since schema version 1: the short forms of quote, backslash,
+   * newline, carriage return and tab; a six-character escape with lower-case hex for the other
+   * control characters and for U+2028 and U+2029, which some JavaScript parsers take as line ends.
+   */
+  private static final class Escapes extends CharacterEscapes {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int[] ascii = standardAsciiEscapesForJSON();
+
+    Escapes() {
+      for (int c = 0; c < 0x20; c++) {
+        if (c != '\n' && c != '\r' && c != '\t') {
+          ascii[c] = ESCAPE_CUSTOM;
+        }
+      }
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ascii;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int c) {
+      return c < 0x20 || c == 0x2028 || c == 0x2029
+          ? new SerializedString(String.format("\\u%04x", c))
+          : null;
+    }
   }
 }

@@ -4,6 +4,7 @@ package io.cainjekt.inject.runtime;
 import io.cainjekt.inject.Detection;
 import io.cainjekt.inject.InjectionContext;
 import io.cainjekt.inject.InjectionContext.JavaSeed;
+import io.cainjekt.inject.InjectionContext.Jdk;
 import io.cainjekt.inject.InjectionException;
 import io.cainjekt.inject.Outcome;
 import io.cainjekt.inject.Processor;
@@ -15,8 +16,8 @@ import java.util.List;
  * Java: finds the image's JDKs and reads the cacerts of the first one (JAVA_HOME wins) to seed
  * truststore.p12, which the pipeline completes with the injected CAs. Reads only: a JDK's cacerts
  * is never modified (the distro's extracted keystore that it may link to is the OS store's job).
- * When no JDK or no readable cacerts exists, the pipeline seeds from the OS bundle instead.
- * Thread-safe (stateless).
+ * When no JDK or no readable cacerts exists, the pipeline seeds from the OS bundle instead. The
+ * JDKs its detection finds are kept in the run's context for its apply. Thread-safe (stateless).
  */
 public final class JavaRuntimeProcessor implements Processor {
 
@@ -36,6 +37,7 @@ public final class JavaRuntimeProcessor implements Processor {
   @Override
   public Detection detect(InjectionContext context) throws IOException {
     List<Jdk> jdks = JdkLocator.locate(context.root(), context.containerEnv());
+    context.jdks(jdks);
     for (Jdk jdk : jdks) {
       String detail =
           "JDK "
@@ -50,8 +52,7 @@ public final class JavaRuntimeProcessor implements Processor {
 
   @Override
   public Outcome apply(InjectionContext context) throws IOException {
-    List<Jdk> jdks = JdkLocator.locate(context.root(), context.containerEnv());
-    for (Jdk jdk : jdks) {
+    for (Jdk jdk : context.jdks()) { // found by detect, in this run
       if (jdk.cacerts().isEmpty()) {
         continue;
       }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject.runtime;
 
+import io.cainjekt.inject.InjectionContext.Jdk;
 import io.cainjekt.rootfs.RootFs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,6 +3,7 @@ package io.cainjekt.inject.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cainjekt.inject.InjectionContext.Jdk;
 import io.cainjekt.inject.os.DistroRoots;
 import io.cainjekt.rootfs.RootFs;
 import java.io.IOException;

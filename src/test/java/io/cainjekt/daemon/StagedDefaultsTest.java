@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.cainjekt.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cainjekt.inject.Pki;
+import io.cainjekt.inject.Staging;
+import io.cainjekt.trust.LoadedBundle;
+import io.cainjekt.trust.PemBundle;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class StagedDefaultsTest {
+
+  /**
+   * The golden file was written by the string concatenation that built the staged status.json
+   * before Jackson did: the bytes did not change with the writer.
+   */
+  @Test
+  void stagedStatusMatchesTheGolden() throws IOException {
+    PemBundle nodeRoots =
+        PemBundle.parseStrict(
+            "roots",
+            (new String(Pki.bytes("public-root-1.pem"))
+                    + new String(Pki.bytes("public-root-2.pem")))
+                .getBytes());
+    PemBundle cas = PemBundle.parseStrict("corp-ca.pem", Pki.bytes("corp-ca.pem"));
+    StagedDefaults defaults = new StagedDefaults(nodeRoots);
+
+    byte[] status =
+        defaults
+            .files(new LoadedBundle("corp \"eu\" \\ west", cas, Instant.EPOCH))
+            .get(Staging.STATUS);
+
+    try (InputStream in = getClass().getResourceAsStream("/json/staged-status.json")) {
+      assertThat(status).asString().isEqualTo(new String(in.readAllBytes()));
+    }
+  }
+}
