@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.rootfs.RootFs;
+import io.cainjekt.trust.ContentMemo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -71,7 +72,7 @@ class StatusDocumentGoldenTest {
           }
         };
     InjectionReport report =
-        new Pipeline(List.of(broken))
+        new Pipeline(List.of(broken), new ContentMemo())
             .run(
                 new InjectionRequest(
                     RootFs.open(root),

@@ -15,6 +15,7 @@ import io.cainjekt.inject.os.Distro;
 import io.cainjekt.inject.os.DistroRoots;
 import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.rootfs.RootFs;
+import io.cainjekt.trust.ContentMemo;
 import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,7 +65,7 @@ class JavaRuntimeProcessorTest {
         };
 
     InjectionReport report =
-        new Pipeline(List.of(searchedOnce))
+        new Pipeline(List.of(searchedOnce), new ContentMemo())
             .run(
                 new InjectionRequest(
                     RootFs.open(root),
