@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.daemon;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cainjekt.inject.InjectionReport;
 import io.cainjekt.observe.ContainerReport.State;
 import io.cainjekt.trust.Fingerprint;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -74,6 +76,32 @@ record Injection(
         filesWritten,
         runtimes,
         List.of(String.valueOf(e.getMessage())));
+  }
+
+  /**
+   * This outcome with what the run of an earlier plugin process recorded in the container's {@code
+   * status.json} ({@code status}, the document {@code inject.StatusDocument} writes): its distro,
+   * the paths it changed, the runtimes it found and its errors. A restarted plugin reports a
+   * container it injected before the same way as the process that injected it.
+   */
+  Injection recorded(JsonNode status) {
+    String id = status.path("distro").path("id").asText("");
+    List<String> files = new ArrayList<>();
+    List<String> found = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
+    for (JsonNode p : status.path("processors")) {
+      String processor = p.path("id").asText();
+      String outcome = p.path("outcome").asText();
+      if (outcome.equals("applied")) {
+        p.path("changed").forEach(path -> files.add(path.asText()));
+      } else if (outcome.equals("failed")) {
+        failures.add(processor + " " + p.path("path").asText() + ": " + p.path("detail").asText());
+      }
+      if (processor.startsWith(Reports.RUNTIME_PREFIX) && !outcome.equals("skipped")) {
+        found.add(processor.substring(Reports.RUNTIME_PREFIX.length()));
+      }
+    }
+    return new Injection(state, caHash, root, id.isEmpty() ? "none" : id, files, found, failures);
   }
 
   /** A container not started yet whose staged files now hold version {@code newHash}. */

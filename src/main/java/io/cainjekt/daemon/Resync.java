@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.daemon;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cainjekt.inject.EnvMerger;
 import io.cainjekt.inject.InjectionReport;
 import io.cainjekt.inject.Ownership;
@@ -29,6 +31,7 @@ import org.slf4j.LoggerFactory;
 final class Resync {
 
   private static final long MAX_CUSTOM_CA_BYTES = 16L << 20;
+  private static final ObjectMapper STATUS_READER = new ObjectMapper();
   private static final Logger log = LoggerFactory.getLogger(Resync.class);
 
   private Resync() {}
@@ -61,14 +64,39 @@ final class Resync {
       }
     }
     boolean late = c.mounts().stream().noneMatch(m -> m.destination().equals(EnvMerger.MOUNT_PATH));
+    ContainerReport.State state =
+        late
+            ? ContainerReport.State.LATE
+            : root.isPresent() ? ContainerReport.State.INJECTED : ContainerReport.State.STAGED;
+    Injection injection = Injection.before(state, staged.contentHash(), root);
+    if (state == ContainerReport.State.INJECTED) {
+      injection =
+          recordedStatus(services.staging(), c.id()).map(injection::recorded).orElse(injection);
+    }
     containers.put(
-        Staged.of(pod, c, bundleName(c, pod, services), ProcessorSelection.ALL, late),
-        Injection.before(
-            late
-                ? ContainerReport.State.LATE
-                : root.isPresent() ? ContainerReport.State.INJECTED : ContainerReport.State.STAGED,
-            staged.contentHash(),
-            root));
+        Staged.of(pod, c, bundleName(c, pod, services), ProcessorSelection.ALL, late), injection);
+  }
+
+  /**
+   * The status.json the last injection of container {@code id} staged, when it records a run (not
+   * the staged defaults' document, which has no processors); empty when missing or unreadable.
+   */
+  private static Optional<JsonNode> recordedStatus(Staging staging, String id) {
+    Path file = staging.directory(id).resolve(Staging.STATUS);
+    try {
+      if (!Files.isRegularFile(file) || Files.size(file) > MAX_CUSTOM_CA_BYTES) {
+        return Optional.empty();
+      }
+      JsonNode status = STATUS_READER.readTree(Files.readAllBytes(file));
+      return status.path("processors").isArray() ? Optional.of(status) : Optional.empty();
+    } catch (IOException e) {
+      log.atDebug()
+          .setMessage("staging: status.json unreadable, the container's details stay empty")
+          .addKeyValue("container_id", id)
+          .setCause(e)
+          .log();
+      return Optional.empty();
+    }
   }
 
   /**

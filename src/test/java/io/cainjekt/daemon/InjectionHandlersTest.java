@@ -329,6 +329,31 @@ class InjectionHandlersTest {
   }
 
   @Test
+  void aRestartedPluginReportsAnInjectedContainerAsTheOneThatInjectedIt() throws Exception {
+    debianRoot();
+    InjectionHandlers before = handlers(FailPolicy.OPEN);
+    before.createContainer(pod(OPTED_IN), container(0, List.of()));
+    before.startContainer(pod(OPTED_IN), container(4242, List.of()));
+    ContainerReport injected = before.reports().getFirst();
+    assertThat(injected.distro()).isEqualTo("debian");
+    assertThat(injected.filesWritten()).isNotEmpty();
+
+    InjectionHandlers after = handlers(FailPolicy.OPEN);
+    after.synchronize(new SyncSnapshot(List.of(pod(OPTED_IN)), List.of(running())));
+
+    assertThat(after.reports())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.state()).isEqualTo(ContainerReport.State.INJECTED);
+              assertThat(r.distro()).isEqualTo(injected.distro());
+              assertThat(r.filesWritten()).isEqualTo(injected.filesWritten());
+              assertThat(r.runtimes()).isEqualTo(injected.runtimes());
+              assertThat(r.errors()).isEqualTo(injected.errors());
+            });
+  }
+
+  @Test
   void rotationDropsTheKeptDefaultsOfTheOldVersionOnceUnused() throws Exception {
     debianRoot();
     InjectionHandlers h = handlers(FailPolicy.OPEN);
