@@ -11,9 +11,11 @@
 #   startup        plugin start-to-ready and idle RSS, 5 runs                (PluginStartupBench)
 #   staging        staging bytes: 300 containers of one image, 10 images     (StagingBytesBench)
 #   soak           2000 lifecycles, leak checks, RSS after 2000 (SoakIT; also runs in CI)
+#   soak-rss       VmRSS curve, 7 images with CA stores, bundle 1->300->1000->300 CAs
+#                  (RealImageSoakIT; also in CI; -Dsoak.nmt=true adds NMT summaries, GC log)
 #   rotation       50 running containers converge: 1->1, 1->300, 300->300 CAs  (RotationBench)
 #   all            every one of them in one Maven run
-# Results: target/bench/<name>.json (+ target/bench/soak-series.csv).
+# Results: target/bench/<name>.json (+ target/bench/soak-series.csv, soak-rss-*.csv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +25,7 @@ declare -A TESTS=(
   [startup]=PluginStartupBench
   [staging]=StagingBytesBench
   [soak]=SoakIT
+  [soak-rss]=RealImageSoakIT
   [rotation]=RotationBench
 )
 figure=${1:-}
@@ -31,7 +34,7 @@ if [[ $figure == all ]]; then
 elif [[ -n $figure && -n ${TESTS[$figure]:-} ]]; then
   tests=${TESTS[$figure]}
 else
-  sed -n '3,16p' "$0" >&2
+  sed -n '3,18p' "$0" >&2
   exit 2
 fi
 shift

@@ -51,7 +51,7 @@ jmh_table() { # one row per benchmark and parameter set
 
 scaling_table() { # start-latency runs by bundle size (bench/e2e.sh start-latency -Dbench.cas=...)
   local runs=(target/bench/start-latency-*.json)
-  [[ -e ${runs[0]} ]] || return 0
+  [[ -e ${runs[0]:-} ]] || return 0
   echo
   echo "### Cost by bundle size, real containerd (\`StartLatencyBench\`)"
   echo
@@ -90,6 +90,10 @@ scaling_table() { # start-latency runs by bundle size (bench/e2e.sh start-latenc
   echo "| plugin RSS idle <= 96 MiB (image runtime) | $v MiB (max of runs) | $(verdict "$v" "<=" 96) |"
   v=$(fig target/bench/soak.json .figures.plugin_rss_end_mib)
   echo "| plugin RSS after 2000 lifecycles <= 96 MiB | $v MiB | $(verdict "$v" "<=" 96) |"
+  for f in target/bench/soak-rss-containerd-*.json; do
+    v=$(fig "$f" .figures.rss_max_mib) b=$(fig "$f" .figures.budget_mib)
+    echo "| plugin RSS with every cache full <= $b MiB ($(jq -r .benchmark "$f")) | $v MiB max, live heap $(fig "$f" .figures.live_heap_after_full_gc_mib) MiB | $(verdict "$v" "<=" "$b") |"
+  done
   v=$(fig target/bench/startup.json .figures.spawn_to_ready_ms_max)
   echo "| ready <= 2 s after start (jar) | $v ms (max of runs) | $(verdict "$v" "<=" 2000) |"
   v=$(fig target/bench/startup-image.json .figures.aot.ready_ms_max)

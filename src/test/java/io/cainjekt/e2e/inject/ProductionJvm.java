@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,16 +38,30 @@ final class ProductionJvm {
   /** The same with {@code bundle} as its only bundle. */
   static InjectingPlugin plugin(Containerd containerd, Path workDir, Path bundle)
       throws IOException {
-    return InjectingPlugin.start(containerd, workDir, bundle, java(workDir.resolve("jvm")));
+    return plugin(containerd, workDir, bundle, List.of());
+  }
+
+  /** The same with {@code extraFlags} after these flags (e.g. native memory tracking). */
+  static InjectingPlugin plugin(
+      Containerd containerd, Path workDir, Path bundle, List<String> extraFlags)
+      throws IOException {
+    return InjectingPlugin.start(
+        containerd, workDir, bundle, java(workDir.resolve("jvm"), extraFlags));
   }
 
   /** Writes the wrapper into {@code dir} and returns it. */
   static Optional<Path> java(Path dir) throws IOException {
+    return java(dir, List.of());
+  }
+
+  private static Optional<Path> java(Path dir, List<String> extraFlags) throws IOException {
     Path java = ProcessSample.jdkTool("java");
     Path wrapper = dir.resolve("java-production-flags");
     Files.createDirectories(dir);
+    List<String> flags = new ArrayList<>(FLAGS);
+    flags.addAll(extraFlags);
     Files.writeString(
-        wrapper, "#!/bin/sh\nexec '" + java + "' " + String.join(" ", FLAGS) + " \"$@\"\n");
+        wrapper, "#!/bin/sh\nexec '" + java + "' " + String.join(" ", flags) + " \"$@\"\n");
     Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
     return Optional.of(wrapper);
   }
