@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.daemon;
 
-import io.cainjekt.inject.Pki;
+import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.inject.Staging;
 import io.cainjekt.inject.os.Distro;
 import io.cainjekt.inject.os.DistroRoots;
@@ -69,7 +69,7 @@ final class HandlerFixture implements AutoCloseable {
     this.events = events;
     bundleFile = tmp.resolve("bundle/ca.pem");
     Files.createDirectories(bundleFile.getParent());
-    Files.write(bundleFile, Pki.bytes("corp-ca.pem"));
+    Files.write(bundleFile, Pki.bytes("corp-ca.crt"));
     bundles = TrustBundles.open(List.of(new NamedSource("default", bundleFile)), Duration.ZERO);
     staging = Staging.open(tmp.resolve("staging"));
   }

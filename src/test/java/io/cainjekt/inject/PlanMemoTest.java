@@ -4,6 +4,7 @@ package io.cainjekt.inject;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.inject.os.Distro;
 import io.cainjekt.inject.os.DistroRoots;
 import io.cainjekt.policy.ProcessorSelection;
@@ -97,7 +98,8 @@ class PlanMemoTest {
   @Test
   void everyInputOfTheRunIsPartOfTheKey() throws IOException {
     PlanMemo memo = new PlanMemo(Pipeline.standard());
-    PemBundle otherCas = PemBundle.parseStrict("corp-ca-2.pem", Pki.bytes("corp-ca-2.pem"));
+    PemBundle otherCas =
+        PemBundle.parseStrict("corp-ca-rekeyed.pem", Pki.bytes("corp-ca-rekeyed.crt"));
     memo.run(request(debian("a"), ENV, Set.of()), LAYERS);
     memo.run(request(debian("b"), ENV, Set.of()), Optional.of("lowerdir=/snapshots/3/fs"));
     memo.run(request(debian("c"), Map.of("PATH", "/opt/bin"), Set.of()), LAYERS);
