@@ -27,7 +27,7 @@ one() { # $1 label, rest: JVM options
   rm -rf "$work/staging"
   start=$(date +%s%N)
   target/jre/bin/java @bin/jvm.options -XX:MaxRAM=256m "$@" -jar target/cainjekt.jar run \
-    --nri-socket "$nri" --ca-bundle src/test/resources/inject/pki/corp-ca.pem \
+    --nri-socket "$nri" --ca-bundle src/test/resources/pki/corp-ca.crt \
     --staging-dir "$work/staging" --http-address 127.0.0.1:19097 --kubernetes off >"$log" 2>&1 &
   pid=$!
   for ((i = 0; i < 3000; i++)); do

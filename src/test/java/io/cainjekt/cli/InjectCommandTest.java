@@ -3,8 +3,8 @@ package io.cainjekt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.inject.Certificates;
-import io.cainjekt.inject.Pki;
 import io.cainjekt.inject.TreeSnapshot;
 import io.cainjekt.inject.os.Distro;
 import io.cainjekt.inject.os.DistroRoots;
@@ -31,7 +31,7 @@ class InjectCommandTest {
   void setUp() throws Exception {
     root = DistroRoots.build(Files.createDirectory(tmp.resolve("root")), Distro.TABLE.get(3));
     ca = tmp.resolve("corp-ca.pem");
-    Files.write(ca, Pki.bytes("corp-ca.pem"));
+    Files.write(ca, Pki.bytes("corp-ca.crt"));
   }
 
   /** Runs {@code cainjekt inject --rootfs ROOT --ca-bundle CA} with extra arguments. */

@@ -20,7 +20,7 @@ public final class BenchBundle {
 
   private static final Instant NOT_BEFORE = Instant.parse("2025-01-01T00:00:00Z");
   private static final Instant NOT_AFTER = Instant.parse("2045-01-01T00:00:00Z");
-  private static final String CORP_CA = "inject/pki/corp-ca.pem";
+  private static final String CORP_CA = "pki/corp-ca.crt";
 
   private BenchBundle() {}
 

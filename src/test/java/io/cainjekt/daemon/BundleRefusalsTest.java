@@ -4,7 +4,7 @@ package io.cainjekt.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cainjekt.inject.Pki;
+import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.observe.Metrics;
 import io.cainjekt.trust.BundleLimits;
 import io.cainjekt.trust.LoadedBundle;
@@ -46,7 +46,7 @@ class BundleRefusalsTest {
 
   @Test
   void anEmptiedBundleIsCountedAsBadAndTheLastGoodOneStays() throws Exception {
-    Path file = Files.write(dir.resolve("ca.pem"), Pki.bytes("corp-ca.pem"));
+    Path file = Files.write(dir.resolve("ca.pem"), Pki.bytes("corp-ca.crt"));
     try (TrustBundles bundles = open(file)) {
       LoadedBundle good = bundles.defaultBundle();
 
@@ -67,7 +67,7 @@ class BundleRefusalsTest {
 
   @Test
   void anUpdateOverTheLimitIsCountedAsOversizedAndTheLastGoodOneStays() throws Exception {
-    Path file = Files.write(dir.resolve("ca.pem"), Pki.bytes("corp-ca.pem"));
+    Path file = Files.write(dir.resolve("ca.pem"), Pki.bytes("corp-ca.crt"));
     try (TrustBundles bundles = open(file)) {
       LoadedBundle good = bundles.defaultBundle();
 
@@ -95,9 +95,9 @@ class BundleRefusalsTest {
   }
 
   private static byte[] threeCertificates() {
-    return (new String(Pki.bytes("corp-ca.pem"), StandardCharsets.US_ASCII)
-            + new String(Pki.bytes("corp-ca-2.pem"), StandardCharsets.US_ASCII)
-            + new String(Pki.bytes("public-root-1.pem"), StandardCharsets.US_ASCII))
+    return (new String(Pki.bytes("corp-ca.crt"), StandardCharsets.US_ASCII)
+            + new String(Pki.bytes("corp-ca-rekeyed.crt"), StandardCharsets.US_ASCII)
+            + new String(Pki.bytes("fake-public-root.crt"), StandardCharsets.US_ASCII))
         .getBytes(StandardCharsets.US_ASCII);
   }
 }

@@ -4,7 +4,7 @@ package io.cainjekt.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cainjekt.inject.Pki;
+import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.nri.NriState;
 import io.cainjekt.observe.HttpAddress;
 import io.cainjekt.observe.LogFormat;
@@ -49,7 +49,7 @@ class DaemonTest {
 
   @Test
   void withoutARuntimeTheDaemonKeepsRunningDisconnectedAndClosesOnceCleanly() throws Exception {
-    Files.write(dir.resolve("ca.pem"), Pki.bytes("corp-ca.pem"));
+    Files.write(dir.resolve("ca.pem"), Pki.bytes("corp-ca.crt"));
     long before = stubThreads();
     Daemon daemon = new Daemon(config());
     daemon.start();
@@ -67,7 +67,7 @@ class DaemonTest {
 
   @Test
   void aBundleHoldingAPrivateKeyStopsTheStartWithAnErrorNamingIt() throws Exception {
-    Files.write(dir.resolve("ca.pem"), concat(Pki.bytes("corp-ca.pem"), Pki.bytes("corp-ca.key")));
+    Files.write(dir.resolve("ca.pem"), concat(Pki.bytes("corp-ca.crt"), Pki.bytes("corp-ca.key")));
     Daemon daemon = new Daemon(config());
 
     assertStartStopsBeforeStaging(daemon, TrustBundleException.class, "PRIVATE KEY");
@@ -77,7 +77,7 @@ class DaemonTest {
   void aBundleOverTheCertificateLimitStopsTheStartWithAnErrorNamingTheFileAndTheLimit()
       throws Exception {
     Files.write(
-        dir.resolve("ca.pem"), concat(Pki.bytes("corp-ca.pem"), Pki.bytes("corp-ca-2.pem")));
+        dir.resolve("ca.pem"), concat(Pki.bytes("corp-ca.crt"), Pki.bytes("corp-ca-rekeyed.crt")));
     Daemon daemon = new Daemon(config(new BundleLimits(1, BundleLimits.DEFAULT_MAX_BYTES)));
 
     assertStartStopsBeforeStaging(

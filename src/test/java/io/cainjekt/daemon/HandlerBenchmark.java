@@ -2,7 +2,6 @@
 package io.cainjekt.daemon;
 
 import io.cainjekt.inject.Caches;
-import io.cainjekt.inject.Staging;
 import io.cainjekt.inject.os.Distro;
 import io.cainjekt.nri.Adjustment;
 import io.cainjekt.nri.ContainerInfo;
@@ -10,11 +9,6 @@ import io.cainjekt.nri.ContainerState;
 import io.cainjekt.nri.PodInfo;
 import io.cainjekt.observe.LogFormat;
 import io.cainjekt.observe.LogSetup;
-import io.cainjekt.observe.Metrics;
-import io.cainjekt.policy.OptInPolicy;
-import io.cainjekt.policy.PolicyConfig;
-import io.cainjekt.trust.NamedSource;
-import io.cainjekt.trust.TrustBundles;
 import java.io.ByteArrayInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -29,7 +23,6 @@ import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -108,8 +101,7 @@ public class HandlerBenchmark {
   private Path work;
   private OutputStream log;
   private Path lower;
-  private TrustBundles bundles;
-  private Staging staging;
+  private HandlerFixture fixture;
   private InjectionHandlers handlers;
   private String id;
   private Path mountPoint;
@@ -120,39 +112,26 @@ public class HandlerBenchmark {
     lower = BenchRoots.rootfs(basedir, image);
     work = Files.createTempDirectory("cainjekt-bench");
     BenchRoots.run("mount", "-t", "tmpfs", "-o", "size=1g", "tmpfs", work.toString());
-    Path bundle = work.resolve("ca.pem");
-    Files.write(bundle, BenchBundle.of(cas, basedir));
     // the handlers log as the plugin does (an asynchronous appender); lines go to the tmpfs, not
     // through JMH's link to its host process, which made every line a frame written in the call
     log = new FileOutputStream(work.resolve("plugin.log").toFile());
     LogSetup.configure(LogFormat.TEXT, "info", log);
-    bundles = TrustBundles.open(List.of(new NamedSource("default", bundle)), Duration.ZERO);
-    staging = Staging.open(work.resolve("staging"));
     Caches caches =
         off.equals("none") ? Caches.standard() : Caches.without(Set.of(off.split("\\+")));
+    fixture = HandlerFixture.onHost(work, BenchBundle.of(cas, basedir), caches);
     handlers =
-        new InjectionHandlers(
-            InjectionHandlers.Services.standard(
-                caches,
-                new OptInPolicy(PolicyConfig.defaults()),
-                PolicyConfig.DEFAULT_PREFIX,
-                Optional.empty(),
-                bundles,
-                staging,
-                new ContainerRoots(Path.of("/proc")),
-                FailPolicy.OPEN,
-                new Metrics(),
-                (pod, reason, message) -> {},
-                LateStarters.Means.standard(
-                    (id, reason) ->
-                        CompletableFuture.failedFuture(
-                            new IllegalStateException("no runtime in the benchmark")))));
+        fixture.handlers(
+            FailPolicy.OPEN,
+            Optional.empty(),
+            LateStarters.Means.standard(
+                (id, reason) ->
+                    CompletableFuture.failedFuture(
+                        new IllegalStateException("no runtime in the benchmark"))));
   }
 
   @TearDown(Level.Trial)
   public void stop() throws Exception {
-    staging.close();
-    bundles.close();
+    fixture.close();
     LogSetup.stop();
     log.close();
     BenchRoots.run("umount", "-l", work.toString());

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.daemon;
 
+import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.inject.Caches;
-import io.cainjekt.inject.Pki;
 import io.cainjekt.inject.Staging;
 import io.cainjekt.inject.os.Distro;
 import io.cainjekt.inject.os.DistroRoots;
@@ -21,10 +21,12 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The handlers with real components, for the daemon's in-process tests: policy, the default bundle
- * {@code corp-ca.pem} from a file, the staging store, the standard pipeline on a synthetic Debian
- * root reached through a fake /proc under {@code tmp}. Pod Events land in {@code events} as {@code
- * "<reason>: <message>"}.
+ * The handlers with real components, wired once for the daemon's in-process tests and for {@link
+ * HandlerBenchmark}: policy, the default bundle from a file, the staging store, the standard
+ * pipeline, container roots found through a {@code /proc}. The tests' fixture takes the test PKI's
+ * {@code corp-ca.crt}, a synthetic Debian root reached through a fake /proc under {@code tmp}, and
+ * collects Pod Events in {@code events} as {@code "<reason>: <message>"}. This is the only place
+ * the tests construct {@link InjectionHandlers}.
  */
 final class HandlerFixture implements AutoCloseable {
 
@@ -62,17 +64,43 @@ final class HandlerFixture implements AutoCloseable {
   final TrustBundles bundles;
   final Staging staging;
   final Metrics metrics;
-  final List<String> events;
+  private final Path proc;
+  private final PodWarnings warnings;
+  private final Caches caches;
 
   HandlerFixture(Path tmp, Metrics metrics, List<String> events) throws IOException {
+    this(
+        tmp,
+        Pki.bytes("corp-ca.crt"),
+        tmp.resolve("proc"),
+        metrics,
+        (pod, reason, message) -> events.add(reason + ": " + message),
+        Caches.standard());
+  }
+
+  private HandlerFixture(
+      Path tmp, byte[] bundle, Path proc, Metrics metrics, PodWarnings warnings, Caches caches)
+      throws IOException {
+    this.caches = caches;
     this.tmp = tmp;
+    this.proc = proc;
     this.metrics = metrics;
-    this.events = events;
+    this.warnings = warnings;
     bundleFile = tmp.resolve("bundle/ca.pem");
     Files.createDirectories(bundleFile.getParent());
-    Files.write(bundleFile, Pki.bytes("corp-ca.pem"));
+    Files.write(bundleFile, bundle);
     bundles = TrustBundles.open(List.of(new NamedSource("default", bundleFile)), Duration.ZERO);
     staging = Staging.open(tmp.resolve("staging"));
+  }
+
+  /**
+   * The benchmark's: {@code bundle} as the default bundle and staging under {@code work}, the
+   * containers found through the host's /proc as the plugin finds them, Pod Events dropped, and
+   * {@code caches} as the handlers' memories.
+   */
+  static HandlerFixture onHost(Path work, byte[] bundle, Caches caches) throws IOException {
+    return new HandlerFixture(
+        work, bundle, Path.of("/proc"), new Metrics(), PodWarnings.NONE, caches);
   }
 
   /** New handlers on the same bundle and staging, as after a plugin restart. */
@@ -81,22 +109,21 @@ final class HandlerFixture implements AutoCloseable {
       throws IOException {
     return new InjectionHandlers(
         InjectionHandlers.Services.standard(
-            Caches.standard(),
+            caches,
             new OptInPolicy(PolicyConfig.defaults()),
             PolicyConfig.DEFAULT_PREFIX,
             namespaces,
             bundles,
             staging,
-            new ContainerRoots(tmp.resolve("proc")),
+            new ContainerRoots(proc),
             failPolicy,
             metrics,
-            (pod, reason, message) -> events.add(reason + ": " + message),
+            warnings,
             late));
   }
 
   /** A Debian root reachable as the runtime's host mount of the container's rootfs. */
   Path debianRoot() throws IOException {
-    Path proc = tmp.resolve("proc");
     Files.createDirectories(proc.resolve("1"));
     Files.writeString(
         proc.resolve("1/mountinfo"), "30 1 0:5 / " + MOUNT + " rw - overlay overlay rw\n");

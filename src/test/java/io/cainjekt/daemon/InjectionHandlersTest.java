@@ -4,8 +4,8 @@ package io.cainjekt.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.inject.InjectionReport;
-import io.cainjekt.inject.Pki;
 import io.cainjekt.inject.Staging;
 import io.cainjekt.nri.Adjustment;
 import io.cainjekt.nri.ContainerInfo;
@@ -117,7 +117,7 @@ class InjectionHandlersTest {
   }
 
   private static String corpCaPem() {
-    return new String(Pki.bytes("corp-ca.pem"), StandardCharsets.US_ASCII).strip();
+    return new String(Pki.bytes("corp-ca.crt"), StandardCharsets.US_ASCII).strip();
   }
 
   @Test
@@ -316,7 +316,7 @@ class InjectionHandlersTest {
     InjectionHandlers before = handlers(FailPolicy.OPEN);
     before.createContainer(pod(OPTED_IN), container(0, List.of()));
     before.startContainer(pod(OPTED_IN), container(4242, List.of()));
-    staging.prepare("deadbeef", Map.of(Staging.CUSTOM_CA, Pki.bytes("corp-ca.pem")));
+    staging.prepare("deadbeef", Map.of(Staging.CUSTOM_CA, Pki.bytes("corp-ca.crt")));
     String bundleBefore = staged(Staging.CA_BUNDLE);
 
     InjectionHandlers after = handlers(FailPolicy.OPEN);
@@ -362,7 +362,7 @@ class InjectionHandlersTest {
     h.removeContainer(pod(OPTED_IN), container(0, List.of()));
     assertThat(staging.stagedBytes()).as("the defaults kept").isPositive();
 
-    Files.write(bundleFile, Pki.bytes("corp-ca-2.pem"));
+    Files.write(bundleFile, Pki.bytes("corp-ca-rekeyed.crt"));
     assertThat(bundles.reload()).isPositive();
 
     assertThat(staging.stagedBytes()).as("the old version's defaults dropped").isZero();
@@ -375,9 +375,9 @@ class InjectionHandlersTest {
     bundles.addListener(h.convergence()::rotate);
     h.createContainer(pod(OPTED_IN), container(0, List.of()));
     h.startContainer(pod(OPTED_IN), container(4242, List.of()));
-    String corp2 = new String(Pki.bytes("corp-ca-2.pem"), StandardCharsets.US_ASCII).strip();
+    String corp2 = new String(Pki.bytes("corp-ca-rekeyed.crt"), StandardCharsets.US_ASCII).strip();
 
-    Files.write(bundleFile, Pki.bytes("corp-ca-2.pem"));
+    Files.write(bundleFile, Pki.bytes("corp-ca-rekeyed.crt"));
     assertThat(bundles.reload()).isPositive();
 
     assertThat(staged(Staging.CUSTOM_CA)).contains(corp2).doesNotContain(corpCaPem());
@@ -398,10 +398,10 @@ class InjectionHandlersTest {
     assertThat(Files.readString(imageBundle)).contains(corpCaPem());
     assertThat(staged(InjectionReport.OWNERSHIP)).contains("added ");
 
-    Files.write(bundleFile, Pki.bytes("corp-ca-2.pem"));
+    Files.write(bundleFile, Pki.bytes("corp-ca-rekeyed.crt"));
     assertThat(bundles.reload()).isPositive();
 
-    String corp2 = new String(Pki.bytes("corp-ca-2.pem"), StandardCharsets.US_ASCII);
+    String corp2 = new String(Pki.bytes("corp-ca-rekeyed.crt"), StandardCharsets.US_ASCII);
     assertThat(Files.readString(imageBundle)).isEqualTo(image + corp2);
     assertThat(staged(Staging.CA_BUNDLE)).doesNotContain(corpCaPem());
     assertThat(staged(Staging.CUSTOM_CA)).doesNotContain(corpCaPem());
@@ -410,7 +410,8 @@ class InjectionHandlersTest {
           .singleElement()
           .asString()
           .contains(
-              io.cainjekt.trust.Fingerprint.of(Pki.certificate("corp-ca-2").getEncoded()).hex());
+              io.cainjekt.trust.Fingerprint.of(Pki.certificate("corp-ca-rekeyed").getEncoded())
+                  .hex());
     }
   }
 
@@ -424,13 +425,13 @@ class InjectionHandlersTest {
     before.startContainer(pod(OPTED_IN), container(4242, List.of()));
 
     // the plugin is gone; the bundle changes meanwhile; a new plugin synchronizes
-    Files.write(bundleFile, Pki.bytes("corp-ca-2.pem"));
+    Files.write(bundleFile, Pki.bytes("corp-ca-rekeyed.crt"));
     assertThat(bundles.reload()).isPositive();
     InjectionHandlers after = handlers(FailPolicy.OPEN);
     ContainerInfo running = running();
     after.synchronize(new SyncSnapshot(List.of(pod(OPTED_IN)), List.of(running)));
 
-    String corp2 = new String(Pki.bytes("corp-ca-2.pem"), StandardCharsets.US_ASCII);
+    String corp2 = new String(Pki.bytes("corp-ca-rekeyed.crt"), StandardCharsets.US_ASCII);
     assertThat(Files.readString(imageBundle)).isEqualTo(image + corp2);
     assertThat(staged(Staging.CA_BUNDLE)).doesNotContain(corpCaPem());
     assertThat(after.reports()).singleElement().satisfies(r -> assertThat(r.outdated()).isFalse());
@@ -448,7 +449,7 @@ class InjectionHandlersTest {
     Files.createDirectory(root);
     Files.createDirectories(root.resolve("etc/ssl/certs")); // as if the image's paths were there
 
-    Files.write(bundleFile, Pki.bytes("corp-ca-2.pem"));
+    Files.write(bundleFile, Pki.bytes("corp-ca-rekeyed.crt"));
     assertThat(bundles.reload()).isPositive();
 
     try (var left = Files.walk(root)) {
@@ -475,10 +476,10 @@ class InjectionHandlersTest {
         .isEqualTo(1);
     Path anchors = root.resolve("usr/local/share/ca-certificates");
     try (var files = Files.list(anchors)) {
-      Files.write(files.findFirst().orElseThrow(), Pki.bytes("public-root-2.pem"));
+      Files.write(files.findFirst().orElseThrow(), Pki.bytes("public-root-2.crt"));
     }
 
-    Files.write(bundleFile, Pki.bytes("corp-ca-2.pem"));
+    Files.write(bundleFile, Pki.bytes("corp-ca-rekeyed.crt"));
     assertThat(bundles.reload()).isPositive();
 
     assertThat(h.reports())

@@ -3,8 +3,8 @@ package io.cainjekt.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.inject.InjectionReport;
-import io.cainjekt.inject.Pki;
 import io.cainjekt.k8s.NamespaceLabels;
 import io.cainjekt.nri.ContainerInfo;
 import io.cainjekt.nri.ContainerState;
@@ -152,7 +152,7 @@ class LateStartersTest {
     h.synchronize(snapshot(OPTED_IN));
 
     assertThat(Files.readString(root.resolve("etc/ssl/certs/ca-certificates.crt")))
-        .contains(pem("corp-ca.pem").strip());
+        .contains(pem("corp-ca.crt").strip());
     assertThat(h.reports())
         .singleElement()
         .satisfies(
@@ -235,10 +235,10 @@ class LateStartersTest {
     fixture.bundles.addListener(h.convergence()::rotate);
     h.synchronize(snapshot(OPTED_IN));
 
-    Files.write(fixture.bundleFile, Pki.bytes("corp-ca-2.pem"));
+    Files.write(fixture.bundleFile, Pki.bytes("corp-ca-rekeyed.crt"));
     assertThat(fixture.bundles.reload()).isPositive();
 
-    assertThat(Files.readString(imageBundle)).isEqualTo(image + pem("corp-ca-2.pem"));
+    assertThat(Files.readString(imageBundle)).isEqualTo(image + pem("corp-ca-rekeyed.crt"));
     assertThat(h.reports())
         .singleElement()
         .satisfies(
@@ -278,7 +278,7 @@ class LateStartersTest {
     namespaces.listed(Map.of("team-labelled", Map.of("cainjekt.io/enabled", "true")));
 
     assertThat(Files.readString(root.resolve("etc/ssl/certs/ca-certificates.crt")))
-        .contains(pem("corp-ca.pem").strip());
+        .contains(pem("corp-ca.crt").strip());
     assertThat(late(LateStarterAction.INJECTED)).isEqualTo(1.0);
   }
 

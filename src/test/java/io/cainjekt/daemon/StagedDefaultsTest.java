@@ -3,7 +3,7 @@ package io.cainjekt.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cainjekt.inject.Pki;
+import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.inject.Staging;
 import io.cainjekt.trust.LoadedBundle;
 import io.cainjekt.trust.PemBundle;
@@ -23,10 +23,10 @@ class StagedDefaultsTest {
     PemBundle nodeRoots =
         PemBundle.parseStrict(
             "roots",
-            (new String(Pki.bytes("public-root-1.pem"))
-                    + new String(Pki.bytes("public-root-2.pem")))
+            (new String(Pki.bytes("fake-public-root.crt"))
+                    + new String(Pki.bytes("public-root-2.crt")))
                 .getBytes());
-    PemBundle cas = PemBundle.parseStrict("corp-ca.pem", Pki.bytes("corp-ca.pem"));
+    PemBundle cas = PemBundle.parseStrict("corp-ca.pem", Pki.bytes("corp-ca.crt"));
     StagedDefaults defaults = new StagedDefaults(nodeRoots);
 
     byte[] status =

@@ -8,13 +8,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged plugin ({@code target/cainjekt.jar}, system property {@code cainjekt.jar} set by
- * failsafe) run as its own process like in production: {@code java -jar cainjekt.jar run
- * --nri-socket SOCKET [args]}. Its stdout and stderr go to one log file under target/. Thread-safe.
+ * failsafe) running as its own process like in production, started by {@link PluginLaunch}. Its
+ * stdout and stderr go to one log file. Thread-safe.
  */
 public final class PluginProcess implements AutoCloseable {
 
@@ -23,38 +22,20 @@ public final class PluginProcess implements AutoCloseable {
   private final Process process;
   private final LogFile log;
   private final List<String> command;
+  private final int httpPort;
 
-  private PluginProcess(Process process, LogFile log, List<String> command) {
+  private PluginProcess(Process process, LogFile log, List<String> command, int httpPort) {
     this.process = process;
     this.log = log;
     this.command = command;
+    this.httpPort = httpPort;
   }
 
   /**
-   * System property naming the {@code java} that runs the plugin, e.g. the image's jlink'd runtime
-   * ({@code -Dcainjekt.plugin.java=target/jre/bin/java}); default: the JVM running the tests.
+   * Runs {@code java @bin/jvm.options -jar cainjekt.jar run [runArgs]}, output to {@code logFile}
+   * (truncated); {@link PluginLaunch} makes the arguments.
    */
-  public static final String JAVA_PROPERTY = "cainjekt.plugin.java";
-
-  /**
-   * Starts the plugin against {@code nriSocket}; output goes to {@code logFile} (truncated).
-   *
-   * @param extraArgs further {@code run} options, e.g. {@code --log-level debug}
-   */
-  public static PluginProcess start(Path nriSocket, Path logFile, String... extraArgs) {
-    return start(defaultJava(), nriSocket, logFile, extraArgs);
-  }
-
-  /** The {@code java} of {@link #JAVA_PROPERTY}, else the JVM running the tests. */
-  public static Path defaultJava() {
-    return Path.of(
-        Optional.ofNullable(System.getProperty(JAVA_PROPERTY))
-            .filter(j -> !j.isBlank())
-            .orElseGet(() -> ProcessHandle.current().info().command().orElse("java")));
-  }
-
-  /** The same with the plugin run by {@code java} (e.g. the image's jlink'd runtime). */
-  public static PluginProcess start(Path java, Path nriSocket, Path logFile, String... extraArgs) {
+  static PluginProcess start(Path java, List<String> runArgs, Path logFile, int httpPort) {
     Path jar = jar();
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("plugin jar " + jar + " missing: run mvn package first");
@@ -64,40 +45,14 @@ public final class PluginProcess implements AutoCloseable {
         Path.of(System.getProperty("cainjekt.basedir", "."), "bin/jvm.options").toAbsolutePath();
     List<String> command =
         new ArrayList<>(List.of(java.toString(), "@" + options, "-jar", jar.toString(), "run"));
-    command.addAll(List.of("--nri-socket", nriSocket.toString()));
-    command.addAll(List.of(extraArgs));
+    command.addAll(runArgs);
     try {
       Files.createDirectories(logFile.toAbsolutePath().getParent());
       Process p = Shell.start(command, logFile);
-      return new PluginProcess(p, new LogFile(logFile), List.copyOf(command));
+      return new PluginProcess(p, new LogFile(logFile), List.copyOf(command), httpPort);
     } catch (IOException e) {
       throw new UncheckedIOException("start " + command, e);
     }
-  }
-
-  /**
-   * Starts the plugin against {@code containerd}'s NRI socket with test settings: CorpCA as the
-   * bundle, staging under target/e2e/staging, HTTP on a free loopback port; then {@code extraArgs}.
-   */
-  public static PluginProcess start(Containerd containerd, Path logFile, String... extraArgs) {
-    return start(defaultJava(), containerd, logFile, extraArgs);
-  }
-
-  /** The same, run by {@code java} (e.g. a wrapper that drops capabilities). */
-  public static PluginProcess start(
-      Path java, Containerd containerd, Path logFile, String... extraArgs) {
-    Path basedir = containerd.basedir();
-    List<String> args = new ArrayList<>();
-    args.addAll(
-        List.of(
-            "--ca-bundle",
-            basedir.resolve("src/test/resources/pki/corp-ca.crt").toString(),
-            "--staging-dir",
-            basedir.resolve("target/e2e/staging").toString(),
-            "--http-address",
-            "127.0.0.1:0"));
-    args.addAll(List.of(extraArgs));
-    return start(java, containerd.nriSocket(), logFile, args.toArray(String[]::new));
   }
 
   /** The jar failsafe points {@code cainjekt.jar} at (target/cainjekt.jar). */
@@ -107,6 +62,11 @@ public final class PluginProcess implements AutoCloseable {
       throw new IllegalStateException("system property cainjekt.jar is not set (run via failsafe)");
     }
     return Path.of(jar);
+  }
+
+  /** The loopback port of its metrics and health server. */
+  public int httpPort() {
+    return httpPort;
   }
 
   /** The plugin's combined stdout/stderr. */

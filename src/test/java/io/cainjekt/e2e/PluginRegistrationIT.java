@@ -32,7 +32,7 @@ class PluginRegistrationIT {
   void pluginRegistersSynchronizesAndReconnectsAfterContainerdRestart() {
     long mark = containerd.log().mark();
     long started = System.nanoTime();
-    try (PluginProcess plugin = PluginProcess.start(containerd, logFile("registration"))) {
+    try (PluginProcess plugin = PluginLaunch.of(containerd, logFile("registration")).launch()) {
       NriLog.Registration reg = nri.awaitRegistration(mark, plugin.pid(), CONNECT_TIMEOUT);
       nri.awaitSynchronizedAndConnected(mark, reg.name(), CONNECT_TIMEOUT);
       Duration toConnected = Duration.ofNanos(System.nanoTime() - started);

@@ -57,7 +57,7 @@ class PodWithoutOptInUntouchedIT {
 
     NriLog nri = new NriLog(containerd.log());
     long mark = containerd.log().mark();
-    try (PluginProcess plugin = PluginProcess.start(containerd, logFile())) {
+    try (PluginProcess plugin = PluginLaunch.of(containerd, logFile()).launch()) {
       NriLog.Registration reg = nri.awaitRegistration(mark, plugin.pid(), TIMEOUT);
       nri.awaitSynchronizedAndConnected(mark, reg.name(), TIMEOUT);
 

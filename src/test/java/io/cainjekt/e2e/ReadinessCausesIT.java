@@ -4,8 +4,6 @@ package io.cainjekt.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -68,19 +66,12 @@ class ReadinessCausesIT {
 
   @Test
   void readyzNamesEachCauseInTheWordsTheDocsQuote() throws Exception {
-    int port = freePort();
-    Path basedir = containerd.basedir();
     try (PluginProcess plugin =
-            PluginProcess.start(
-                containerd.nriSocket(),
-                basedir.resolve("target/e2e/plugin-readiness-causes.log"),
-                "--ca-bundle",
-                basedir.resolve("src/test/resources/pki/corp-ca.crt").toString(),
-                "--staging-dir",
-                basedir.resolve("target/e2e/staging").toString(),
-                "--http-address",
-                "127.0.0.1:" + port);
-        ReadyzWatch readyz = new ReadyzWatch(port)) {
+            PluginLaunch.of(
+                    containerd,
+                    containerd.basedir().resolve("target/e2e/plugin-readiness-causes.log"))
+                .launch();
+        ReadyzWatch readyz = new ReadyzWatch(plugin.httpPort())) {
       readyz.await("200 ok", WAIT);
 
       // NRI disabled in containerd's config and containerd restarted: containerd leaves its old
@@ -207,12 +198,6 @@ class ReadinessCausesIT {
     cmd.add(command);
     cmd.add(dir.toString());
     return cmd;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   /** Polls /readyz every 10 ms on its own thread and keeps each body that differs from the last. */

@@ -3,6 +3,7 @@ package io.cainjekt.inject;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.inject.os.Distro;
 import io.cainjekt.inject.os.DistroRoots;
 import io.cainjekt.inject.os.OsStoreProcessor;
@@ -42,7 +43,7 @@ class HostileRootTest {
   void setUp() throws IOException {
     root = DistroRoots.build(Files.createDirectory(tmp.resolve("root")), Distro.TABLE.getFirst());
     host = Files.createDirectory(tmp.resolve("host"));
-    Files.write(host.resolve("bundle.pem"), Pki.bytes("public-root-1.pem"));
+    Files.write(host.resolve("bundle.pem"), Pki.bytes("fake-public-root.crt"));
     Files.createDirectories(host.resolve("certs"));
     hostBefore = TreeSnapshot.of(host);
   }
@@ -93,7 +94,7 @@ class HostileRootTest {
     Path hostFile = host.resolve("bundle.pem");
     Files.createSymbolicLink(root.resolve(BUNDLE.substring(1)), hostFile);
     // the same absolute path inside the root is what the container sees: that one is rewritten
-    DistroRoots.write(root, hostFile.toString(), Pki.bytes("public-root-2.pem"));
+    DistroRoots.write(root, hostFile.toString(), Pki.bytes("public-root-2.crt"));
     InjectionReport report = inject();
     assertThat(osStore(report)).isInstanceOf(Outcome.Applied.class);
     assertThat(Certificates.pem(root.resolve(hostFile.toString().substring(1))))

@@ -3,6 +3,7 @@ package io.cainjekt.inject;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.inject.os.Distro;
 import io.cainjekt.inject.os.DistroRoots;
 import io.cainjekt.inject.os.OsStoreProcessor;
@@ -29,7 +30,7 @@ class PipelineTest {
   private static final Pipeline PIPELINE = Pipeline.standard(new ContentMemo());
 
   static PemBundle cas() throws IOException {
-    return PemBundle.parseStrict("corp-ca.pem", Pki.bytes("corp-ca.pem"));
+    return PemBundle.parseStrict("corp-ca.pem", Pki.bytes("corp-ca.crt"));
   }
 
   static InjectionReport run(Path root, ProcessorSelection filter, Map<String, String> env)
@@ -58,11 +59,11 @@ class PipelineTest {
     DistroRoots.write(root, "/usr/lib/jvm/.java-1.17.0-openjdk-amd64.jinfo", new byte[] {1});
     DistroRoots.write(root, "/usr/bin/python3", new byte[] {1});
     DistroRoots.write(
-        root, "/usr/lib/python3/dist-packages/certifi/cacert.pem", Pki.bytes("public-root-2.pem"));
+        root, "/usr/lib/python3/dist-packages/certifi/cacert.pem", Pki.bytes("public-root-2.crt"));
     DistroRoots.write(
         root,
         "/usr/lib/python3.11/site-packages/certifi/cacert.pem",
-        Pki.bytes("public-root-2.pem"));
+        Pki.bytes("public-root-2.crt"));
     return root;
   }
 
@@ -81,16 +82,16 @@ class PipelineTest {
   @Test
   void caBundleIsTheImageBundlePlusTheCasDeduplicated() throws IOException {
     Path root = debianWithJdk();
-    // the image already trusts public-root-1 twice: the staged bundle holds it once
+    // the image already trusts fake-public-root twice: the staged bundle holds it once
     DistroRoots.write(
         root,
         "/etc/ssl/certs/ca-certificates.crt",
-        (new String(Pki.bytes("image-bundle.pem")) + new String(Pki.bytes("public-root-1.pem")))
+        (new String(Pki.bytes("image-bundle.pem")) + new String(Pki.bytes("fake-public-root.crt")))
             .getBytes());
     InjectionReport report = run(root, ProcessorSelection.ALL, Map.of());
     assertThat(Certificates.pem(report.files().get("ca-bundle.pem")))
         .containsExactly(
-            Pki.certificate("public-root-1"),
+            Pki.certificate("fake-public-root"),
             Pki.certificate("public-root-2"),
             Pki.certificate("public-root-3"),
             Pki.certificate("corp-ca"));
@@ -116,11 +117,11 @@ class PipelineTest {
     Path root = debianWithJdk();
     // a JDK cacerts that differs from the OS bundle proves which one seeded the truststore
     DistroRoots.write(root, "/etc/ssl/certs/java/cacerts", Pki.bytes("cacerts.jks"));
-    DistroRoots.write(root, "/etc/ssl/certs/ca-certificates.crt", Pki.bytes("public-root-3.pem"));
+    DistroRoots.write(root, "/etc/ssl/certs/ca-certificates.crt", Pki.bytes("public-root-3.crt"));
     InjectionReport report = run(root, ProcessorSelection.ALL, Map.of());
     assertThat(Certificates.keystore(report.files().get("truststore.p12")))
         .containsExactlyInAnyOrder(
-            Pki.certificate("public-root-1"),
+            Pki.certificate("fake-public-root"),
             Pki.certificate("public-root-2"),
             Pki.certificate("public-root-3"),
             Pki.certificate("corp-ca"));

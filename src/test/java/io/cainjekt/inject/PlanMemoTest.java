@@ -4,6 +4,7 @@ package io.cainjekt.inject;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.inject.os.Distro;
 import io.cainjekt.inject.os.DistroRoots;
 import io.cainjekt.policy.ProcessorSelection;
@@ -100,7 +101,8 @@ class PlanMemoTest {
   @Test
   void everyInputOfTheRunIsPartOfTheKey() throws IOException {
     PlanMemo memo = new PlanMemo();
-    PemBundle otherCas = PemBundle.parseStrict("corp-ca-2.pem", Pki.bytes("corp-ca-2.pem"));
+    PemBundle otherCas =
+        PemBundle.parseStrict("corp-ca-rekeyed.pem", Pki.bytes("corp-ca-rekeyed.crt"));
     memo.run(PIPELINE, request(debian("a"), ENV, Set.of()), LAYERS);
     memo.run(
         PIPELINE, request(debian("b"), ENV, Set.of()), Optional.of("lowerdir=/snapshots/3/fs"));

@@ -39,7 +39,7 @@ class DerReaderFuzzTest {
     for (X509Certificate root : JdkRoots.certificates()) {
       SEEDS.add(root.getEncoded());
     }
-    SEEDS.add(PemBundleFuzzTest.load("/inject/pki/cacerts.p12"));
+    SEEDS.add(PemBundleFuzzTest.load("/pki/cacerts.p12"));
     SEEDS.add(
         TrustStoreBuilder.pkcs12(List.of(Cas.of(TestPki.rootCa("Corp Root CA").certificate()))));
   }

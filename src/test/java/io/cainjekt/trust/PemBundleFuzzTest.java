@@ -26,7 +26,7 @@ class PemBundleFuzzTest {
           "/pki/corp-ca-and-ca2.pem",
           "/pki/corp-issuing-leaf-chain.pem",
           "/pki/corp-ca.crt",
-          "/inject/pki/image-bundle.pem",
+          "/pki/image-bundle.pem",
           "/pki/hostile/bundle-with-private-key.pem",
           "/pki/hostile/broken.pem");
   private static final List<byte[]> SEEDS = FIXTURES.stream().map(PemBundleFuzzTest::load).toList();

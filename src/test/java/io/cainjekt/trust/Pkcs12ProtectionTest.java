@@ -89,7 +89,7 @@ class Pkcs12ProtectionTest {
         TrustStoreBuilder.pkcs12(List.of(Cas.of(TestPki.rootCa("Corp Root CA").certificate())));
     assertThat(Pkcs12Protection.of(ours).requireWithinLimits())
         .isEqualTo(new Pkcs12Protection(0, List.of()));
-    byte[] committed = PemBundleFuzzTest.load("/inject/pki/cacerts.p12");
+    byte[] committed = PemBundleFuzzTest.load("/pki/cacerts.p12");
     assertThat(Pkcs12Protection.of(committed).requireWithinLimits().totalIterations())
         .isPositive()
         .isLessThanOrEqualTo(Pkcs12Protection.MAX_TOTAL_ITERATIONS);

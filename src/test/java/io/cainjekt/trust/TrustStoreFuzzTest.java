@@ -22,8 +22,8 @@ class TrustStoreFuzzTest {
             .certificates();
     List<byte[]> seeds =
         List.of(
-            PemBundleFuzzTest.load("/inject/pki/cacerts.jks"),
-            PemBundleFuzzTest.load("/inject/pki/cacerts.p12"),
+            PemBundleFuzzTest.load("/pki/cacerts.jks"),
+            PemBundleFuzzTest.load("/pki/cacerts.p12"),
             TrustStoreBuilder.pkcs12(cas));
     int cases = Mutator.cases(150);
     int refused = 0;

@@ -2,10 +2,10 @@
 package io.cainjekt.e2e.inject;
 
 import io.cainjekt.e2e.Containerd;
+import io.cainjekt.e2e.PluginLaunch;
 import io.cainjekt.e2e.PluginProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,15 +15,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code cainjekt run} as its own process against the e2e containerd, with a CA bundle directory
- * the test controls (for rotation), a private staging directory and a loopback metrics port.
+ * {@code cainjekt run} as its own process against the e2e containerd ({@link PluginLaunch}), with a
+ * CA bundle directory the test controls (for rotation), a private staging directory and NRI plugin
+ * index 50; each (re)start listens on a new loopback metrics port.
  */
 final class InjectingPlugin implements AutoCloseable {
 
@@ -31,21 +31,18 @@ final class InjectingPlugin implements AutoCloseable {
 
   private final Path bundleDir;
   private final Path stagingDir;
-  private final int httpPort;
   private final Path logFile;
   private final Containerd containerd;
   private final List<String> extraArgs;
   private Optional<Path> java = Optional.empty();
   private PluginProcess process;
 
-  private InjectingPlugin(
-      Containerd containerd, Path workDir, int httpPort, List<String> extraArgs) {
+  private InjectingPlugin(Containerd containerd, Path workDir, List<String> extraArgs) {
     this.containerd = containerd;
     this.extraArgs = List.copyOf(extraArgs);
     this.bundleDir = workDir.resolve("bundle");
     this.stagingDir = workDir.resolve("staging");
     this.logFile = workDir.resolve("plugin.log");
-    this.httpPort = httpPort;
   }
 
   /** Starts the plugin with {@code caBundle} as its only bundle and waits for synchronization. */
@@ -76,7 +73,7 @@ final class InjectingPlugin implements AutoCloseable {
     try {
       Files.createDirectories(workDir.resolve("bundle"));
       Files.copy(caBundle, workDir.resolve("bundle/ca.pem"));
-      return new InjectingPlugin(containerd, workDir, freePort(), List.of(extraArgs));
+      return new InjectingPlugin(containerd, workDir, List.of(extraArgs));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -85,23 +82,13 @@ final class InjectingPlugin implements AutoCloseable {
   /** (Re)starts the process and waits until it synchronized with the runtime. */
   void restart() {
     stopProcess();
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--ca-bundle",
-                "corp=" + bundleDir,
-                "--staging-dir",
-                stagingDir.toString(),
-                "--http-address",
-                "127.0.0.1:" + httpPort,
-                "--plugin-index",
-                "50"));
-    args.addAll(extraArgs);
-    String[] argv = args.toArray(String[]::new);
-    process =
-        java.isPresent()
-            ? PluginProcess.start(java.get(), containerd.nriSocket(), logFile, argv)
-            : PluginProcess.start(containerd.nriSocket(), logFile, argv);
+    PluginLaunch launch =
+        PluginLaunch.of(containerd, logFile)
+            .withBundle("corp=" + bundleDir)
+            .withStagingDir(stagingDir)
+            .withArgs("--plugin-index", "50")
+            .withArgs(extraArgs.toArray(String[]::new));
+    process = java.map(launch::withJava).orElse(launch).launch();
     awaitSynchronized(0);
   }
 
@@ -160,7 +147,7 @@ final class InjectingPlugin implements AutoCloseable {
   private String get(String path) {
     try (HttpClient http = HttpClient.newHttpClient()) {
       return http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + process.httpPort() + path))
                   .timeout(Duration.ofSeconds(10))
                   .build(),
               HttpResponse.BodyHandlers.ofString())
@@ -170,12 +157,6 @@ final class InjectingPlugin implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 

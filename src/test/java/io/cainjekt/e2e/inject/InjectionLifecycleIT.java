@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cainjekt.e2e.ContainerSpec;
 import io.cainjekt.e2e.Containerd;
 import io.cainjekt.e2e.ContainerdExtension;
+import io.cainjekt.e2e.PluginLaunch;
 import io.cainjekt.e2e.PluginProcess;
 import io.cainjekt.e2e.PodSpec;
 import io.cainjekt.e2e.RunningPod;
@@ -155,15 +156,10 @@ class InjectionLifecycleIT {
     Path bundle = work.resolve("broken.pem");
     Files.copy(Pki.hostile(Hostile.BUNDLE_WITH_PRIVATE_KEY), bundle);
     try (PluginProcess broken =
-        PluginProcess.start(
-            containerd.nriSocket(),
-            work.resolve("broken-plugin.log"),
-            "--ca-bundle",
-            bundle.toString(),
-            "--staging-dir",
-            work.resolve("staging").toString(),
-            "--http-address",
-            "127.0.0.1:0")) {
+        PluginLaunch.of(containerd, work.resolve("broken-plugin.log"))
+            .withBundle(bundle)
+            .withStagingDir(work.resolve("staging"))
+            .launch()) {
       String line = broken.log().awaitLineContaining(0, "cainjekt run:", Duration.ofSeconds(60));
       assertThat(line).contains("broken.pem").contains("PRIVATE KEY").doesNotContain("MII");
       ProcessHandle.of(broken.pid())

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cainjekt.e2e.ContainerSpec;
 import io.cainjekt.e2e.Containerd;
 import io.cainjekt.e2e.ContainerdExtension;
+import io.cainjekt.e2e.PluginLaunch;
 import io.cainjekt.e2e.PluginProcess;
 import io.cainjekt.e2e.PodSpec;
 import io.cainjekt.e2e.RunningPod;
@@ -48,7 +49,7 @@ class LeastPrivilegeIT {
 
   /** An executable that runs the test JVM's java under setpriv with only {@code caps}. */
   private Path javaWith(List<String> caps) throws IOException {
-    Path java = PluginProcess.defaultJava();
+    Path java = PluginLaunch.defaultJava();
     String bounding = "-all" + String.join("", caps.stream().map(c -> ",+" + c).toList());
     Path wrapper = work.resolve("java-" + String.join("-", caps));
     Files.writeString(
@@ -106,7 +107,7 @@ class LeastPrivilegeIT {
       String missing, Containerd containerd) throws Exception {
     List<String> caps = DOCUMENTED.stream().filter(c -> !c.equals(missing)).toList();
     try (PluginProcess plugin =
-        PluginProcess.start(javaWith(caps), containerd, work.resolve("plugin.log"))) {
+        PluginLaunch.of(containerd, work.resolve("plugin.log")).withJava(javaWith(caps)).launch()) {
       String capability = "CAP_" + missing.toUpperCase(Locale.ROOT);
       String line = plugin.awaitLine(0, "missing capability " + capability, Duration.ofSeconds(60));
       assertThat(line).startsWith("cainjekt run: missing capability " + capability + ": needed to");

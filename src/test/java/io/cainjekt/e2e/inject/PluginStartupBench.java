@@ -6,9 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cainjekt.e2e.Containerd;
 import io.cainjekt.e2e.ContainerdExtension;
+import io.cainjekt.e2e.PluginLaunch;
 import io.cainjekt.e2e.PluginProcess;
-import io.cainjekt.e2e.tls.Pki;
-import io.cainjekt.e2e.tls.Pki.Ca;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -87,25 +86,17 @@ class PluginStartupBench {
 
   private Map<String, Object> oneRun(Containerd containerd, Path java, String run)
       throws Exception {
-    int port = freePort();
     long benchCpu = ProcessSample.cpuMillis(ProcessHandle.current().pid());
     long machineCpu = ProcessSample.machineBusyMillis();
     Instant spawned = Instant.now();
     long begin = System.nanoTime();
     try (PluginProcess p =
-        PluginProcess.start(
-            java,
-            containerd.nriSocket(),
-            work.resolve("plugin-" + run + ".log"),
-            "--ca-bundle",
-            Pki.caCertificate(Ca.CORP_CA).toString(),
-            "--staging-dir",
-            work.resolve("staging-" + run).toString(),
-            "--http-address",
-            "127.0.0.1:" + port,
-            "--plugin-index",
-            "50")) {
-      awaitReady(p, port);
+        PluginLaunch.of(containerd, work.resolve("plugin-" + run + ".log"))
+            .withJava(java)
+            .withStagingDir(work.resolve("staging-" + run))
+            .withArgs("--plugin-index", "50")
+            .launch()) {
+      awaitReady(p);
       double spawnToReady = (System.nanoTime() - begin) / 1e6;
       long pluginCpuToReady = ProcessSample.cpuMillis(p.pid());
       long benchCpuToReady = ProcessSample.cpuMillis(ProcessHandle.current().pid()) - benchCpu;
@@ -127,13 +118,13 @@ class PluginStartupBench {
     }
   }
 
-  private static void awaitReady(PluginProcess p, int port) throws Exception {
+  private static void awaitReady(PluginProcess p) throws Exception {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!p.isAlive()) {
         throw new AssertionError("plugin exited: " + p.log().lines());
       }
-      if (readyzStatus(port) == 200) {
+      if (readyzStatus(p.httpPort()) == 200) {
         return;
       }
       LockSupport.parkNanos(Duration.ofMillis(10).toNanos());

@@ -16,7 +16,7 @@ import java.util.Optional;
  * Runs the plugin as the DaemonSet does. Every plugin the tests start already gets the image's JVM
  * options ({@code bin/jvm.options}, added by {@code PluginProcess}); this adds the memory limit the
  * JVM in the pod would read from its cgroup. The AOT cache of the image is not used (it needs the
- * image's training run). {@link InjectingPlugin} and {@code PluginProcess} take a {@code java} to
+ * image's training run). {@link InjectingPlugin} and {@code PluginLaunch} take a {@code java} to
  * run; this is a two-line wrapper script around the test JVM's java that adds the flag.
  */
 final class ProductionJvm {

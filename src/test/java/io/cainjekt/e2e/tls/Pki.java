@@ -20,8 +20,10 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * The committed test PKI under {@code src/test/resources/pki/} (made by its {@code generate.sh};
- * keys are test-only). Paths point at the copies on the test classpath. Thread-safe (stateless).
+ * The one committed test PKI, under {@code src/test/resources/pki/} (made by its {@code
+ * generate.sh}, which lists every file; keys are test-only), for unit tests and e2e tests alike.
+ * Paths point at the copies on the test classpath. Certificates made on the fly (many, or with
+ * chosen dates) come from {@code io.cainjekt.trust.TestPki}. Thread-safe (stateless).
  */
 public final class Pki {
 
@@ -124,6 +126,16 @@ public final class Pki {
   /** A hostile input file. */
   public static Path hostile(Hostile input) {
     return directory().resolve("hostile").resolve(input.fileName);
+  }
+
+  /** The bytes of a fixture file by name, e.g. {@code bytes("corp-ca.crt")}. */
+  public static byte[] bytes(String file) {
+    return bytes(directory().resolve(file));
+  }
+
+  /** A certificate by its file stem, e.g. {@code certificate("corp-ca")} for corp-ca.crt. */
+  public static X509Certificate certificate(String stem) {
+    return certificates(directory().resolve(stem + ".crt")).getFirst();
   }
 
   /** The bytes of a fixture file. */

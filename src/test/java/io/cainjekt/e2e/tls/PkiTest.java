@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cainjekt.e2e.tls.Pki.Ca;
 import io.cainjekt.e2e.tls.Pki.Hostile;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,6 +54,31 @@ class PkiTest {
         .containsExactly(
             Pki.certificates(Pki.caCertificate(Ca.CORP_CA)).getFirst(),
             Pki.certificates(Pki.caCertificate(Ca.CORP_CA2)).getFirst());
+  }
+
+  @Test
+  void theImageFixturesHoldThePublicRootsAndTheRekeyedCaSharesCorpCasSubjectOnly()
+      throws Exception {
+    List<X509Certificate> publics =
+        List.of(
+            Pki.certificate("fake-public-root"),
+            Pki.certificate("public-root-2"),
+            Pki.certificate("public-root-3"));
+    assertThat(Pki.certificates(Pki.bytes("image-bundle.pem"))).containsExactlyElementsOf(publics);
+    for (String type : List.of("JKS", "PKCS12")) {
+      KeyStore store = KeyStore.getInstance(type);
+      store.load(
+          new ByteArrayInputStream(Pki.bytes(type.equals("JKS") ? "cacerts.jks" : "cacerts.p12")),
+          "changeit".toCharArray());
+      assertThat(Collections.list(store.aliases()))
+          .map(store::getCertificate)
+          .as(type)
+          .containsExactlyInAnyOrderElementsOf(publics);
+    }
+    X509Certificate corp = Pki.certificate("corp-ca");
+    X509Certificate rekeyed = Pki.certificate("corp-ca-rekeyed");
+    assertThat(rekeyed.getSubjectX500Principal()).isEqualTo(corp.getSubjectX500Principal());
+    assertThat(rekeyed.getPublicKey()).isNotEqualTo(corp.getPublicKey());
   }
 
   @Test

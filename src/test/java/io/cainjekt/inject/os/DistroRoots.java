@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject.os;
 
-import io.cainjekt.inject.Pki;
+import io.cainjekt.e2e.tls.Pki;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +15,7 @@ import java.nio.file.Path;
 public final class DistroRoots {
 
   /** The certificates of the image's own bundle, in file order. */
-  public static final String[] IMAGE_ROOTS = {"public-root-1", "public-root-2", "public-root-3"};
+  public static final String[] IMAGE_ROOTS = {"fake-public-root", "public-root-2", "public-root-3"};
 
   private DistroRoots() {}
 
@@ -36,13 +36,16 @@ public final class DistroRoots {
     }
     if (d.hashedDir().isPresent()) {
       String dir = d.hashedDir().get();
-      write(root, dir + "/public-root-1.pem", Pki.bytes("public-root-1.pem"));
+      write(root, dir + "/fake-public-root.pem", Pki.bytes("fake-public-root.crt"));
       link(
           root,
-          dir + "/" + SubjectHash.of(Pki.certificate("public-root-1")) + ".0",
-          "public-root-1.pem");
-      write(root, dir + "/corp-ca-2.pem", Pki.bytes("corp-ca-2.pem"));
-      link(root, dir + "/" + SubjectHash.of(Pki.certificate("corp-ca-2")) + ".0", "corp-ca-2.pem");
+          dir + "/" + SubjectHash.of(Pki.certificate("fake-public-root")) + ".0",
+          "fake-public-root.pem");
+      write(root, dir + "/corp-ca-rekeyed.pem", Pki.bytes("corp-ca-rekeyed.crt"));
+      link(
+          root,
+          dir + "/" + SubjectHash.of(Pki.certificate("corp-ca-rekeyed")) + ".0",
+          "corp-ca-rekeyed.pem");
     }
     for (String store : d.javaStores()) {
       write(root, store, Pki.bytes(d.family().equals("rhel") ? "cacerts.jks" : "cacerts.p12"));

@@ -3,12 +3,12 @@ package io.cainjekt.inject.os;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.inject.Certificates;
 import io.cainjekt.inject.InjectionReport;
 import io.cainjekt.inject.InjectionRequest;
 import io.cainjekt.inject.Outcome;
 import io.cainjekt.inject.Pipeline;
-import io.cainjekt.inject.Pki;
 import io.cainjekt.inject.TreeSnapshot;
 import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.rootfs.RootFs;
@@ -36,7 +36,7 @@ class OsStoreProcessorTest {
   }
 
   static PemBundle corpCa() throws Exception {
-    return PemBundle.parseStrict("corp-ca.pem", Pki.bytes("corp-ca.pem"));
+    return PemBundle.parseStrict("corp-ca.pem", Pki.bytes("corp-ca.crt"));
   }
 
   static InjectionReport inject(Path root, boolean dryRun) throws Exception {
@@ -111,7 +111,7 @@ class OsStoreProcessorTest {
     Path dir = root.resolve(d.hashedDir().get().substring(1));
     String hash = SubjectHash.of(Pki.certificate("corp-ca"));
     assertThat(Certificates.pem(dir.resolve(hash + ".0")))
-        .containsExactly(Pki.certificate("corp-ca-2"));
+        .containsExactly(Pki.certificate("corp-ca-rekeyed"));
     Path link = dir.resolve(hash + ".1");
     assertThat(Files.isSymbolicLink(link)).isTrue();
     // one file per CA: the link points at the CA's anchor file, relative, so it reads the same
@@ -131,11 +131,11 @@ class OsStoreProcessorTest {
   private Path withHashLinks(Distro d, String... certificates) throws Exception {
     Path root = DistroRoots.build(tmp, d);
     Path dir = root.resolve(d.hashedDir().orElseThrow().substring(1));
-    for (String name : List.of("public-root-1", "corp-ca-2")) {
+    for (String name : List.of("fake-public-root", "corp-ca-rekeyed")) {
       Files.delete(dir.resolve(SubjectHash.of(Pki.certificate(name)) + ".0"));
     }
     for (String name : certificates) {
-      DistroRoots.write(root, d.hashedDir().get() + "/" + name + ".pem", Pki.bytes(name + ".pem"));
+      DistroRoots.write(root, d.hashedDir().get() + "/" + name + ".pem", Pki.bytes(name + ".crt"));
       DistroRoots.link(
           root,
           d.hashedDir().get() + "/" + SubjectHash.of(Pki.certificate(name)) + ".0",
@@ -184,7 +184,7 @@ class OsStoreProcessorTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("hashedFamilies")
   void theLinkOfTheBundlesFirstCertificateMakesAHashedDirectory(Distro d) throws Exception {
-    corpCaIsLinkedBeside(d, "public-root-1");
+    corpCaIsLinkedBeside(d, "fake-public-root");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -198,7 +198,7 @@ class OsStoreProcessorTest {
       assertThat(certs)
           .as(store)
           .contains(Pki.certificate("corp-ca"))
-          .contains(Pki.certificate("public-root-1"), Pki.certificate("public-root-3"))
+          .contains(Pki.certificate("fake-public-root"), Pki.certificate("public-root-3"))
           .hasSize(4);
     }
   }

@@ -3,12 +3,12 @@ package io.cainjekt.inject.os;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.inject.InjectionContext;
 import io.cainjekt.inject.InjectionReport;
 import io.cainjekt.inject.InjectionRequest;
 import io.cainjekt.inject.Ownership;
 import io.cainjekt.inject.Pipeline;
-import io.cainjekt.inject.Pki;
 import io.cainjekt.inject.TreeSnapshot;
 import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.rootfs.RootFs;
@@ -42,12 +42,12 @@ class OsStoreRotationTest {
   static Stream<Arguments> rotations() {
     List<Arguments> all = new ArrayList<>();
     for (Distro d : Distro.TABLE) {
-      all.add(Arguments.of(d, "corp-ca", "corp-ca-2"));
-      all.add(Arguments.of(d, "corp-ca", "corp-ca,corp-ca-2"));
-      all.add(Arguments.of(d, "corp-ca,corp-ca-2", "corp-ca-2"));
-      // public-root-1 is in the image's own bundle: rotating it out must leave it there
-      all.add(Arguments.of(d, "public-root-1,corp-ca", "corp-ca-2"));
-      all.add(Arguments.of(d, "corp-ca-2", "corp-ca"));
+      all.add(Arguments.of(d, "corp-ca", "corp-ca-rekeyed"));
+      all.add(Arguments.of(d, "corp-ca", "corp-ca,corp-ca-rekeyed"));
+      all.add(Arguments.of(d, "corp-ca,corp-ca-rekeyed", "corp-ca-rekeyed"));
+      // fake-public-root is in the image's own bundle: rotating it out must leave it there
+      all.add(Arguments.of(d, "fake-public-root,corp-ca", "corp-ca-rekeyed"));
+      all.add(Arguments.of(d, "corp-ca-rekeyed", "corp-ca"));
     }
     return all.stream();
   }
@@ -55,7 +55,7 @@ class OsStoreRotationTest {
   static PemBundle cas(String names) throws Exception {
     StringBuilder pem = new StringBuilder();
     for (String name : names.split(",")) {
-      pem.append(new String(Pki.bytes(name + ".pem"), java.nio.charset.StandardCharsets.US_ASCII));
+      pem.append(new String(Pki.bytes(name + ".crt"), java.nio.charset.StandardCharsets.US_ASCII));
     }
     return PemBundle.parseStrict(names, pem.toString().getBytes());
   }
@@ -109,10 +109,11 @@ class OsStoreRotationTest {
   void aSecondRunWithTheSameCasChangesNothing(Distro d) throws Exception {
     Path root = DistroRoots.build(tmp, d);
     InjectionReport first =
-        run(root, cas("corp-ca,corp-ca-2"), Ownership.NONE, InjectionRequest.Journal.NONE);
+        run(root, cas("corp-ca,corp-ca-rekeyed"), Ownership.NONE, InjectionRequest.Journal.NONE);
     Map<String, String> injected = TreeSnapshot.of(root);
     List<Ownership> journaled = new ArrayList<>();
-    InjectionReport again = run(root, cas("corp-ca,corp-ca-2"), ownership(first), journaled::add);
+    InjectionReport again =
+        run(root, cas("corp-ca,corp-ca-rekeyed"), ownership(first), journaled::add);
 
     assertThat(TreeSnapshot.of(root)).isEqualTo(injected);
     assertThat(ownership(again)).isEqualTo(ownership(first));
@@ -133,7 +134,7 @@ class OsStoreRotationTest {
   void aRootOfTheOldCopyPerCaLayoutConvergesToLinksAtTheAnchors(Distro d) throws Exception {
     Path old = DistroRoots.build(tmp.resolve("old"), d);
     InjectionReport first =
-        run(old, cas("corp-ca,corp-ca-2"), Ownership.NONE, InjectionRequest.Journal.NONE);
+        run(old, cas("corp-ca,corp-ca-rekeyed"), Ownership.NONE, InjectionRequest.Journal.NONE);
     Ownership now = ownership(first);
     String dir = d.hashedDir().get();
     java.util.Set<String> files = new java.util.TreeSet<>(now.files());
@@ -155,13 +156,13 @@ class OsStoreRotationTest {
     InjectionReport after =
         run(
             old,
-            cas("corp-ca,corp-ca-2"),
+            cas("corp-ca,corp-ca-rekeyed"),
             new Ownership(now.added(), files, links),
             InjectionRequest.Journal.NONE);
 
     Path fresh = DistroRoots.build(tmp.resolve("fresh"), d);
     InjectionReport direct =
-        run(fresh, cas("corp-ca,corp-ca-2"), Ownership.NONE, InjectionRequest.Journal.NONE);
+        run(fresh, cas("corp-ca,corp-ca-rekeyed"), Ownership.NONE, InjectionRequest.Journal.NONE);
     assertThat(after.anyFailed()).isFalse();
     assertThat(after.drifted()).isEmpty();
     assertThat(TreeSnapshot.of(old)).isEqualTo(TreeSnapshot.of(fresh));
@@ -180,7 +181,7 @@ class OsStoreRotationTest {
     InjectionReport second =
         run(
             root,
-            cas("corp-ca-2"),
+            cas("corp-ca-rekeyed"),
             first,
             intent -> {
               journaled.add(intent);
@@ -204,11 +205,12 @@ class OsStoreRotationTest {
             .findFirst()
             .orElseThrow();
     Path host = root.resolve(anchor.substring(1));
-    Files.write(host, Pki.bytes("public-root-2.pem")); // the application put its own CA there
+    Files.write(host, Pki.bytes("public-root-2.crt")); // the application put its own CA there
 
-    InjectionReport second = run(root, cas("corp-ca-2"), first, InjectionRequest.Journal.NONE);
+    InjectionReport second =
+        run(root, cas("corp-ca-rekeyed"), first, InjectionRequest.Journal.NONE);
 
-    assertThat(Files.readAllBytes(host)).isEqualTo(Pki.bytes("public-root-2.pem"));
+    assertThat(Files.readAllBytes(host)).isEqualTo(Pki.bytes("public-root-2.crt"));
     assertThat(second.drifted()).containsExactly(anchor + ": changed by the container; left alone");
     assertThat(new String(second.files().get(InjectionReport.STATUS)))
         .contains("\"state\": \"drifted\"");
@@ -244,7 +246,7 @@ class OsStoreRotationTest {
     assertThat(Files.readString(bundle))
         .isEqualTo(
             image
-                + new String(Pki.bytes("corp-ca.pem"), java.nio.charset.StandardCharsets.US_ASCII));
+                + new String(Pki.bytes("corp-ca.crt"), java.nio.charset.StandardCharsets.US_ASCII));
     InjectionReport third =
         run(root, cas("corp-ca"), ownership(again), InjectionRequest.Journal.NONE);
     assertThat(third.drifted()).isEmpty();
@@ -267,14 +269,15 @@ class OsStoreRotationTest {
     padded[padded.length - 1] = '\n';
     Files.write(bundle, padded);
     InjectionReport first =
-        run(root, cas("corp-ca,corp-ca-2"), Ownership.NONE, InjectionRequest.Journal.NONE);
+        run(root, cas("corp-ca,corp-ca-rekeyed"), Ownership.NONE, InjectionRequest.Journal.NONE);
     assertThat(Files.size(bundle)).isGreaterThan(InjectionContext.MAX_BUNDLE_BYTES);
 
     InjectionReport second =
-        run(root, cas("corp-ca-2"), ownership(first), InjectionRequest.Journal.NONE);
+        run(root, cas("corp-ca-rekeyed"), ownership(first), InjectionRequest.Journal.NONE);
 
     assertThat(second.anyFailed()).isFalse();
-    assertThat(Files.readAllBytes(bundle)).isEqualTo(concat(padded, Pki.bytes("corp-ca-2.pem")));
+    assertThat(Files.readAllBytes(bundle))
+        .isEqualTo(concat(padded, Pki.bytes("corp-ca-rekeyed.crt")));
   }
 
   private static byte[] concat(byte[] a, byte[] b) {

@@ -4,10 +4,10 @@ package io.cainjekt.inject.os;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.fuzz.DerShapes;
 import io.cainjekt.fuzz.JdkRoots;
 import io.cainjekt.fuzz.Mutator;
-import io.cainjekt.inject.Pki;
 import io.cainjekt.trust.Der;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ class SubjectHashFuzzTest {
   @BeforeAll
   static void loadSeeds() throws Exception {
     List<X509Certificate> certificates = new ArrayList<>();
-    for (String name : List.of("corp-ca", "corp-ca-2", "corp-leaf", "public-root-1")) {
+    for (String name : List.of("corp-ca", "corp-ca-rekeyed", "corp-ca-leaf", "fake-public-root")) {
       certificates.add(Pki.certificate(name));
     }
     certificates.addAll(JdkRoots.certificates());

@@ -4,9 +4,9 @@ package io.cainjekt.inject.os;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.fuzz.Mutator;
 import io.cainjekt.inject.OpenSsl;
-import io.cainjekt.inject.Pki;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,14 +90,14 @@ class SubjectHashTest {
 
   @Test
   void matchesOpenSslOnTheFixtures() throws Exception {
-    for (String name : List.of("corp-ca", "corp-ca-2", "public-root-1", "corp-leaf")) {
+    for (String name : List.of("corp-ca", "corp-ca-rekeyed", "fake-public-root", "corp-ca-leaf")) {
       Path file = dir.resolve(name + ".pem");
-      Files.write(file, Pki.bytes(name + ".pem"));
+      Files.write(file, Pki.bytes(name + ".crt"));
       String expected = OpenSsl.ok(dir, "x509", "-hash", "-noout", "-in", file.toString()).strip();
       assertThat(SubjectHash.of(Pki.certificate(name))).as(name).isEqualTo(expected);
     }
     assertThat(SubjectHash.of(Pki.certificate("corp-ca")))
-        .isEqualTo(SubjectHash.of(Pki.certificate("corp-ca-2")));
+        .isEqualTo(SubjectHash.of(Pki.certificate("corp-ca-rekeyed")));
   }
 
   /** The JDK's own cacerts: ~150 real roots with every string type the CAs use. */

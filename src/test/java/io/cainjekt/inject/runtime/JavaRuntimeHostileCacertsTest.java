@@ -3,6 +3,7 @@ package io.cainjekt.inject.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.fuzz.JdkRoots;
 import io.cainjekt.fuzz.Mutator;
 import io.cainjekt.inject.Certificates;
@@ -10,7 +11,6 @@ import io.cainjekt.inject.InjectionReport;
 import io.cainjekt.inject.InjectionRequest;
 import io.cainjekt.inject.Outcome;
 import io.cainjekt.inject.Pipeline;
-import io.cainjekt.inject.Pki;
 import io.cainjekt.inject.ProcessorResult;
 import io.cainjekt.inject.TreeSnapshot;
 import io.cainjekt.inject.os.Distro;
@@ -61,7 +61,7 @@ class JavaRuntimeHostileCacertsTest {
   @BeforeAll
   static void stores() throws Exception {
     realCacerts = Files.readAllBytes(JdkRoots.cacerts());
-    Files.write(shared.resolve("ca.pem"), Pki.bytes("corp-ca-2.pem"));
+    Files.write(shared.resolve("ca.pem"), Pki.bytes("corp-ca-rekeyed.crt"));
     encryptedWithOtherPassword = keytool("other.p12", "not-changeit");
     // 65536 iterations encode as 02 03 01 00 00, which becomes 5,000,000 (02 03 4c 4b 40) in place
     String slow =
@@ -76,7 +76,7 @@ class JavaRuntimeHostileCacertsTest {
     hugeIterations = java.util.HexFormat.of().parseHex(slow.replace("0203010000", "02034c4b40"));
   }
 
-  /** keytool of the running JDK in its own process, importing corp-ca-2 into a new PKCS12. */
+  /** keytool of the running JDK in its own process, importing corp-ca-rekeyed into a new PKCS12. */
   private static byte[] keytool(String file, String password, String... options) throws Exception {
     List<String> command =
         new java.util.ArrayList<>(
@@ -248,7 +248,7 @@ class JavaRuntimeHostileCacertsTest {
   }
 
   private static InjectionReport run(Path root) throws IOException {
-    PemBundle cas = PemBundle.parseStrict("corp-ca.pem", Pki.bytes("corp-ca.pem"));
+    PemBundle cas = PemBundle.parseStrict("corp-ca.pem", Pki.bytes("corp-ca.crt"));
     return Pipeline.standard(new ContentMemo())
         .run(
             new InjectionRequest(
@@ -261,7 +261,7 @@ class JavaRuntimeHostileCacertsTest {
     assertThat(Certificates.pem(root.resolve(OS_BUNDLE.substring(1))))
         .contains(Pki.certificate("corp-ca"));
     assertThat(Certificates.keystore(report.files().get(InjectionReport.TRUSTSTORE)))
-        .contains(Pki.certificate("corp-ca"), Pki.certificate("public-root-1"));
+        .contains(Pki.certificate("corp-ca"), Pki.certificate("fake-public-root"));
     assertThat(new String(report.files().get(InjectionReport.STATUS), StandardCharsets.UTF_8))
         .contains("\"seed\": \"" + OS_BUNDLE + "\"");
   }

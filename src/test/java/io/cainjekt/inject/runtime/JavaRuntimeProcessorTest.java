@@ -3,13 +3,13 @@ package io.cainjekt.inject.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.inject.Detection;
 import io.cainjekt.inject.InjectionContext;
 import io.cainjekt.inject.InjectionReport;
 import io.cainjekt.inject.InjectionRequest;
 import io.cainjekt.inject.Outcome;
 import io.cainjekt.inject.Pipeline;
-import io.cainjekt.inject.Pki;
 import io.cainjekt.inject.Processor;
 import io.cainjekt.inject.os.Distro;
 import io.cainjekt.inject.os.DistroRoots;
@@ -69,7 +69,7 @@ class JavaRuntimeProcessorTest {
             .run(
                 new InjectionRequest(
                     RootFs.open(root),
-                    PemBundle.parseStrict("corp-ca.pem", Pki.bytes("corp-ca.pem")),
+                    PemBundle.parseStrict("corp-ca.pem", Pki.bytes("corp-ca.crt")),
                     Map.of(),
                     Set.of(),
                     ProcessorSelection.ALL,
