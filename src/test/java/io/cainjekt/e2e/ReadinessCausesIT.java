@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,13 +129,18 @@ class ReadinessCausesIT {
   private long awaitNewSocketThenStop(Path socket, Object staleCtime) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (System.nanoTime() < deadline) {
-      if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-        Object ctime = Files.getAttribute(socket, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
-        if (!ctime.equals(staleCtime)) {
-          long pid = daemonPid();
-          Shell.run(Duration.ofSeconds(10), List.of("kill", "-STOP", Long.toString(pid)));
-          return pid;
-        }
+      Object ctime;
+      try {
+        ctime = Files.getAttribute(socket, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException e) {
+        // containerd unlinks the stale socket before it binds the new one
+        Thread.onSpinWait();
+        continue;
+      }
+      if (!ctime.equals(staleCtime)) {
+        long pid = daemonPid();
+        Shell.run(Duration.ofSeconds(10), List.of("kill", "-STOP", Long.toString(pid)));
+        return pid;
       }
       Thread.onSpinWait();
     }
