@@ -38,9 +38,13 @@ public final class LogSetup {
 
   private LogSetup() {}
 
-  /** Configures the process's logging to write to standard error. */
+  /**
+   * Configures the daemon's logging to write to standard output, where container log tooling
+   * expects a service's lines. The other commands keep logback.xml's standard error, so their
+   * standard output stays the result they print.
+   */
   public static void configure(LogFormat format, String level) {
-    configure(format, level, System.err);
+    configure(format, level, System.out);
   }
 
   /** Configures the process's logging to write to {@code out}. */

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,18 +34,27 @@ record ChartDeployment(KubeletPlan plan, ConfigMapProjection bundle, Path work) 
 
   private static final Duration POLL = Duration.ofMillis(200);
 
-  /** Renders the chart for {@code image} (a {@code repository:tag} reference). */
-  static ChartDeployment render(Containerd containerd, String image, Path work)
+  /**
+   * Renders the chart for {@code image} (a {@code repository:tag} reference), with {@code values}
+   * ({@code key=value}, as {@code --set} takes them) on top of the node's.
+   */
+  static ChartDeployment render(Containerd containerd, String image, Path work, String... values)
       throws IOException, InterruptedException {
     int colon = image.lastIndexOf(':');
-    List<JsonNode> docs =
-        DeployTools.template(
-            "--set", "image.repository=" + image.substring(0, colon),
-            "--set", "image.tag=" + image.substring(colon + 1),
-            "--set", "plugin.nriSocket=" + containerd.nriSocket(),
-            "--set", "plugin.stagingDir=" + work.resolve("node/run/cainjekt"),
-            "--set", "bundles[0].existingConfigMap=",
-            "--set-file", "bundles[0].pem=" + Pki.caCertificate(Ca.CORP_CA));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--set", "image.repository=" + image.substring(0, colon),
+                "--set", "image.tag=" + image.substring(colon + 1),
+                "--set", "plugin.nriSocket=" + containerd.nriSocket(),
+                "--set", "plugin.stagingDir=" + work.resolve("node/run/cainjekt"),
+                "--set", "bundles[0].existingConfigMap=",
+                "--set-file", "bundles[0].pem=" + Pki.caCertificate(Ca.CORP_CA)));
+    for (String value : values) {
+      args.add("--set");
+      args.add(value);
+    }
+    List<JsonNode> docs = DeployTools.template(args.toArray(String[]::new));
     KubeletPlan plan =
         PodTemplateTranslator.translate(Manifests.daemonSet(docs), new Node("e2e"), "cainjekt-x");
     JsonNode configMap = Manifests.ofKind(docs, "ConfigMap").getFirst();

@@ -146,13 +146,13 @@ class ChartPodIT {
 
   @Test
   @Order(4)
-  void itLogsJsonLinesToStderr() throws Exception {
+  void itLogsJsonLinesToStdout() throws Exception {
     List<String> lines = Files.readAllLines(pod.logFile());
     assertThat(lines).isNotEmpty();
     for (String line : lines) {
       // CRI log format: <time> <stream> <F|P> <message>
       String[] f = line.split(" ", 4);
-      assertThat(f[1]).as(line).isEqualTo("stderr");
+      assertThat(f[1]).as(line).isEqualTo("stdout");
       assertThat(JSON.readTree(f[3]).isObject()).as(line).isTrue();
     }
   }

@@ -18,12 +18,14 @@ import io.cainjekt.e2e.tls.TlsServers;
 import io.cainjekt.e2e.tls.Verdict;
 import io.cainjekt.observe.ContainerReport;
 import io.cainjekt.observe.ContainerReportCodec;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -32,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 20's rollout, as the DaemonSet's RollingUpdate does it on one node: the old plugin pod is
  * deleted (its container stopped with the grace period), then a pod of the newer image tag starts.
- * An opted-in pod started in the gap is injected late under the chart's fail-open default, and a
- * container injected before the rollout keeps its files and its state.
+ * An opted-in pod started in the gap is injected late under the chart's fail-open default, and
+ * stopped, then injected in full when the kubelet restarts it, under fail-closed. A container
+ * injected before the rollout keeps its files and its state. Prints how long the gap lasted.
  */
 @ExtendWith(ContainerdExtension.class)
 class ChartRolloutIT {
@@ -48,47 +51,131 @@ class ChartRolloutIT {
   @Test
   void aPodStartedInTheGapIsInjectedLateAndEarlierOnesKeepTheirState(Containerd containerd)
       throws Exception {
+    try (TlsServers servers = TlsServers.start()) {
+      rollout(
+          containerd,
+          "open",
+          (upgraded, next, before, gap) -> {
+            ContainerReport late =
+                awaitState(containerd, upgraded, next, gap, ContainerReport.State.LATE);
+            assertThat(late.distro()).isEqualTo("debian");
+            TrustChecks.assertOsStore(
+                gap, servers, Ca.CORP_CA, Set.of(Client.CURL), Verdict.TRUSTED);
+            assertKeptItsState(containerd, upgraded, next, before, servers);
+          });
+    }
+  }
+
+  @Test
+  void failClosedStopsAPodStartedInTheGapAndItsRestartIsInjectedInFull(Containerd containerd)
+      throws Exception {
+    try (TlsServers servers = TlsServers.start()) {
+      rollout(
+          containerd,
+          "closed",
+          (upgraded, next, before, gap) -> {
+            gap.awaitExited(LATE_TIMEOUT);
+            String stoppedId = gap.containerId().substring(0, 12);
+            awaitLogLine(
+                next,
+                l ->
+                    l.contains(stoppedId)
+                        && (l.contains("\"action\":\"killed\"")
+                            || l.contains("\"action\":\"evicted\"")));
+            try (RunningPod restarted = gap.restartContainer()) {
+              ContainerReport full =
+                  awaitState(containerd, upgraded, next, restarted, ContainerReport.State.INJECTED);
+              assertThat(full.distro()).isEqualTo("debian");
+              assertThat(restarted.execOk(EXEC, "cat", "/etc/cainjekt/status.json"))
+                  .contains("debian");
+              TrustChecks.assertEvery(
+                  restarted,
+                  servers,
+                  Ca.CORP_CA,
+                  Set.of(Client.CURL, Client.JAVA),
+                  Verdict.TRUSTED);
+            }
+            assertKeptItsState(containerd, upgraded, next, before, servers);
+          });
+    }
+  }
+
+  /** What a test checks once the new plugin is ready. */
+  private interface AfterRollout {
+    void check(ChartDeployment upgraded, KubeletPod next, RunningPod before, RunningPod gap)
+        throws Exception;
+  }
+
+  /**
+   * Injects a pod under the old plugin, stops the old plugin, starts a pod in the gap, starts the
+   * plugin of the newer tag and waits for it to be ready, then runs {@code after}.
+   */
+  private void rollout(Containerd containerd, String failPolicy, AfterRollout after)
+      throws Exception {
     String debian = E2eImages.ensure(containerd, List.of("debian-tls")).get("debian-tls");
     PluginImage image = PluginImage.buildAndImport(containerd, "rollout-1");
     String newer = containerd.tagImage(image.reference(), "localhost/cainjekt:rollout-2");
-    ChartDeployment chart = ChartDeployment.render(containerd, image.reference(), work);
-    try (TlsServers servers = TlsServers.start()) {
-      KubeletPod old = chart.start(containerd, "cainjekt-old");
-      RunningPod before;
-      try {
-        chart.awaitReady(old);
-        before = app(containerd, "rollout-before", debian);
-      } finally {
-        old.stopContainer();
-        old.close();
-      }
-      long stopped = System.nanoTime();
-      try (RunningPod b = before;
-          RunningPod gap = app(containerd, "rollout-gap", debian)) {
-        assertThat(gap.exec(EXEC, "test", "-e", "/etc/cainjekt/status.json").exitCode())
-            .as("no plugin during the gap: started without injection")
-            .isNotZero();
-        String statusBefore = b.execOk(EXEC, "cat", "/etc/cainjekt/status.json");
-
-        ChartDeployment upgraded = chart.withImage(newer);
-        try (KubeletPod next = upgraded.start(containerd, "cainjekt-new")) {
-          upgraded.awaitReady(next);
-          System.out.printf(
-              "rollout: old plugin stopped -> new plugin ready in %d ms%n",
-              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped));
-          ContainerReport late =
-              awaitState(containerd, upgraded, next, gap, ContainerReport.State.LATE);
-          assertThat(late.distro()).isEqualTo("debian");
-          TrustChecks.assertOsStore(gap, servers, Ca.CORP_CA, Set.of(Client.CURL), Verdict.TRUSTED);
-
-          ContainerReport kept = report(containerd, upgraded, next, b);
-          assertThat(kept.state()).as("injected before").isEqualTo(ContainerReport.State.INJECTED);
-          assertThat(b.execOk(EXEC, "cat", "/etc/cainjekt/status.json")).isEqualTo(statusBefore);
-          TrustChecks.assertEvery(
-              b, servers, Ca.CORP_CA, Set.of(Client.CURL, Client.JAVA), Verdict.TRUSTED);
-        }
+    ChartDeployment chart =
+        ChartDeployment.render(
+            containerd, image.reference(), work, "plugin.failPolicy=" + failPolicy);
+    KubeletPod old = chart.start(containerd, "cainjekt-old");
+    RunningPod before;
+    try {
+      chart.awaitReady(old);
+      before = app(containerd, "rollout-before", debian);
+    } finally {
+      old.stopContainer();
+      old.close();
+    }
+    long stopped = System.nanoTime();
+    try (RunningPod b = before;
+        RunningPod gap = app(containerd, "rollout-gap", debian)) {
+      assertThat(gap.exec(EXEC, "test", "-e", "/etc/cainjekt/status.json").exitCode())
+          .as("no plugin during the gap: started without injection")
+          .isNotZero();
+      String statusBefore = b.execOk(EXEC, "cat", "/etc/cainjekt/status.json");
+      ChartDeployment upgraded = chart.withImage(newer);
+      try (KubeletPod next = upgraded.start(containerd, "cainjekt-new")) {
+        upgraded.awaitReady(next);
+        System.out.printf(
+            "rollout (fail policy %s): old plugin stopped -> new plugin ready in %d ms%n",
+            failPolicy, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped));
+        after.check(upgraded, next, b, gap);
+        assertThat(b.execOk(EXEC, "cat", "/etc/cainjekt/status.json")).isEqualTo(statusBefore);
       }
     }
+  }
+
+  /**
+   * Waits for the plugin's line that {@code wanted} accepts: it may follow the container's exit.
+   */
+  private static void awaitLogLine(KubeletPod plugin, Predicate<String> wanted) throws Exception {
+    long deadline = System.nanoTime() + LATE_TIMEOUT.toNanos();
+    while (Files.readAllLines(plugin.logFile()).stream().noneMatch(wanted)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "no such line of the plugin within "
+                + LATE_TIMEOUT
+                + ": "
+                + Files.readAllLines(plugin.logFile()));
+      }
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+  }
+
+  /** A container injected before the rollout is reported as injected, and still trusts. */
+  private static void assertKeptItsState(
+      Containerd containerd,
+      ChartDeployment upgraded,
+      KubeletPod next,
+      RunningPod before,
+      TlsServers servers)
+      throws Exception {
+    ContainerReport kept = report(containerd, upgraded, next, before);
+    assertThat(kept.state()).as("injected before").isEqualTo(ContainerReport.State.INJECTED);
+    assertThat(kept.distro()).as("distro of a container injected before").isEqualTo("debian");
+    TrustChecks.assertEvery(
+        before, servers, Ca.CORP_CA, Set.of(Client.CURL, Client.JAVA), Verdict.TRUSTED);
   }
 
   private static RunningPod app(Containerd containerd, String name, String image) {

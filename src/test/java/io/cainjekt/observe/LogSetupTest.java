@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -69,6 +70,19 @@ class LogSetupTest {
     assertThat(second.path("error").asText())
         .isEqualTo("java.lang.IllegalStateException: read-only");
     assertThat(second.path("stack").asText()).contains("LogSetupTest");
+  }
+
+  @Test
+  void theDaemonLogsToStandardOutput() {
+    PrintStream stdout = System.out;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      LogSetup.configure(LogFormat.JSON, "info");
+      log.info("to the container's stdout");
+      assertThat(written()).contains("\"msg\":\"to the container's stdout\"");
+    } finally {
+      System.setOut(stdout);
+    }
   }
 
   @Test
