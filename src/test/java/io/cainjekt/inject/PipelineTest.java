@@ -43,12 +43,17 @@ class PipelineTest {
     return new String(report.files().get(InjectionReport.STATUS), StandardCharsets.UTF_8);
   }
 
-  /** A processor "broken" that runs first, always detects and throws {@code failure}. */
-  static Processor throwing(InjectionException failure) {
+  /** What a test processor does once detected. */
+  interface Apply {
+    Outcome apply(InjectionContext context) throws IOException;
+  }
+
+  /** A processor {@code id} that runs before the standard ones, always detects and applies. */
+  static Processor first(String id, Apply apply) {
     return new Processor() {
       @Override
       public String id() {
-        return "broken";
+        return id;
       }
 
       @Override
@@ -62,10 +67,19 @@ class PipelineTest {
       }
 
       @Override
-      public Outcome apply(InjectionContext context) throws InjectionException {
-        throw failure;
+      public Outcome apply(InjectionContext context) throws IOException {
+        return apply.apply(context);
       }
     };
+  }
+
+  /** A processor "broken" that runs first, always detects and throws {@code failure}. */
+  static Processor throwing(InjectionException failure) {
+    return first(
+        "broken",
+        context -> {
+          throw failure;
+        });
   }
 
   /** A Debian root with a JDK whose cacerts links to the distro's extracted store. */
