@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.daemon;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.cainjekt.inject.InjectionReport;
 import io.cainjekt.observe.ContainerReport.State;
 import io.cainjekt.trust.Fingerprint;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -49,16 +47,7 @@ record Injection(
   /** The outcome of a pipeline run on {@code root} with bundle version {@code caHash}. */
   static Injection after(
       InjectionReport report, Fingerprint caHash, ContainerRoots.Root root, boolean late) {
-    return new Injection(
-        stateAfter(report, late),
-        caHash,
-        Optional.of(root),
-        report.distro().orElse("none"),
-        Reports.changedPaths(report),
-        Reports.runtimes(report),
-        Stream.concat(
-                Reports.errors(report).stream(), report.drifted().stream().map(d -> "drift: " + d))
-            .toList());
+    return ofRun(stateAfter(report, late), caHash, Optional.of(root), report);
   }
 
   /** The same outcome in another state (converging, or failed without a report). */
@@ -80,33 +69,32 @@ record Injection(
 
   /**
    * This outcome with what the run of an earlier plugin process recorded in the container's {@code
-   * status.json} ({@code status}, the document {@code inject.StatusDocument} writes): its distro,
+   * status.json} ({@code recorded}, as {@code inject.StatusDocument} reads it back): its distro,
    * the paths it changed, the runtimes it found and its errors. A restarted plugin reports a
    * container it injected before the same way as the process that injected it.
    */
-  Injection recorded(JsonNode status) {
-    String id = status.path("distro").path("id").asText("");
-    List<String> files = new ArrayList<>();
-    List<String> found = new ArrayList<>();
-    List<String> failures = new ArrayList<>();
-    for (JsonNode p : status.path("processors")) {
-      String processor = p.path("id").asText();
-      String outcome = p.path("outcome").asText();
-      if (outcome.equals("applied")) {
-        p.path("changed").forEach(path -> files.add(path.asText()));
-      } else if (outcome.equals("failed")) {
-        failures.add(processor + " " + p.path("path").asText() + ": " + p.path("detail").asText());
-      }
-      if (processor.startsWith(Reports.RUNTIME_PREFIX) && !outcome.equals("skipped")) {
-        found.add(processor.substring(Reports.RUNTIME_PREFIX.length()));
-      }
-    }
-    return new Injection(state, caHash, root, id.isEmpty() ? "none" : id, files, found, failures);
+  Injection recorded(InjectionReport recorded) {
+    return ofRun(state, caHash, root, recorded);
   }
 
   /** A container not started yet whose staged files now hold version {@code newHash}. */
   Injection restaged(Fingerprint newHash) {
     return new Injection(state, newHash, root, distro, filesWritten, runtimes, errors);
+  }
+
+  /** The distro, files, runtimes and errors of {@code report}'s run. */
+  private static Injection ofRun(
+      State state, Fingerprint caHash, Optional<ContainerRoots.Root> root, InjectionReport report) {
+    return new Injection(
+        state,
+        caHash,
+        root,
+        report.distro().orElse("none"),
+        Reports.changedPaths(report),
+        Reports.runtimes(report),
+        Stream.concat(
+                Reports.errors(report).stream(), report.drifted().stream().map(d -> "drift: " + d))
+            .toList());
   }
 
   /** A container's state after a pipeline run on its root. */

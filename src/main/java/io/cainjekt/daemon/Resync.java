@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.daemon;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cainjekt.inject.EnvMerger;
 import io.cainjekt.inject.InjectionReport;
 import io.cainjekt.inject.Ownership;
 import io.cainjekt.inject.Staging;
+import io.cainjekt.inject.StatusDocument;
 import io.cainjekt.nri.ContainerInfo;
 import io.cainjekt.nri.ContainerState;
 import io.cainjekt.nri.PodInfo;
@@ -31,7 +30,6 @@ import org.slf4j.LoggerFactory;
 final class Resync {
 
   private static final long MAX_CUSTOM_CA_BYTES = 16L << 20;
-  private static final ObjectMapper STATUS_READER = new ObjectMapper();
   private static final Logger log = LoggerFactory.getLogger(Resync.class);
 
   private Resync() {}
@@ -78,17 +76,12 @@ final class Resync {
   }
 
   /**
-   * The status.json the last injection of container {@code id} staged, when it records a run (not
-   * the staged defaults' document, which has no processors); empty when missing or unreadable.
+   * The run the last injection of container {@code id} recorded in its staged status.json; empty
+   * when there is none (or only the staged defaults' document) or it is unreadable.
    */
-  private static Optional<JsonNode> recordedStatus(Staging staging, String id) {
-    Path file = staging.directory(id).resolve(Staging.STATUS);
+  private static Optional<InjectionReport> recordedStatus(Staging staging, String id) {
     try {
-      if (!Files.isRegularFile(file) || Files.size(file) > MAX_CUSTOM_CA_BYTES) {
-        return Optional.empty();
-      }
-      JsonNode status = STATUS_READER.readTree(Files.readAllBytes(file));
-      return status.path("processors").isArray() ? Optional.of(status) : Optional.empty();
+      return StatusDocument.read(staging.directory(id).resolve(Staging.STATUS));
     } catch (IOException e) {
       log.atDebug()
           .setMessage("staging: status.json unreadable, the container's details stay empty")

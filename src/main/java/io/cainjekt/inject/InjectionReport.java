@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param drifted entries of the plugin's that the container changed or removed since an earlier run
  *     (container path: what was found and done), in order
  * @param files {@link #CA_BUNDLE}, {@link #CUSTOM_CA}, {@link #TRUSTSTORE}, {@link #STATUS}, {@link
- *     #OWNERSHIP}; the map iterates in that order. The arrays are not copied: treat them as
+ *     #OWNERSHIP}; the map iterates in that order, and is empty in a run read back from its
+ *     status.json ({@link StatusDocument#read}). The arrays are not copied: treat them as
  *     read-only.
  */
 public record InjectionReport(

@@ -8,26 +8,40 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cainjekt.trust.CaCertificate;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * Writes status.json (schema version {@value #SCHEMA_VERSION}). The document is a pure function of
- * the run, with no timestamp, so identical containers stage byte-identical files that the
+ * Writes status.json (schema version {@value #SCHEMA_VERSION}) and reads it back ({@link
+ * #read(Path)}), so that the document's format is known here only. The document is a pure function
+ * of the run, with no timestamp, so identical containers stage byte-identical files that the
  * content-addressed staging shares. The document is written by Jackson. Members, in order: {@code
  * schemaVersion}, {@code state}, {@code dryRun}, {@code distro} (object or null), {@code cas},
  * {@code files}, {@code processors}, {@code changed}, {@code runtimes}, {@code volumeSkipped},
  * {@code errors}, {@code notes}, {@code drifted}. Thread-safe (stateless).
  */
-final class StatusDocument {
+public final class StatusDocument {
 
   /** Bumped on any incompatible change of the document. */
   static final int SCHEMA_VERSION = 1;
+
+  /**
+   * The largest status.json read back: it lists every injected CA in a few hundred bytes each, and
+   * the cap bounds what a restart reads into memory per container.
+   */
+  private static final long MAX_STATUS_BYTES = 16L << 20;
 
   /**
    * Counts for the staged files.
@@ -106,6 +120,61 @@ final class StatusDocument {
     } catch (JsonProcessingException e) { // a tree of strings, numbers and booleans always writes
       throw new IllegalStateException("write status.json", e);
     }
+  }
+
+  /**
+   * The run that status.json {@code file} records: the report the run returned, without its files
+   * (empty) and without the refusals of failed processors, which the document does not hold. Empty
+   * when the file is missing or records no run (the staged defaults' document has no processors).
+   *
+   * @throws IOException when the file is over {@value #MAX_STATUS_BYTES} bytes, unreadable, or not
+   *     a status.json
+   */
+  public static Optional<InjectionReport> read(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    if (Files.size(file) > MAX_STATUS_BYTES) {
+      throw new IOException(file + " is larger than " + MAX_STATUS_BYTES + " bytes");
+    }
+    return read(Files.readAllBytes(file));
+  }
+
+  /** {@link #read(Path)} of the document's bytes. */
+  static Optional<InjectionReport> read(byte[] document) throws IOException {
+    JsonNode doc = JSON.readTree(document);
+    if (!doc.path("processors").isArray()) {
+      return Optional.empty();
+    }
+    List<ProcessorResult> results = new ArrayList<>();
+    for (JsonNode p : doc.path("processors")) {
+      results.add(new ProcessorResult(p.path("id").asText(), outcome(p)));
+    }
+    String distro = doc.path("distro").path("id").asText("");
+    return Optional.of(
+        new InjectionReport(
+            distro.isEmpty() ? Optional.empty() : Optional.of(distro),
+            results,
+            texts(doc.path("drifted")),
+            Map.of()));
+  }
+
+  private static Outcome outcome(JsonNode processor) throws IOException {
+    String detail = processor.path("detail").asText();
+    String outcome = processor.path("outcome").asText();
+    return switch (outcome) {
+      case "applied" -> new Outcome.Applied(detail, texts(processor.path("changed")));
+      case "skipped" -> new Outcome.Skipped(detail);
+      case "failed" -> new Outcome.Failed(processor.path("path").asText(), detail);
+      default ->
+          throw new IOException("status.json: unknown processor outcome \"" + outcome + "\"");
+    };
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(value -> out.add(value.asText()));
+    return out;
   }
 
   /**

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.trust;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -10,15 +12,15 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One certificate with its DER encoding and fingerprint; equal when the DER is equal. Immutable:
- * the DER array is shared, not copied (an image's bundle holds hundreds of certificates and every
- * container of the image reads them), and nobody modifies it.
+ * One certificate with its DER encoding and fingerprint; equal when the DER is equal. Immutable,
+ * the DER included: an image's bundle holds hundreds of certificates and every container of the
+ * image reads them, so the bytes are shared and cannot be changed.
  *
  * @param certificate the parsed certificate
- * @param der its DER encoding (shared, never modified)
+ * @param der its DER encoding
  * @param fingerprint SHA-256 of {@code der}
  */
-public record CaCertificate(X509Certificate certificate, byte[] der, Fingerprint fingerprint) {
+public record CaCertificate(X509Certificate certificate, ByteString der, Fingerprint fingerprint) {
 
   /** Checks the components. */
   public CaCertificate {
@@ -36,13 +38,19 @@ public record CaCertificate(X509Certificate certificate, byte[] der, Fingerprint
     if (!Arrays.equals(encoded, der)) {
       throw new CertificateException("bytes after the certificate or a non-DER encoding");
     }
-    return new CaCertificate(certificate, encoded, Fingerprint.of(encoded));
+    return of(certificate, encoded);
   }
 
   /** Wraps an already parsed certificate. */
   public static CaCertificate of(X509Certificate certificate) throws CertificateException {
-    byte[] der = certificate.getEncoded();
-    return new CaCertificate(certificate, der, Fingerprint.of(der));
+    return of(certificate, certificate.getEncoded());
+  }
+
+  /** {@code encoded} is a fresh result of {@code getEncoded()}, which nobody else holds. */
+  private static CaCertificate of(X509Certificate certificate, byte[] encoded) {
+    // the one reference to the array: wrapped without a copy, and never written afterwards
+    return new CaCertificate(
+        certificate, UnsafeByteOperations.unsafeWrap(encoded), Fingerprint.of(encoded));
   }
 
   /** The subject distinguished name (RFC 2253). */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.trust;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.cert.CertificateException;
@@ -157,19 +158,20 @@ public final class PemBundle {
     byte[] begin = "-----BEGIN CERTIFICATE-----\n".getBytes(StandardCharsets.US_ASCII);
     byte[] end = "\n-----END CERTIFICATE-----\n".getBytes(StandardCharsets.US_ASCII);
     // encoded first, then copied once into an array of the exact size: an image's bundle is 218 KB
-    List<byte[]> bodies = new ArrayList<>(certificates.size());
+    List<ByteBuffer> bodies = new ArrayList<>(certificates.size());
     int length = 0;
     for (CaCertificate c : certificates) {
-      byte[] body = LINES.encode(c.der());
+      ByteBuffer body = LINES.encode(c.der().asReadOnlyByteBuffer());
       bodies.add(body);
-      length += begin.length + body.length + end.length;
+      length += begin.length + body.remaining() + end.length;
     }
     byte[] out = new byte[length];
     int at = 0;
-    for (byte[] body : bodies) {
+    for (ByteBuffer body : bodies) {
       at = put(out, at, begin);
-      at = put(out, at, body);
-      at = put(out, at, end);
+      int n = body.remaining();
+      body.get(out, at, n);
+      at = put(out, at + n, end);
     }
     return out;
   }

@@ -182,7 +182,8 @@ public final class TrustStoreBuilder {
   }
 
   private static byte[] certBag(CaCertificate c, String alias) {
-    byte[] certBag = Der.sequence(X509_CERTIFICATE, Der.explicit0(Der.octetString(c.der())));
+    byte[] certBag =
+        Der.sequence(X509_CERTIFICATE, Der.explicit0(Der.octetString(c.der().toByteArray())));
     byte[] friendlyName = Der.sequence(FRIENDLY_NAME, Der.setOf(Der.bmpString(alias)));
     return Der.sequence(
         CERT_BAG, Der.explicit0(certBag), Der.setOf(friendlyName, TRUSTED_FOR_ANY_USAGE));

@@ -43,6 +43,45 @@ class PipelineTest {
     return new String(report.files().get(InjectionReport.STATUS), StandardCharsets.UTF_8);
   }
 
+  /** What a test processor does once detected. */
+  interface Apply {
+    Outcome apply(InjectionContext context) throws IOException;
+  }
+
+  /** A processor {@code id} that runs before the standard ones, always detects and applies. */
+  static Processor first(String id, Apply apply) {
+    return new Processor() {
+      @Override
+      public String id() {
+        return id;
+      }
+
+      @Override
+      public int priority() {
+        return 0;
+      }
+
+      @Override
+      public Detection detect(InjectionContext context) {
+        return Detection.found("always");
+      }
+
+      @Override
+      public Outcome apply(InjectionContext context) throws IOException {
+        return apply.apply(context);
+      }
+    };
+  }
+
+  /** A processor "broken" that runs first, always detects and throws {@code failure}. */
+  static Processor throwing(InjectionException failure) {
+    return first(
+        "broken",
+        context -> {
+          throw failure;
+        });
+  }
+
   /** A Debian root with a JDK whose cacerts links to the distro's extracted store. */
   Path debianWithJdk() throws IOException {
     return debianWithJdk(tmp);
@@ -230,27 +269,7 @@ class PipelineTest {
   @Test
   void aThrowingProcessorBecomesFailedAndTheOthersStillRun() throws IOException {
     Processor broken =
-        new Processor() {
-          @Override
-          public String id() {
-            return "broken";
-          }
-
-          @Override
-          public int priority() {
-            return 1;
-          }
-
-          @Override
-          public Detection detect(InjectionContext context) {
-            return Detection.found("always");
-          }
-
-          @Override
-          public Outcome apply(InjectionContext context) throws IOException {
-            throw new InjectionException("/etc/x", "frobnicate", new IOException("boom"));
-          }
-        };
+        throwing(new InjectionException("/etc/x", "frobnicate", new IOException("boom")));
     InjectionReport report =
         new Pipeline(List.of(new OsStoreProcessor(), broken), new ContentMemo())
             .run(

@@ -47,30 +47,11 @@ class StatusDocumentGoldenTest {
   void failedDryRunWithoutDistroAndControlCharactersMatchesTheGolden() throws IOException {
     Path root = Files.createDirectory(tmp.resolve("empty"));
     Processor broken =
-        new Processor() {
-          @Override
-          public String id() {
-            return "broken";
-          }
-
-          @Override
-          public int priority() {
-            return 0;
-          }
-
-          @Override
-          public Detection detect(InjectionContext context) {
-            return Detection.found("always");
-          }
-
-          @Override
-          public Outcome apply(InjectionContext context) throws IOException {
-            throw new InjectionException(
+        PipelineTest.throwing(
+            new InjectionException(
                 "/etc/\"quoted\"\\x",
                 "frobnicate",
-                new IOException("tab\there\nnl\u0001\u2028\b\f/"));
-          }
-        };
+                new IOException("tab\there\nnl\u0001\u2028\b\f/")));
     InjectionReport report =
         new Pipeline(List.of(broken), new ContentMemo())
             .run(

@@ -33,7 +33,7 @@ class DerReaderFuzzTest {
         List.of(
             "/pki/corp-ca-and-ca2.pem", "/pki/corp-issuing-leaf-chain.pem", "/pki/corp-ca.crt")) {
       PemBundle.parseStrict(fixture, PemBundleFuzzTest.load(fixture)).certificates().stream()
-          .map(CaCertificate::der)
+          .map(c -> c.der().toByteArray())
           .forEach(SEEDS::add);
     }
     for (X509Certificate root : JdkRoots.certificates()) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject.os;
 
+import com.google.protobuf.ByteString;
 import io.cainjekt.inject.InjectionContext;
 import io.cainjekt.inject.InjectionException;
 import io.cainjekt.trust.CaCertificate;
@@ -171,8 +172,11 @@ final class OsStorePlan {
    * One certificate as a PEM block: anchor files hold exactly one (docs/architecture.md, "Distro
    * table").
    */
-  static byte[] pem(byte[] der) {
-    String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
+  static byte[] pem(ByteString der) {
+    String body =
+        StandardCharsets.US_ASCII
+            .decode(Base64.getMimeEncoder(64, new byte[] {'\n'}).encode(der.asReadOnlyByteBuffer()))
+            .toString();
     return ("-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----\n")
         .getBytes(StandardCharsets.US_ASCII);
   }
