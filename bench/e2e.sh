@@ -7,6 +7,8 @@
 #   start-latency  CRI Create/StartContainer, opted-in vs plain, interleaved  (StartLatencyBench)
 #                  -Dbench.image=debian-tls|busybox|rhel-tls|...  -Dbench.n=200
 #                  -Dbench.cas=1,10,100,300,1000 (one run per bundle size)
+#                  -Dbench.caches-off=none,trust,plans,trust+plans (one run per variant,
+#                  the plugin started with those caches keeping nothing: what each buys)
 #   burst          100 pods x 2 containers at once: all injected, no timeouts (BurstBench)
 #   startup        plugin start-to-ready and idle RSS, 5 runs                (PluginStartupBench)
 #   staging        staging bytes: 300 containers of one image, 10 images     (StagingBytesBench)
@@ -34,7 +36,7 @@ if [[ $figure == all ]]; then
 elif [[ -n $figure && -n ${TESTS[$figure]:-} ]]; then
   tests=${TESTS[$figure]}
 else
-  sed -n '3,18p' "$0" >&2
+  sed -n '3,20p' "$0" >&2
   exit 2
 fi
 shift

@@ -55,9 +55,9 @@ scaling_table() { # start-latency runs by bundle size (bench/e2e.sh start-latenc
   echo
   echo "### Cost by bundle size, real containerd (\`StartLatencyBench\`)"
   echo
-  echo "| benchmark | CAs | handling p50 ms | handling p99 ms | CRI start median ratio | plugin RSS MiB (peak) |"
-  echo "|---|---|---|---|---|---|"
-  jq -rs 'sort_by(.figures.cas // 1)[] | .figures as $f | "| \(.benchmark) | \($f.cas // 1) | \($f.plugin_start_handling_median_ms) | \($f.plugin_start_handling_p99_ms) | \($f.start_median_ratio) | \($f.plugin_rss_mib // "-") (\($f.plugin_peak_rss_mib // "-")) |"' "${runs[@]}"
+  echo "| benchmark | CAs | caches off | handling p50 ms | handling p99 ms | CRI start median ratio | plugin RSS MiB (peak) |"
+  echo "|---|---|---|---|---|---|---|"
+  jq -rs 'sort_by(.figures.cas // 1)[] | .figures as $f | "| \(.benchmark) | \($f.cas // 1) | \($f.caches_off // "none") | \($f.plugin_start_handling_median_ms) | \($f.plugin_start_handling_p99_ms) | \($f.start_median_ratio) | \($f.plugin_rss_mib // "-") (\($f.plugin_peak_rss_mib // "-")) |"' "${runs[@]}"
 }
 
 {

@@ -10,7 +10,8 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * Environment form of every flag: {@code --nri-socket} is also {@code CAINJEKT_NRI_SOCKET}. A flag
  * on the command line wins; without either the option's own default applies. {@code --help} and
- * {@code --version} have no environment form.
+ * {@code --version} have no environment form, nor has a hidden flag (benchmarks only), so that a
+ * variable in a pod's environment cannot set it.
  */
 final class EnvDefaults implements CommandLine.IDefaultValueProvider {
 
@@ -31,7 +32,8 @@ final class EnvDefaults implements CommandLine.IDefaultValueProvider {
     if (argSpec instanceof OptionSpec option
         && option.longestName().startsWith("--")
         && !option.usageHelp()
-        && !option.versionHelp()) {
+        && !option.versionHelp()
+        && !option.hidden()) {
       String value = env.get(variable(option.longestName()));
       if (value != null && !value.isEmpty()) {
         return value;

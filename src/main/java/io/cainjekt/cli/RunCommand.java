@@ -7,6 +7,7 @@ import io.cainjekt.daemon.Config;
 import io.cainjekt.daemon.Daemon;
 import io.cainjekt.daemon.FailPolicy;
 import io.cainjekt.daemon.LogLevel;
+import io.cainjekt.inject.Caches;
 import io.cainjekt.observe.HttpAddress;
 import io.cainjekt.observe.LogFormat;
 import io.cainjekt.observe.LogSetup;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -171,6 +173,18 @@ final class RunCommand implements Callable<Integer> {
               + " env CAINJEKT_LOG_LEVEL)")
   private LogLevel logLevel;
 
+  /**
+   * Benchmarks only ({@code bench/e2e.sh start-latency -Dbench.caches-off=...}): hidden from {@code
+   * --help} and without an environment form, so that no operator or chart sets it.
+   */
+  @Option(
+      names = "--caches-off",
+      paramLabel = "NAME",
+      split = ",",
+      hidden = true,
+      description = "Caches that keep nothing, to measure what each buys (benchmarks only)")
+  private List<String> cachesOff = new ArrayList<>();
+
   @Override
   public Integer call() throws InterruptedException {
     Config config = config();
@@ -225,7 +239,20 @@ final class RunCommand implements Callable<Integer> {
         failPolicy,
         logFormat,
         logLevel,
-        kubernetes());
+        kubernetes(),
+        cachesOff());
+  }
+
+  private Set<String> cachesOff() {
+    Set<String> off = Set.copyOf(cachesOff);
+    try {
+      Caches.requireNames(off);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "invalid --caches-off '" + String.join(",", cachesOff) + "': " + e.getMessage());
+    }
+    return off;
   }
 
   /**

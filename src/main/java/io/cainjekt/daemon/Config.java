@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The validated configuration of {@code cainjekt run} (docs/architecture.md, "Command line"). Built
@@ -24,6 +25,8 @@ import java.util.Optional;
  * @param logFormat log encoding
  * @param logLevel root log level
  * @param kubernetes how to reach the Kubernetes API (namespace labels, Events)
+ * @param cachesOff caches that keep nothing ({@code Caches#without}), for benchmarks only; empty in
+ *     production
  */
 public record Config(
     Nri nri,
@@ -35,7 +38,8 @@ public record Config(
     FailPolicy failPolicy,
     LogFormat logFormat,
     LogLevel logLevel,
-    Kubernetes kubernetes) {
+    Kubernetes kubernetes,
+    Set<String> cachesOff) {
 
   public Config {
     Objects.requireNonNull(nri, "nri");
@@ -48,6 +52,7 @@ public record Config(
     Objects.requireNonNull(logFormat, "logFormat");
     Objects.requireNonNull(logLevel, "logLevel");
     Objects.requireNonNull(kubernetes, "kubernetes");
+    cachesOff = Set.copyOf(cachesOff);
   }
 
   /**

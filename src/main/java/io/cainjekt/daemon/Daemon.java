@@ -47,7 +47,7 @@ public final class Daemon implements AutoCloseable {
 
   private final Config config;
   // everything remembered from one container to the next (docs/architecture.md)
-  private final Caches caches = Caches.standard();
+  private final Caches caches;
   private final Metrics metrics = new Metrics();
   private final Readiness readiness = new Readiness();
   private final Readiness.Condition connected =
@@ -63,6 +63,12 @@ public final class Daemon implements AutoCloseable {
 
   public Daemon(Config config) {
     this.config = Objects.requireNonNull(config, "config");
+    this.caches = Caches.without(config.cachesOff());
+  }
+
+  /** What this daemon remembers from one container to the next (for tests). */
+  Caches caches() {
+    return caches;
   }
 
   /**

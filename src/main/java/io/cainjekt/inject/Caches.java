@@ -41,13 +41,23 @@ public record Caches(ContentMemo trust, PlanMemo plans) {
    * @throws IllegalArgumentException for a name not in {@link #NAMES}
    */
   public static Caches without(Set<String> off) {
+    requireNames(off);
+    return new Caches(
+        off.contains("trust") ? ContentMemo.off() : new ContentMemo(),
+        off.contains("plans") ? PlanMemo.off() : new PlanMemo());
+  }
+
+  /**
+   * Checks that every name in {@code off} is in {@link #NAMES}, as {@link #without} does, for a
+   * caller that validates its input before it builds anything.
+   *
+   * @throws IllegalArgumentException naming the first unknown name and the known ones
+   */
+  public static void requireNames(Set<String> off) {
     for (String name : off) {
       if (!NAMES.contains(name)) {
         throw new IllegalArgumentException("unknown cache " + name + ", expected one of " + NAMES);
       }
     }
-    return new Caches(
-        off.contains("trust") ? ContentMemo.off() : new ContentMemo(),
-        off.contains("plans") ? PlanMemo.off() : new PlanMemo());
   }
 }

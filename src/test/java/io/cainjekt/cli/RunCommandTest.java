@@ -112,6 +112,26 @@ class RunCommandTest {
   }
 
   @Test
+  void cachesOffReachesTheConfigurationOnlyAsAFlag() {
+    String ca = bundle.toString();
+
+    assertThat(config(Map.of(), "run", "--ca-bundle", ca).cachesOff()).isEmpty();
+    assertThat(config(Map.of(), "run", "--ca-bundle", ca, "--caches-off=trust,plans").cachesOff())
+        .containsExactlyInAnyOrder("trust", "plans");
+    assertThat(config(Map.of("CAINJEKT_CACHES_OFF", "trust"), "run", "--ca-bundle", ca).cachesOff())
+        .isEmpty();
+  }
+
+  @Test
+  void anUnknownCacheNameIsBadUsageNamingTheKnownOnes() {
+    assertThat(exitCode(Map.of(), "run", "--ca-bundle", bundle.toString(), "--caches-off=pems"))
+        .isEqualTo(Main.EXIT_USAGE);
+
+    assertThat(err.toString())
+        .contains("invalid --caches-off 'pems': unknown cache pems, expected one of [");
+  }
+
+  @Test
   void bundleLimitsBelowOneOrPastTheCeilingAreBadUsageNamingTheFlag() {
     String ca = bundle.toString();
     assertThat(exitCode(Map.of(), "run", "--ca-bundle", ca, "--max-bundle-certificates", "0"))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cainjekt.e2e.tls.Pki;
+import io.cainjekt.inject.Caches;
 import io.cainjekt.nri.NriState;
 import io.cainjekt.observe.HttpAddress;
 import io.cainjekt.observe.LogFormat;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +30,10 @@ class DaemonTest {
   }
 
   private Config config(BundleLimits limits) {
+    return config(limits, Set.of());
+  }
+
+  private Config config(BundleLimits limits, Set<String> cachesOff) {
     return new Config(
         new Config.Nri(dir.resolve("missing.sock"), "cainjekt", "10", Duration.ofSeconds(2)),
         List.of(new CaBundleSource("corp", dir.resolve("ca.pem"))),
@@ -38,7 +44,8 @@ class DaemonTest {
         FailPolicy.OPEN,
         LogFormat.TEXT,
         LogLevel.INFO,
-        Config.Kubernetes.off());
+        Config.Kubernetes.off(),
+        cachesOff);
   }
 
   private static long stubThreads() {
@@ -82,6 +89,18 @@ class DaemonTest {
 
     assertStartStopsBeforeStaging(
         daemon, OversizedBundleException.class, "2 certificates, over the limit of 1 certificates");
+  }
+
+  @Test
+  void theCachesTheConfigurationSwitchesOffKeepNothingAndTheOthersRemember() {
+    byte[] pem = Pki.bytes("corp-ca.crt");
+    Caches standard = new Daemon(config()).caches();
+    Caches trustOff = new Daemon(config(BundleLimits.DEFAULT, Set.of("trust"))).caches();
+
+    assertThat(standard.trust().parseLenient("ca.pem", pem))
+        .isSameAs(standard.trust().parseLenient("ca.pem", pem));
+    assertThat(trustOff.trust().parseLenient("ca.pem", pem))
+        .isNotSameAs(trustOff.trust().parseLenient("ca.pem", pem));
   }
 
   /** Start fails with {@code type} naming ca.pem and {@code why}, before any staging. */

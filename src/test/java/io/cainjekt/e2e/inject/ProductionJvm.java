@@ -41,12 +41,19 @@ final class ProductionJvm {
     return plugin(containerd, workDir, bundle, List.of());
   }
 
-  /** The same with {@code extraFlags} after these flags (e.g. native memory tracking). */
+  /**
+   * The same with {@code extraFlags} after these flags (e.g. native memory tracking), and {@code
+   * pluginArgs} after the plugin's own (e.g. {@code --caches-off=trust}).
+   */
   static InjectingPlugin plugin(
-      Containerd containerd, Path workDir, Path bundle, List<String> extraFlags)
+      Containerd containerd,
+      Path workDir,
+      Path bundle,
+      List<String> extraFlags,
+      String... pluginArgs)
       throws IOException {
     return InjectingPlugin.start(
-        containerd, workDir, bundle, java(workDir.resolve("jvm"), extraFlags));
+        containerd, workDir, bundle, java(workDir.resolve("jvm"), extraFlags), pluginArgs);
   }
 
   /** Writes the wrapper into {@code dir} and returns it. */

@@ -35,6 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
  * bundles of the JMH handler benchmark), and writes {@code start-latency-<image>-<N>cas.json} for
  * each size other than 1, with the plugin's VmRSS and VmHWM after the run. The default is 1.
  *
+ * <p>Issue 21: {@code -Dbench.caches-off=none,trust,plans} repeats each run once per variant, one
+ * after the other in the same Maven run, each with a freshly started plugin given {@code run
+ * --caches-off} ({@code Caches#without}; {@code trust+plans} switches both off). Every variant
+ * other than {@code none} writes its figures to {@code ...-caches-off-<variant>.json}, and each
+ * file names its variant in {@code caches_off}. The default is none.
+ *
  * <p>A third side splits the opted-in cost: plain containers with the one thing CreateContainer
  * adds that runc acts on, a read-only bind mount of a host directory at {@code /etc/cainjekt}. Its
  * ratio to plain is what the mount costs runc; opted-in to it is what the plugin's StartContainer
@@ -58,19 +64,28 @@ class StartLatencyBench {
       int count = Integer.parseInt(cas.strip());
       Path bundle = Files.createDirectories(work.resolve("bundles")).resolve(count + ".pem");
       Files.write(bundle, BenchBundle.of(count, Path.of("")));
-      String name = "start-latency-" + imageName + (count == 1 ? "" : "-" + count + "cas");
-      run(
-          containerd,
-          image,
-          n,
-          bundle,
-          name,
-          Files.createDirectories(work.resolve("run-" + count)));
+      for (String variant : System.getProperty("bench.caches-off", "none").split(",")) {
+        String off = variant.strip();
+        String name =
+            "start-latency-"
+                + imageName
+                + (count == 1 ? "" : "-" + count + "cas")
+                + (off.equals("none") ? "" : "-caches-off-" + off);
+        Path runDir = Files.createDirectories(work.resolve("run-" + count + "-" + off));
+        run(containerd, image, n, bundle, name, off, runDir);
+      }
     }
   }
 
+  /** The plugin's arguments that switch off the caches of {@code variant} ("none", "a+b"). */
+  private static String[] cachesOff(String variant) {
+    return variant.equals("none")
+        ? new String[0]
+        : new String[] {"--caches-off=" + variant.replace('+', ',')};
+  }
+
   private static void run(
-      Containerd containerd, String image, int n, Path bundle, String name, Path work)
+      Containerd containerd, String image, int n, Path bundle, String name, String off, Path work)
       throws Exception {
     PodSpec optedPod = PodSpec.of("e2e-bench", "latency-opted").withAnnotations(OPT_IN);
     PodSpec plainPod = PodSpec.of("e2e-bench", "latency-plain");
@@ -81,7 +96,8 @@ class StartLatencyBench {
     String plainId = containerd.cri().runPodSandbox(plainPod);
     Path mountSource = Files.createDirectories(work.resolve("mount-only"));
     try (StagingTmpfs staging = StagingTmpfs.mount(work);
-        InjectingPlugin plugin = ProductionJvm.plugin(containerd, work, bundle);
+        InjectingPlugin plugin =
+            ProductionJvm.plugin(containerd, work, bundle, List.of(), cachesOff(off));
         CriClient optedCri = new CriClient(containerd.socket(), opted);
         CriClient plainCri = new CriClient(containerd.socket(), plain);
         CriClient mountedCri = new CriClient(containerd.socket(), mounted)) {
@@ -102,6 +118,7 @@ class StartLatencyBench {
           PluginLog.settled(plugin.process().log(), mark, WARMUP + n, Duration.ofSeconds(10));
       BenchReport r = report(containerd, name, image, opted, plain, plugin);
       r.put("cas", Pki.certificates(Files.readAllBytes(bundle)).size());
+      r.put("caches_off", off);
       r.putLatency("start_plain_with_mount", mounted, "StartContainer");
       r.put(
           "start_mount_only_median_ratio",
