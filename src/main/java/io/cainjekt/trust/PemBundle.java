@@ -27,6 +27,10 @@ public final class PemBundle {
 
   private static final Base64.Encoder LINES =
       Base64.getMimeEncoder(PEM_LINE_CHARS, "\n".getBytes(StandardCharsets.US_ASCII));
+  private static final byte[] BEGIN =
+      "-----BEGIN CERTIFICATE-----\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] END =
+      "\n-----END CERTIFICATE-----\n".getBytes(StandardCharsets.US_ASCII);
 
   private final List<CaCertificate> certificates;
   private final List<String> warnings;
@@ -154,24 +158,33 @@ public final class PemBundle {
     return known;
   }
 
+  /**
+   * One certificate as a PEM block with LF line ends, as {@link #toPem} writes each: an anchor file
+   * holds exactly one (docs/architecture.md, "Distro table").
+   */
+  public static byte[] pem(CaCertificate certificate) {
+    ByteBuffer body = LINES.encode(certificate.der().asReadOnlyByteBuffer());
+    int n = body.remaining();
+    byte[] out = new byte[BEGIN.length + n + END.length];
+    put(out, 0, BEGIN);
+    body.get(out, BEGIN.length, n);
+    put(out, BEGIN.length + n, END);
+    return out;
+  }
+
   private byte[] encode() {
-    byte[] begin = "-----BEGIN CERTIFICATE-----\n".getBytes(StandardCharsets.US_ASCII);
-    byte[] end = "\n-----END CERTIFICATE-----\n".getBytes(StandardCharsets.US_ASCII);
     // encoded first, then copied once into an array of the exact size: an image's bundle is 218 KB
-    List<ByteBuffer> bodies = new ArrayList<>(certificates.size());
+    List<byte[]> blocks = new ArrayList<>(certificates.size());
     int length = 0;
     for (CaCertificate c : certificates) {
-      ByteBuffer body = LINES.encode(c.der().asReadOnlyByteBuffer());
-      bodies.add(body);
-      length += begin.length + body.remaining() + end.length;
+      byte[] block = pem(c);
+      blocks.add(block);
+      length += block.length;
     }
     byte[] out = new byte[length];
     int at = 0;
-    for (ByteBuffer body : bodies) {
-      at = put(out, at, begin);
-      int n = body.remaining();
-      body.get(out, at, n);
-      at = put(out, at + n, end);
+    for (byte[] block : blocks) {
+      at = put(out, at, block);
     }
     return out;
   }

@@ -4,6 +4,7 @@ package io.cainjekt.inject.os;
 import io.cainjekt.inject.InjectionContext;
 import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.trust.CaCertificate;
+import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -104,7 +105,7 @@ final class HashedDirectory {
     }
     String file = OsStorePlan.fileName(ca, ".pem");
     current.add(dir + "/" + file);
-    plan.ownFile(context, dir + "/" + file, OsStorePlan.pem(ca.der()));
+    plan.ownFile(context, dir + "/" + file, PemBundle.pem(ca));
     return file;
   }
 

@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject.os;
 
-import com.google.protobuf.ByteString;
 import io.cainjekt.inject.InjectionContext;
 import io.cainjekt.inject.InjectionException;
 import io.cainjekt.trust.CaCertificate;
 import io.cainjekt.trust.Fingerprint;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -167,17 +164,4 @@ final class OsStorePlan {
   }
 
   private static final String FILE_PREFIX = "cainjekt-";
-
-  /**
-   * One certificate as a PEM block: anchor files hold exactly one (docs/architecture.md, "Distro
-   * table").
-   */
-  static byte[] pem(ByteString der) {
-    String body =
-        StandardCharsets.US_ASCII
-            .decode(Base64.getMimeEncoder(64, new byte[] {'\n'}).encode(der.asReadOnlyByteBuffer()))
-            .toString();
-    return ("-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----\n")
-        .getBytes(StandardCharsets.US_ASCII);
-  }
 }

@@ -14,6 +14,7 @@ import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.trust.BundleMerger;
 import io.cainjekt.trust.CaCertificate;
 import io.cainjekt.trust.Fingerprint;
+import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -154,7 +155,7 @@ public final class OsStoreProcessor implements Processor {
     for (CaCertificate ca : context.cas().certificates()) {
       String path = dir + "/" + OsStorePlan.fileName(ca, ANCHOR_SUFFIX);
       current.add(path);
-      plan.ownFile(context, path, OsStorePlan.pem(ca.der()));
+      plan.ownFile(context, path, PemBundle.pem(ca));
     }
     plan.removeOwnedFiles(context, dir, current);
   }
