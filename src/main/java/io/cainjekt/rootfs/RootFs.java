@@ -32,8 +32,9 @@ import java.util.Set;
  * trusted (it may be {@code /proc/<pid>/root}); nothing below it is. Thread-safe: the object holds
  * the root path and, if opened {@link #openForInjection for one injection}, what it learned of the
  * paths it resolved; the container is expected to be paused while we work, and every final open,
- * rename or unlink is relative to a directory descriptor reached with {@code O_NOFOLLOW} so a
- * symlink swapped in after resolution fails instead of escaping.
+ * rename, unlink or {@code symlinkat} is relative to a directory descriptor reached with {@code
+ * O_NOFOLLOW} (or {@code openat2} with {@code RESOLVE_NO_SYMLINKS}) so a symlink swapped in after
+ * resolution fails instead of escaping.
  */
 public final class RootFs implements AutoCloseable {
 
@@ -43,12 +44,15 @@ public final class RootFs implements AutoCloseable {
   private final Path hostRoot;
   private final Lookup lookup;
   private final DirectoryWalk directories;
+  private final NativeDirs linkDirectories;
   private final List<RootChange> changes = Collections.synchronizedList(new ArrayList<>());
 
-  private RootFs(Path hostRoot, Lookup lookup, DirectoryWalk directories) {
+  private RootFs(
+      Path hostRoot, Lookup lookup, DirectoryWalk directories, NativeDirs linkDirectories) {
     this.hostRoot = hostRoot;
     this.lookup = lookup;
     this.directories = directories;
+    this.linkDirectories = linkDirectories;
   }
 
   /**
@@ -59,7 +63,8 @@ public final class RootFs implements AutoCloseable {
    */
   public static RootFs open(Path hostRoot) throws IOException {
     Path root = existingDirectory(hostRoot);
-    return new RootFs(root, Lookup.direct(), DirectoryWalk.eachTime(root));
+    return new RootFs(
+        root, Lookup.direct(), DirectoryWalk.eachTime(root), NativeDirs.disabled(root));
   }
 
   /**
@@ -71,13 +76,26 @@ public final class RootFs implements AutoCloseable {
    * answered from memory is still made through {@code O_NOFOLLOW} directory descriptors, so a stale
    * answer fails instead of escaping the root. Use it for one injection of a paused container, then
    * close it. The directories that reads and writes are made in stay open until {@link #close}, so
-   * each is walked to once per injection instead of once per file.
+   * each is walked to once per injection instead of once per file, and a new {@link #symlink} is
+   * one {@code symlinkat} on such a directory's descriptor.
    *
    * @throws IOException if it is not an existing directory
    */
   public static RootFs openForInjection(Path hostRoot) throws IOException {
+    return openForInjection(hostRoot, true);
+  }
+
+  /**
+   * Like {@link #openForInjection(Path)}; with {@code symlinkat} false, links are made as by a root
+   * whose kernel has no {@code openat2}.
+   */
+  static RootFs openForInjection(Path hostRoot, boolean symlinkat) throws IOException {
     Path root = existingDirectory(hostRoot);
-    return new RootFs(root, Lookup.remembering(), DirectoryWalk.keptOpen(root));
+    return new RootFs(
+        root,
+        Lookup.remembering(),
+        DirectoryWalk.keptOpen(root),
+        symlinkat ? NativeDirs.keptOpen(root) : NativeDirs.disabled(root));
   }
 
   /**
@@ -86,6 +104,7 @@ public final class RootFs implements AutoCloseable {
    */
   @Override
   public void close() {
+    linkDirectories.close();
     directories.close();
   }
 
@@ -360,8 +379,11 @@ public final class RootFs implements AutoCloseable {
   /**
    * Creates a symlink at {@code containerPath} (its final component is not followed) or replaces an
    * existing symlink atomically. {@code target} is stored verbatim and interpreted by the
-   * container.
+   * container. A root opened {@link #openForInjection for one injection} makes a new link with one
+   * {@code symlinkat} on its directory's descriptor, opened with {@code openat2} confined to the
+   * root ({@link NativeDirs}); a name already taken is replaced as by any root.
    *
+   * @throws RootfsEscapeException if a directory on the way was replaced by a symlink meanwhile
    * @throws java.nio.file.FileAlreadyExistsException if something other than a symlink is there
    */
   public void symlink(String containerPath, String target) throws IOException {
@@ -379,13 +401,16 @@ public final class RootFs implements AutoCloseable {
       throw new NoSuchFileException(containerPath, null, "symlink: parent directory is missing");
     }
     try {
-      directories.in(
-          parent.components(),
-          dir -> {
-            AtomicWriter.replaceSymlink(
-                dir, parent.hostPath(hostRoot), name, containerPath, target);
-            return null;
-          });
+      if (linkDirectories.symlink(parent.components(), name, containerPath, target)
+          != NativeDirs.Result.CREATED) {
+        directories.in(
+            parent.components(),
+            dir -> {
+              AtomicWriter.replaceSymlink(
+                  dir, parent.hostPath(hostRoot), name, containerPath, target);
+              return null;
+            });
+      }
       changes.add(new RootChange.Symlink(containerPath, target));
     } finally {
       lookup.forget(parent.hostPath(hostRoot).resolve(name));
