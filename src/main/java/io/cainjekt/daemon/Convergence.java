@@ -138,6 +138,7 @@ final class Convergence {
       services
           .defaults()
           .keep(bundle, services.staging()); // the previous version's defaults go once unused
+      services.defaults().anchors(bundle, services.staging()); // mounted: every container sees it
     } catch (IllegalStateException e) { // defaults that cannot be built fail CreateContainer
       log.atWarn()
           .setMessage("staging: cannot build the staged defaults")

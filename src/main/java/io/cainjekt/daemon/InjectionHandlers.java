@@ -190,14 +190,23 @@ final class InjectionHandlers implements NriPlugin {
   private Adjustment stage(PodInfo pod, ContainerInfo c, LoadedBundle bundle, Decision decision)
       throws IOException {
     Map<String, byte[]> defaults = services.defaults().keep(bundle, services.staging());
+    Optional<Path> anchors = services.defaults().anchors(bundle, services.staging());
     var dir = services.staging().prepare(c.id(), defaults);
     EnvMerge env = services.env().merge(c.env());
+    List<Mount> mounts = new ArrayList<>();
+    mounts.add(new Mount(EnvMerger.MOUNT_PATH, "bind", dir.toString(), MOUNT_OPTIONS));
+    Staged staged = Staged.of(pod, c, bundle.name(), decision.processors(), false);
+    if (anchors.isPresent()) {
+      mounts.add(
+          new Mount(EnvMerger.ANCHORS_PATH, "bind", anchors.get().toString(), MOUNT_OPTIONS));
+      staged = staged.withMount(EnvMerger.ANCHORS_PATH);
+    }
     containers.put(
-        Staged.of(pod, c, bundle.name(), decision.processors(), false),
+        staged,
         Injection.before(
             ContainerReport.State.STAGED, bundle.bundle().contentHash(), Optional.empty()));
     return new Adjustment(
-        List.of(new Mount(EnvMerger.MOUNT_PATH, "bind", dir.toString(), MOUNT_OPTIONS)),
+        mounts,
         env.toSet(),
         Map.of(
             services.annotationPrefix() + "/injected",

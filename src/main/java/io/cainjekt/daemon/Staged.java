@@ -6,6 +6,7 @@ import io.cainjekt.nri.ContainerInfo;
 import io.cainjekt.nri.Mount;
 import io.cainjekt.nri.PodInfo;
 import io.cainjekt.policy.ProcessorSelection;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -49,6 +50,13 @@ record Staged(
         c.mounts().stream().map(Mount::destination).collect(Collectors.toSet()),
         filter,
         late);
+  }
+
+  /** This container with one more mount (of the plugin's own) at {@code containerPath}. */
+  Staged withMount(String containerPath) {
+    Set<String> paths = new HashSet<>(volumeMountPaths);
+    paths.add(containerPath);
+    return new Staged(ref, bundle, env, paths, filter, late);
   }
 
   String id() {

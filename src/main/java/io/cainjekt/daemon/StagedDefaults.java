@@ -6,13 +6,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cainjekt.inject.SafeDefaults;
 import io.cainjekt.inject.Staging;
+import io.cainjekt.inject.os.OsStoreProcessor;
 import io.cainjekt.trust.Fingerprint;
 import io.cainjekt.trust.LoadedBundle;
 import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The files staged at CreateContainer, before the image has been looked at: {@link SafeDefaults}
  * (the node's public roots plus the injected CAs) and a {@code status.json} saying that the image
- * is not inspected yet. StartContainer replaces them with the image-precise versions. Remembers the
- * files of each bundle's latest version only, so it holds one set per configured bundle
+ * is not inspected yet; and the bundle's anchors, one directory per bundle that every container of
+ * it mounts. StartContainer replaces them with the image-precise versions. Remembers the files of
+ * each bundle's latest version only, so it holds one set per configured bundle
  * (docs/architecture.md, "What the plugin remembers"). Thread-safe.
  */
 final class StagedDefaults {
@@ -32,7 +36,8 @@ final class StagedDefaults {
 
   private final PemBundle nodeRoots;
 
-  private record Version(Fingerprint contentHash, Map<String, byte[]> files) {}
+  private record Version(
+      Fingerprint contentHash, Map<String, byte[]> files, Map<String, byte[]> anchors) {}
 
   private final Map<String, Version> latest = new ConcurrentHashMap<>(); // by bundle name
 
@@ -61,17 +66,40 @@ final class StagedDefaults {
     return defaults;
   }
 
+  /**
+   * The bundle's anchors staged for every container of it ({@link Staging#anchors}), brought to
+   * this version; empty, logged, when they cannot be written: the containers staged meanwhile get
+   * no anchors mount and one anchor file per CA instead.
+   */
+  Optional<Path> anchors(LoadedBundle bundle, Staging staging) {
+    try {
+      return Optional.of(staging.anchors(bundle.name(), version(bundle).anchors()));
+    } catch (IOException | RuntimeException e) {
+      log.atWarn()
+          .setMessage("staging: cannot stage the anchors")
+          .addKeyValue("bundle", bundle.name())
+          .setCause(e)
+          .log();
+      return Optional.empty();
+    }
+  }
+
   /** The staged files for this bundle version. */
   Map<String, byte[]> files(LoadedBundle bundle) {
+    return version(bundle).files();
+  }
+
+  private Version version(LoadedBundle bundle) {
     Fingerprint hash = bundle.bundle().contentHash();
-    return latest
-        .compute(
-            bundle.name(),
-            (name, known) ->
-                known != null && known.contentHash().equals(hash)
-                    ? known
-                    : new Version(hash, build(bundle)))
-        .files();
+    return latest.compute(
+        bundle.name(),
+        (name, known) ->
+            known != null && known.contentHash().equals(hash)
+                ? known
+                : new Version(
+                    hash,
+                    build(bundle),
+                    Map.copyOf(OsStoreProcessor.anchorFiles(bundle.bundle()))));
   }
 
   private Map<String, byte[]> build(LoadedBundle loaded) {

@@ -31,6 +31,12 @@ public final class EnvMerger {
   /** Where the staged directory is bind-mounted in every injected container. */
   public static final String MOUNT_PATH = "/etc/cainjekt";
 
+  /**
+   * Where the anchors of the container's bundle are bind-mounted, inside {@link #MOUNT_PATH}: one
+   * {@code cainjekt-<fingerprint>.crt} per CA, shared by every container of the bundle.
+   */
+  public static final String ANCHORS_PATH = MOUNT_PATH + "/" + Staging.ANCHORS;
+
   private static final Pattern NAMES_TRUST_STORE =
       Pattern.compile("(^|\\s)-Djavax\\.net\\.ssl\\.trustStore=");
 

@@ -142,6 +142,14 @@ public final class InjectionContext {
   }
 
   /**
+   * True when the container has its bundle's anchors mounted at {@link EnvMerger#ANCHORS_PATH}
+   * (every container staged at CreateContainer; not a late starter).
+   */
+  public boolean anchorsMounted() {
+    return request.volumeMountPaths().contains(EnvMerger.ANCHORS_PATH);
+  }
+
+  /**
    * True when the path, as asked or after resolving symlinks inside the root, lies on a volume
    * mount; the path is then recorded as skipped for status.json.
    */

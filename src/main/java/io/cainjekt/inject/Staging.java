@@ -3,8 +3,10 @@ package io.cainjekt.inject;
 
 import io.cainjekt.trust.Fingerprint;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -53,6 +55,12 @@ public final class Staging implements AutoCloseable {
   public static final String TRUSTSTORE = "truststore.p12";
   public static final String STATUS = "status.json";
 
+  /**
+   * The empty directory in each container's directory where the anchors of its bundle ({@link
+   * #anchors}) are mounted on top of the staged directory.
+   */
+  public static final String ANCHORS = "anchors";
+
   /** Longest accepted container ID (containerd uses 64 hex characters). */
   public static final int MAX_ID_CHARS = 128;
 
@@ -62,10 +70,13 @@ public final class Staging implements AutoCloseable {
 
   private final Path root;
   private final Path containers;
+  private final Path anchors;
   private final BlobStore blobs;
   private final Set<String> ids = ConcurrentHashMap.newKeySet();
   // slot -> the files kept for it (compared by identity: callers hand in the same map)
   private final Map<String, Map<String, byte[]>> kept = new ConcurrentHashMap<>();
+  // bundle -> the anchor files its directory holds (by identity, as for kept)
+  private final Map<String, Map<String, byte[]>> anchorsHeld = new ConcurrentHashMap<>();
   // content array (by identity) -> its blob name; weak keys, the values do not refer to them
   private final Map<byte[], String> blobNames = Collections.synchronizedMap(new WeakHashMap<>());
   private final ReentrantLock lock = new ReentrantLock();
@@ -74,6 +85,7 @@ public final class Staging implements AutoCloseable {
   private Staging(Path root) {
     this.root = root;
     this.containers = root.resolve("containers");
+    this.anchors = root.resolve(ANCHORS);
     this.blobs = new BlobStore(root.resolve("blobs"));
   }
 
@@ -88,6 +100,7 @@ public final class Staging implements AutoCloseable {
     try {
       s.createDirectory(root);
       s.createDirectory(s.containers);
+      s.createDirectory(s.anchors);
       s.createDirectory(s.blobs.dir());
       s.recover();
     } finally {
@@ -147,6 +160,49 @@ public final class Staging implements AutoCloseable {
         }
       }
       blobs.keepOnly(hashes);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Makes the bundle's anchor directory, {@code <root>/anchors/<bundle>}, hold exactly {@code
+   * files} (plain names, each file's name fixed by its content) and returns it, to be bind-mounted
+   * at {@link EnvMerger#ANCHORS_PATH}. The directory is changed in place, never replaced, so that
+   * the containers that have it mounted see the new set: a new file is written to a temporary name
+   * and renamed, and a name not in {@code files} is removed. A file already there under its name is
+   * kept as it is. A call with the map the directory holds already returns at once.
+   */
+  public Path anchors(String bundle, Map<String, byte[]> files) throws IOException {
+    Path dir = anchors.resolve(bundleDirectory(bundle));
+    if (anchorsHeld.get(bundle) == files) {
+      return dir;
+    }
+    files.keySet().forEach(Staging::checkFileName);
+    lock.lock();
+    try {
+      createDirectory(dir);
+      Set<String> present = new HashSet<>();
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+        for (Path p : entries) {
+          String name = p.getFileName().toString();
+          if (files.containsKey(name) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+            present.add(name);
+          } else {
+            Files.delete(p);
+          }
+        }
+      }
+      for (Map.Entry<String, byte[]> f : files.entrySet()) {
+        if (!present.contains(f.getKey())) {
+          Path tmp = dir.resolve(BlobStore.TEMP_PREFIX + f.getKey());
+          Files.write(tmp, f.getValue());
+          Files.setPosixFilePermissions(tmp, BlobStore.FILE_MODE);
+          Files.move(tmp, dir.resolve(f.getKey()), StandardCopyOption.ATOMIC_MOVE);
+        }
+      }
+      anchorsHeld.put(bundle, files);
+      return dir;
     } finally {
       lock.unlock();
     }
@@ -224,6 +280,7 @@ public final class Staging implements AutoCloseable {
       try {
         if (create) {
           createDirectory(dir);
+          createDirectory(dir.resolve(ANCHORS));
           ids.add(id);
         } else if (!ids.contains(id)) {
           throw new NoSuchFileException(dir.toString(), null, "container " + id + " not staged");
@@ -283,7 +340,7 @@ public final class Staging implements AutoCloseable {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path p : entries) {
         Object inode = BlobStore.inode(p);
-        Files.delete(p);
+        Files.delete(p); // a file, or the empty mount point of the anchors
         blobs.dropIfUnused(inode);
       }
     } catch (NoSuchFileException ignored) {
@@ -340,8 +397,15 @@ public final class Staging implements AutoCloseable {
     return id;
   }
 
+  /** The directory name of a bundle's anchors: its name when plain, else its name's SHA-256. */
+  private static String bundleDirectory(String bundle) {
+    return bundle.length() <= 64 && SAFE_NAME.matcher(bundle).matches() && !bundle.contains("..")
+        ? bundle
+        : Fingerprint.of(bundle.getBytes(StandardCharsets.UTF_8)).hex();
+  }
+
   private static void checkFileName(String name) {
-    if (name.length() > 64 || !SAFE_NAME.matcher(name).matches() || name.contains("..")) {
+    if (name.length() > 128 || !SAFE_NAME.matcher(name).matches() || name.contains("..")) {
       throw new IllegalArgumentException("staged file name '" + name + "' is not a plain name");
     }
   }

@@ -127,14 +127,26 @@ class InjectionHandlersTest {
     Adjustment a = h.createContainer(pod(OPTED_IN), container(0, List.of("PATH=/bin")));
 
     assertThat(a.mounts())
-        .singleElement()
-        .satisfies(
+        .hasSize(2)
+        .allSatisfy(
             m -> {
-              assertThat(m.destination()).isEqualTo("/etc/cainjekt");
               assertThat(m.type()).isEqualTo("bind");
               assertThat(m.options()).contains("ro");
-              assertThat(Path.of(m.source())).isEqualTo(staging.directory(ID));
             });
+    assertThat(a.mounts().getFirst().destination()).isEqualTo("/etc/cainjekt");
+    assertThat(Path.of(a.mounts().getFirst().source())).isEqualTo(staging.directory(ID));
+    // the bundle's anchors, shared by its containers, on the empty directory staged for them
+    assertThat(a.mounts().getLast().destination()).isEqualTo("/etc/cainjekt/anchors");
+    Path anchors = Path.of(a.mounts().getLast().source());
+    assertThat(anchors).isEqualTo(staging.root().resolve("anchors/default"));
+    assertThat(staging.directory(ID).resolve(Staging.ANCHORS)).isEmptyDirectory();
+    try (var files = Files.list(anchors)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .singleElement()
+          .asString()
+          .startsWith("cainjekt-")
+          .endsWith(".crt");
+    }
     assertThat(a.env())
         .containsEntry("SSL_CERT_FILE", "/etc/cainjekt/ca-bundle.pem")
         .containsEntry("NODE_EXTRA_CA_CERTS", "/etc/cainjekt/custom-ca.pem")
@@ -405,7 +417,10 @@ class InjectionHandlersTest {
     assertThat(Files.readString(imageBundle)).isEqualTo(image + corp2);
     assertThat(staged(Staging.CA_BUNDLE)).doesNotContain(corpCaPem());
     assertThat(staged(Staging.CUSTOM_CA)).doesNotContain(corpCaPem());
-    try (var anchors = Files.list(root.resolve("usr/local/share/ca-certificates"))) {
+    // the image links the mounted anchors, which the rotation changed in place
+    assertThat(Files.readSymbolicLink(root.resolve("usr/local/share/ca-certificates/cainjekt")))
+        .isEqualTo(Path.of("/etc/cainjekt/anchors"));
+    try (var anchors = Files.list(staging.root().resolve("anchors/default"))) {
       assertThat(anchors.map(p -> p.getFileName().toString()))
           .singleElement()
           .asString()
@@ -466,7 +481,7 @@ class InjectionHandlersTest {
   }
 
   @Test
-  void aContainerThatChangedAnAnchorOfOursIsDriftedAfterTheRotationAndCountedSo() throws Exception {
+  void aContainerThatChangedALinkOfOursIsDriftedAfterTheRotationAndCountedSo() throws Exception {
     Path root = debianRoot();
     InjectionHandlers h = handlers(FailPolicy.OPEN);
     bundles.addListener(h.convergence()::rotate);
@@ -474,10 +489,9 @@ class InjectionHandlersTest {
     h.startContainer(pod(OPTED_IN), container(4242, List.of()));
     assertThat(MetricSamples.gauge(metrics, "cainjekt_containers", "state", "injected"))
         .isEqualTo(1);
-    Path anchors = root.resolve("usr/local/share/ca-certificates");
-    try (var files = Files.list(anchors)) {
-      Files.write(files.findFirst().orElseThrow(), Pki.bytes("public-root-2.crt"));
-    }
+    Path link = root.resolve("usr/local/share/ca-certificates/cainjekt");
+    Files.delete(link);
+    Files.createSymbolicLink(link, Path.of("/elsewhere"));
 
     Files.write(bundleFile, Pki.bytes("corp-ca-rekeyed.crt"));
     assertThat(bundles.reload()).isPositive();

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
@@ -271,7 +272,8 @@ class StagingTest {
             .containsExactly(Fingerprint.of(BUNDLE).hex());
       }
       try (Stream<Path> s = Files.list(dir)) {
-        assertThat(s.map(p -> p.getFileName().toString())).containsExactly(Staging.CA_BUNDLE);
+        assertThat(s.map(p -> p.getFileName().toString()))
+            .containsExactlyInAnyOrder(Staging.CA_BUNDLE, Staging.ANCHORS);
       }
       assertThat(reopened.stagedBytes()).isEqualTo(BUNDLE.length);
       assertThat(reopened.containerIds()).containsExactly(ID_A);
@@ -284,5 +286,47 @@ class StagingTest {
     staging.close();
     assertThatThrownBy(() -> staging.prepare(ID_A, Map.of()))
         .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aBundlesAnchorsChangeInPlaceSoThatMountedCopiesSeeTheNewSet() throws IOException {
+    try (Staging staging = Staging.open(root)) {
+      Path dir =
+          staging.anchors("corp", Map.of("cainjekt-a.crt", BUNDLE, "cainjekt-b.crt", BUNDLE));
+      Object inode = Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
+      assertThat(dir).isEqualTo(root.resolve("anchors/corp"));
+
+      staging.anchors("corp", Map.of("cainjekt-b.crt", BUNDLE, "cainjekt-c.crt", BUNDLE_V2));
+
+      try (Stream<Path> s = Files.list(dir)) {
+        assertThat(s.map(p -> p.getFileName().toString()))
+            .containsExactlyInAnyOrder("cainjekt-b.crt", "cainjekt-c.crt");
+      }
+      assertThat(dir.resolve("cainjekt-c.crt")).hasBinaryContent(BUNDLE_V2);
+      assertThat(Files.getPosixFilePermissions(dir.resolve("cainjekt-c.crt")))
+          .isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
+      assertThat(Files.readAttributes(dir, BasicFileAttributes.class).fileKey()).isEqualTo(inode);
+    }
+  }
+
+  @Test
+  void aBundleNameThatIsNoPlainFileNameGetsTheDirectoryOfItsHash() throws IOException {
+    try (Staging staging = Staging.open(root)) {
+      Path dir = staging.anchors("../etc", Map.of("cainjekt-a.crt", BUNDLE));
+      assertThat(dir.getParent()).isEqualTo(root.resolve("anchors"));
+      assertThat(dir.getFileName().toString()).matches("[0-9a-f]{64}");
+      assertThatThrownBy(() -> staging.anchors("corp", Map.of("../x.crt", BUNDLE)))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void aPreparedContainerHasTheEmptyMountPointOfTheAnchors() throws IOException {
+    try (Staging staging = Staging.open(root)) {
+      Path dir = staging.prepare(ID_A, Map.of(Staging.CA_BUNDLE, BUNDLE));
+      assertThat(dir.resolve(Staging.ANCHORS)).isEmptyDirectory();
+      staging.release(ID_A);
+      assertThat(dir).doesNotExist();
+    }
   }
 }

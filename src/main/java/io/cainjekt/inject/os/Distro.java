@@ -15,6 +15,9 @@ import java.util.Optional;
  * @param bundleFiles PEM bundles rewritten when they exist, primary first
  * @param anchorDir where one {@code cainjekt-<fingerprint>.crt} per CA goes, so that the distro's
  *     own rebuild (update-ca-certificates, update-ca-trust, trust extract) keeps the CA
+ * @param anchorSubdirectories true when that rebuild also reads the anchors of a subdirectory
+ *     reached by a symlink (Debian's update-ca-certificates runs {@code find -L}): one link to the
+ *     anchors mounted with the container then stands for every per-CA file
  * @param hashedDir OpenSSL CApath directory ({@code <subject-hash>.N} links), when the family has
  *     one; links are added only when the directory already holds hash links
  * @param javaStores the distro's extracted Java keystores (generated from the anchors, outside any
@@ -26,6 +29,7 @@ public record Distro(
     List<String> ids,
     List<String> bundleFiles,
     Optional<String> anchorDir,
+    boolean anchorSubdirectories,
     Optional<String> hashedDir,
     List<String> javaStores) {
 
@@ -46,6 +50,7 @@ public record Distro(
           List.of("wolfi", "chainguard", "azurelinux", "mariner", "photon"),
           KNOWN_BUNDLES,
           Optional.empty(),
+          false,
           Optional.empty(),
           List.of());
 
@@ -60,6 +65,7 @@ public record Distro(
               List.of("debian", "ubuntu"),
               List.of("/etc/ssl/certs/ca-certificates.crt"),
               Optional.of("/usr/local/share/ca-certificates"),
+              true,
               Optional.of("/etc/ssl/certs"),
               List.of("/etc/ssl/certs/java/cacerts")),
           new Distro(
@@ -71,6 +77,7 @@ public record Distro(
                   "/etc/pki/tls/cert.pem",
                   "/etc/pki/ca-trust/extracted/openssl/ca-bundle.trust.crt"),
               Optional.of("/etc/pki/ca-trust/source/anchors"),
+              false,
               Optional.of("/etc/pki/ca-trust/extracted/pem/directory-hash"),
               List.of("/etc/pki/ca-trust/extracted/java/cacerts")),
           new Distro(
@@ -78,6 +85,7 @@ public record Distro(
               List.of("opensuse*", "sles", "sled", "suse"),
               List.of("/etc/ssl/ca-bundle.pem"),
               Optional.of("/etc/pki/trust/anchors"),
+              false,
               Optional.of("/etc/ssl/certs"),
               List.of("/var/lib/ca-certificates/java-cacerts")),
           new Distro(
@@ -85,6 +93,7 @@ public record Distro(
               List.of("alpine"),
               List.of("/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/cert.pem"),
               Optional.of("/usr/local/share/ca-certificates"),
+              false,
               Optional.of("/etc/ssl/certs"),
               List.of("/etc/ssl/certs/java/cacerts")),
           new Distro(
@@ -92,6 +101,7 @@ public record Distro(
               List.of("arch", "archarm"),
               List.of("/etc/ssl/certs/ca-certificates.crt"),
               Optional.of("/etc/ca-certificates/trust-source/anchors"),
+              false,
               Optional.of("/etc/ssl/certs"),
               List.of("/etc/ssl/certs/java/cacerts")),
           GENERIC);

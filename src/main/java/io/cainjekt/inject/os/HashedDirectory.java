@@ -17,11 +17,10 @@ import java.util.regex.Pattern;
 /**
  * An OpenSSL CApath directory ({@code /etc/ssl/certs}): for each CA, a {@code <subject-hash>.N}
  * link, N being the first index not taken by another certificate with the same subject hash. The
- * link points at the CA's anchor file when the family's anchor directory is written, by a relative
- * path between the two directories' real locations (so it reads the same in the container and from
- * the host), and a CA costs one file and one link; only without an anchor directory does this
- * directory get its own {@code cainjekt-<fingerprint>.pem} copy to link to. Only a directory that
- * already holds hash links is treated as one. Never replaces an existing entry.
+ * link points at the CA's anchor: in the anchors mounted with the container, or in the family's
+ * anchor directory by a relative path between the two directories' real locations. Only without
+ * anchors does this directory get its own {@code cainjekt-<fingerprint>.pem} copy to link to. Only
+ * a directory that already holds hash links is treated as one. Never replaces an existing entry.
  *
  * <p>Entries are asked about one name at a time ({@link RootFs#hasEntry}, one {@code lstat}), not
  * by listing the directory: on an overlayfs a listing merges every layer's directory, and a Debian
@@ -41,8 +40,9 @@ final class HashedDirectory {
   private final Optional<String> anchorDir;
 
   /**
-   * @param anchorDir the directory where this run writes each CA's {@code
-   *     cainjekt-<fingerprint>.crt} anchor, if it does
+   * @param anchorDir the directory holding each CA's {@code cainjekt-<fingerprint>.crt} anchor, if
+   *     there is one, as the links name it: absolute (the anchors mounted with the container) or
+   *     relative to this directory's real location
    */
   HashedDirectory(InjectionContext context, String dir, Optional<String> anchorDir) {
     this.context = context;
@@ -58,15 +58,8 @@ final class HashedDirectory {
     planLinkRemovals(root, plan);
     Set<String> planned = new HashSet<>();
     Set<String> current = new HashSet<>();
-    Optional<Path> anchors = Optional.empty();
-    if (anchorDir.isPresent()) {
-      anchors =
-          Optional.of(
-              Path.of(context.realPath(dir))
-                  .relativize(Path.of(context.realPath(anchorDir.get()))));
-    }
     for (CaCertificate ca : context.cas().certificates()) {
-      String file = target(ca, anchors, plan, current);
+      String file = target(ca, plan, current);
       String hash = SubjectHash.of(ca.certificate());
       for (int n = 0; n < MAX_COLLISIONS; n++) {
         String link = hash + "." + n;
@@ -90,16 +83,11 @@ final class HashedDirectory {
     plan.removeOwnedFiles(context, dir, current);
   }
 
-  /**
-   * The target of the CA's hash link: its anchor file in {@code anchors} (relative to this
-   * directory), or a copy of its own here.
-   */
-  private String target(
-      CaCertificate ca, Optional<Path> anchors, OsStorePlan plan, Set<String> current)
+  /** The target of the CA's hash link: its anchor file, or a copy of its own here. */
+  private String target(CaCertificate ca, OsStorePlan plan, Set<String> current)
       throws IOException {
-    if (anchors.isPresent()) {
-      return anchors
-          .get()
+    if (anchorDir.isPresent()) {
+      return Path.of(anchorDir.get())
           .resolve(OsStorePlan.fileName(ca, OsStoreProcessor.ANCHOR_SUFFIX))
           .toString();
     }

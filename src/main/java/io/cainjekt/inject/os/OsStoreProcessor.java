@@ -3,6 +3,7 @@ package io.cainjekt.inject.os;
 
 import io.cainjekt.inject.CertificateSet;
 import io.cainjekt.inject.Detection;
+import io.cainjekt.inject.EnvMerger;
 import io.cainjekt.inject.InjectionContext;
 import io.cainjekt.inject.InjectionContext.DistroMatch;
 import io.cainjekt.inject.InjectionContext.ImageBundle;
@@ -20,16 +21,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * The OS trust store of every family of the {@link Distro} table (docs/architecture.md, "Distro
- * table"): merges the CAs into the bundle files, adds one anchor file per CA, adds OpenSSL hash
- * links, and adds the CAs to the distro's extracted Java keystores. Reads everything first and
- * writes only when every read succeeded. Thread-safe (stateless).
+ * table"): merges the CAs into the bundle files, adds the anchors (one link to the mounted anchors,
+ * or one file per CA), adds OpenSSL hash links, and adds the CAs to the distro's extracted Java
+ * keystores. Reads everything first and writes only when every read succeeded. Thread-safe
+ * (stateless).
  */
 public final class OsStoreProcessor implements Processor {
 
@@ -38,6 +42,9 @@ public final class OsStoreProcessor implements Processor {
 
   /** The file name suffix of our anchor files. */
   static final String ANCHOR_SUFFIX = ".crt";
+
+  /** The name of our link to the mounted anchors in a family's anchor directory. */
+  static final String ANCHOR_LINK = "cainjekt";
 
   private static final String JDK_CACERTS_SUFFIX = "/lib/security/cacerts";
 
@@ -80,11 +87,12 @@ public final class OsStoreProcessor implements Processor {
     if (anchorDir.isPresent() && context.onVolume(anchorDir.get())) {
       anchorDir = Optional.empty();
     }
+    Optional<String> linkDir = Optional.empty(); // where the hash links find each CA's anchor
     if (anchorDir.isPresent()) {
-      planAnchors(context, anchorDir.get(), plan);
+      linkDir = Optional.of(planAnchors(context, distro, anchorDir.get(), plan));
     }
     if (distro.hashedDir().isPresent()) {
-      new HashedDirectory(context, distro.hashedDir().get(), anchorDir).plan(plan);
+      new HashedDirectory(context, distro.hashedDir().get(), linkDir).plan(plan);
     }
     planJavaStores(context, distro, plan);
     int before = context.changeCount();
@@ -103,6 +111,19 @@ public final class OsStoreProcessor implements Processor {
                 ? "all " + context.cas().size() + " CAs already present"
                 : changed.size() + " paths changed for " + context.cas().size() + " CAs");
     return new Outcome.Applied(detail, changed);
+  }
+
+  /**
+   * The files of the anchors staged for a bundle ({@code <staging>/anchors/<bundle>}, mounted at
+   * {@link EnvMerger#ANCHORS_PATH}): one {@code cainjekt-<fingerprint>.crt} per CA, as the per-CA
+   * anchor files in the image are named.
+   */
+  public static Map<String, byte[]> anchorFiles(PemBundle cas) {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    for (CaCertificate ca : cas.certificates()) {
+      files.put(OsStorePlan.fileName(ca, ANCHOR_SUFFIX), PemBundle.pem(ca));
+    }
+    return files;
   }
 
   private static Distro family(InjectionContext context) {
@@ -148,9 +169,29 @@ public final class OsStoreProcessor implements Processor {
     return seen.size();
   }
 
-  private static void planAnchors(InjectionContext context, String dir, OsStorePlan plan)
-      throws IOException {
+  /**
+   * Plans the anchors in the family's anchor directory and returns the directory the hash links
+   * point into, relative to the hashed directory or absolute. With the bundle's anchors mounted and
+   * a family whose rebuild reads subdirectories, one link {@value #ANCHOR_LINK} to the mount stands
+   * for every CA (docs/architecture.md, "What a container sees"); otherwise each CA gets its own
+   * file. Either way, what an earlier run made in the other form goes.
+   */
+  private static String planAnchors(
+      InjectionContext context, Distro distro, String dir, OsStorePlan plan) throws IOException {
     plan.directory(dir);
+    String link = dir + "/" + ANCHOR_LINK;
+    if (distro.anchorSubdirectories()
+        && context.anchorsMounted()
+        && planAnchorLink(context, dir, link, plan)) {
+      plan.removeOwnedFiles(context, dir, Set.of());
+      return EnvMerger.ANCHORS_PATH;
+    }
+    String previous = context.previous().links().get(link);
+    if (previous != null
+        && context.root().isDirectory(dir)
+        && context.root().linkTarget(dir, ANCHOR_LINK).filter(previous::equals).isPresent()) {
+      plan.delete(link);
+    }
     Set<String> current = new HashSet<>();
     for (CaCertificate ca : context.cas().certificates()) {
       String path = dir + "/" + OsStorePlan.fileName(ca, ANCHOR_SUFFIX);
@@ -158,6 +199,51 @@ public final class OsStoreProcessor implements Processor {
       plan.ownFile(context, path, PemBundle.pem(ca));
     }
     plan.removeOwnedFiles(context, dir, current);
+    Optional<String> hashedDir = distro.hashedDir().filter(h -> isDirectory(context, h));
+    if (hashedDir.isEmpty()) {
+      return dir; // no links to point anywhere
+    }
+    // relative between the real locations, so that a link reads the same from the host
+    return Path.of(context.realPath(hashedDir.get()))
+        .relativize(Path.of(context.realPath(dir)))
+        .toString();
+  }
+
+  private static boolean isDirectory(InjectionContext context, String path) {
+    try {
+      return context.root().isDirectory(path);
+    } catch (IOException e) {
+      return false; // HashedDirectory makes no links there either
+    }
+  }
+
+  /**
+   * Plans {@code link} -> {@link EnvMerger#ANCHORS_PATH}; false, with a note, when an entry that is
+   * not ours holds the name. Ours, removed or pointed elsewhere by the container, is linked again
+   * and reported as drift, as a changed file of ours is written again.
+   */
+  private static boolean planAnchorLink(
+      InjectionContext context, String dir, String link, OsStorePlan plan) throws IOException {
+    RootFs root = context.root();
+    boolean exists = root.isDirectory(dir);
+    Optional<String> target = exists ? root.linkTarget(dir, ANCHOR_LINK) : Optional.empty();
+    boolean taken = exists && root.hasEntry(dir, ANCHOR_LINK);
+    boolean ours = context.previous().links().containsKey(link);
+    if (target.filter(EnvMerger.ANCHORS_PATH::equals).isEmpty()) {
+      if (taken && (target.isEmpty() || !ours)) {
+        if (ours) {
+          context.drift(link, "replaced by the container; one anchor file per CA instead");
+        }
+        context.note(link + " exists and is not ours: one anchor file per CA instead");
+        return false;
+      }
+      plan.link(link, EnvMerger.ANCHORS_PATH);
+      if (ours) {
+        context.drift(link, (taken ? "changed" : "removed") + " by the container; linked again");
+      }
+    }
+    context.ownLink(link, EnvMerger.ANCHORS_PATH);
+    return true;
   }
 
   private static void planJavaStores(InjectionContext context, Distro distro, OsStorePlan plan)

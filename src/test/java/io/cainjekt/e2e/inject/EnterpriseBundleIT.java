@@ -94,6 +94,18 @@ class EnterpriseBundleIT {
       SoftAssertions softly = new SoftAssertions();
       assertGainedExactlyOurs(softly, pod, image, ours, "after injection");
       assertFoundThroughTheHashedDirectory(softly, pod, ours);
+      // one link to the anchors mounted with the container stands for 300 files per container
+      softly
+          .assertThat(pod.exec(EXEC, "ls", "-A", ANCHOR_DIR).stdout().lines())
+          .as("entries of " + ANCHOR_DIR + " (the image has one anchor of its own)")
+          .contains("cainjekt")
+          .noneMatch(name -> name.matches("cainjekt-[0-9a-f]{64}\\.crt"));
+      softly
+          .assertThat(pod.exec(EXEC, "readlink", ANCHOR_DIR + "/cainjekt").stdout().strip())
+          .isEqualTo("/etc/cainjekt/anchors");
+      softly
+          .assertThat(pod.exec(EXEC, "sh", "-c", "ls /etc/cainjekt/anchors | wc -l").stdout())
+          .isEqualToIgnoringWhitespace(String.valueOf(CAS));
 
       pod.execOk(UPDATE_CA_CERTIFICATES, "update-ca-certificates", "--fresh");
       TrustChecks.assertOsStore(pod, servers, Ca.CORP_CA, Client.OS_LEVEL, Verdict.TRUSTED);
@@ -132,12 +144,13 @@ class EnterpriseBundleIT {
 
   /**
    * OpenSSL finds a few of the generated CAs by subject hash alone ({@code -CApath}, no bundle):
-   * their hash links lead to their anchor files.
+   * their hash links lead to their anchor files, in the anchors mounted with the container and
+   * linked from the image's anchor directory.
    */
   private static void assertFoundThroughTheHashedDirectory(
       SoftAssertions softly, RunningPod pod, List<String> ours) {
     for (int i : List.of(1, CAS / 2, CAS - 1)) {
-      String anchor = ANCHOR_DIR + "/cainjekt-" + ours.get(i) + ".crt";
+      String anchor = ANCHOR_DIR + "/cainjekt/cainjekt-" + ours.get(i) + ".crt";
       ExecResult verify =
           pod.exec(EXEC, "openssl", "verify", "-no-CAfile", "-CApath", "/etc/ssl/certs", anchor);
       softly

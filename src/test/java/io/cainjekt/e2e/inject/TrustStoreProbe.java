@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -24,7 +25,7 @@ import java.util.stream.Collectors;
  * @param currentInCustom current CAs found in {@value #CUSTOM_CA}
  * @param removedInCustom removed CAs found in it
  * @param anchors names of the plugin's files ({@code cainjekt-<sha256>.crt}) in {@value
- *     #ANCHOR_DIR}
+ *     #ANCHOR_DIR}, or in the anchors mounted at {@value #ANCHOR_LINK} and linked from there
  * @param hashFiles names of the plugin's files ({@code cainjekt-<sha256>.pem}) in {@value
  *     #HASH_DIR}
  */
@@ -40,6 +41,7 @@ record TrustStoreProbe(
   static final String OS_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
   static final String CUSTOM_CA = "/etc/cainjekt/custom-ca.pem";
   static final String ANCHOR_DIR = "/usr/local/share/ca-certificates";
+  static final String ANCHOR_LINK = ANCHOR_DIR + "/cainjekt";
   static final String HASH_DIR = "/etc/ssl/certs";
   private static final Duration EXEC = Duration.ofSeconds(30);
   // the plugin's names; an image may ship its own cainjekt-* files (debian-tls has the anchor
@@ -53,9 +55,11 @@ record TrustStoreProbe(
       b=%s c=%s
       echo $(grep -c -- '-----BEGIN CERTIFICATE-----' $b) $(grep -cxF -- "$1" $b) \
         $(grep -cxF -- "$2" $b) $(grep -cxF -- "$1" $c) $(grep -cxF -- "$2" $c)
-      for f in %s/cainjekt-* %s/cainjekt-*; do if [ -e "$f" ]; then echo "$f"; fi; done
+      for f in %s/cainjekt-* %s/cainjekt-* %s/cainjekt-*; do
+        if [ -e "$f" ]; then echo "$f"; fi
+      done
       """
-          .formatted(OS_BUNDLE, CUSTOM_CA, ANCHOR_DIR, HASH_DIR);
+          .formatted(OS_BUNDLE, CUSTOM_CA, ANCHOR_DIR, ANCHOR_LINK, HASH_DIR);
 
   TrustStoreProbe {
     anchors = Set.copyOf(anchors);
@@ -84,8 +88,9 @@ record TrustStoreProbe(
       throw new AssertionError("probe of the trust stores in " + id + ": " + r);
     }
     List<String> files = lines.subList(1, lines.size());
-    return new TrustStoreProbe(
-        n[0], n[1], n[2], n[3], n[4], names(files, ANCHOR_DIR), names(files, HASH_DIR));
+    Set<String> anchors = new HashSet<>(names(files, ANCHOR_DIR));
+    anchors.addAll(names(files, ANCHOR_LINK));
+    return new TrustStoreProbe(n[0], n[1], n[2], n[3], n[4], anchors, names(files, HASH_DIR));
   }
 
   /**

@@ -4,6 +4,7 @@ package io.cainjekt.inject.os;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cainjekt.e2e.tls.Pki;
+import io.cainjekt.inject.EnvMerger;
 import io.cainjekt.inject.InjectionContext;
 import io.cainjekt.inject.InjectionReport;
 import io.cainjekt.inject.InjectionRequest;
@@ -38,18 +39,31 @@ class OsStoreRotationTest {
 
   private static final Pipeline PIPELINE = Pipeline.standard(new ContentMemo());
 
-  /** Family, CAs of the first run, CAs of the second. */
+  /**
+   * Family, CAs of the first run, CAs of the second, and whether the bundle's anchors are mounted
+   * in each run (a container staged before and after a restart that lost the mount, or the reverse,
+   * must converge too).
+   */
   static Stream<Arguments> rotations() {
     List<Arguments> all = new ArrayList<>();
     for (Distro d : Distro.TABLE) {
-      all.add(Arguments.of(d, "corp-ca", "corp-ca-rekeyed"));
-      all.add(Arguments.of(d, "corp-ca", "corp-ca,corp-ca-rekeyed"));
-      all.add(Arguments.of(d, "corp-ca,corp-ca-rekeyed", "corp-ca-rekeyed"));
+      all.add(Arguments.of(d, "corp-ca", "corp-ca-rekeyed", false, false));
+      all.add(Arguments.of(d, "corp-ca", "corp-ca,corp-ca-rekeyed", false, false));
+      all.add(Arguments.of(d, "corp-ca,corp-ca-rekeyed", "corp-ca-rekeyed", false, false));
       // fake-public-root is in the image's own bundle: rotating it out must leave it there
-      all.add(Arguments.of(d, "fake-public-root,corp-ca", "corp-ca-rekeyed"));
-      all.add(Arguments.of(d, "corp-ca-rekeyed", "corp-ca"));
+      all.add(Arguments.of(d, "fake-public-root,corp-ca", "corp-ca-rekeyed", false, false));
+      all.add(Arguments.of(d, "corp-ca-rekeyed", "corp-ca", false, false));
+      all.add(Arguments.of(d, "corp-ca", "corp-ca-rekeyed", true, true));
+      all.add(Arguments.of(d, "corp-ca,corp-ca-rekeyed", "corp-ca-rekeyed", true, true));
+      all.add(Arguments.of(d, "corp-ca", "corp-ca-rekeyed", false, true));
+      all.add(Arguments.of(d, "corp-ca", "corp-ca-rekeyed", true, false));
     }
     return all.stream();
+  }
+
+  /** The mounts of a container with the bundle's anchors mounted, or none. */
+  static Set<String> mounts(boolean anchorsMounted) {
+    return anchorsMounted ? Set.of(EnvMerger.ANCHORS_PATH) : Set.of();
   }
 
   static PemBundle cas(String names) throws Exception {
@@ -63,12 +77,22 @@ class OsStoreRotationTest {
   static InjectionReport run(
       Path root, PemBundle cas, Ownership previous, InjectionRequest.Journal journal)
       throws Exception {
+    return run(root, cas, previous, journal, false);
+  }
+
+  static InjectionReport run(
+      Path root,
+      PemBundle cas,
+      Ownership previous,
+      InjectionRequest.Journal journal,
+      boolean anchorsMounted)
+      throws Exception {
     return PIPELINE.run(
         new InjectionRequest(
             RootFs.open(root),
             cas,
             Map.of(),
-            Set.of(),
+            mounts(anchorsMounted),
             ProcessorSelection.ALL,
             false,
             previous,
@@ -79,18 +103,20 @@ class OsStoreRotationTest {
     return Ownership.parse(report.files().get(InjectionReport.OWNERSHIP));
   }
 
-  @ParameterizedTest(name = "{0}: {1} -> {2}")
+  @ParameterizedTest(name = "{0}: {1} -> {2}, anchors mounted {3} -> {4}")
   @MethodSource("rotations")
-  void aRotatedRootEqualsARootInjectedWithTheNewCasOnly(Distro d, String first, String second)
+  void aRotatedRootEqualsARootInjectedWithTheNewCasOnly(
+      Distro d, String first, String second, boolean mountedFirst, boolean mountedSecond)
       throws Exception {
     Path rotated = DistroRoots.build(tmp.resolve("rotated"), d);
     InjectionReport before =
-        run(rotated, cas(first), Ownership.NONE, InjectionRequest.Journal.NONE);
+        run(rotated, cas(first), Ownership.NONE, InjectionRequest.Journal.NONE, mountedFirst);
     InjectionReport after =
-        run(rotated, cas(second), ownership(before), InjectionRequest.Journal.NONE);
+        run(rotated, cas(second), ownership(before), InjectionRequest.Journal.NONE, mountedSecond);
 
     Path fresh = DistroRoots.build(tmp.resolve("fresh"), d);
-    InjectionReport direct = run(fresh, cas(second), Ownership.NONE, InjectionRequest.Journal.NONE);
+    InjectionReport direct =
+        run(fresh, cas(second), Ownership.NONE, InjectionRequest.Journal.NONE, mountedSecond);
 
     assertThat(after.anyFailed()).isFalse();
     assertThat(TreeSnapshot.of(rotated)).isEqualTo(TreeSnapshot.of(fresh));
@@ -104,24 +130,24 @@ class OsStoreRotationTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("families")
-  void aSecondRunWithTheSameCasChangesNothing(Distro d) throws Exception {
+  @ParameterizedTest(name = "{0}, anchors mounted {1}")
+  @MethodSource("familiesMountedOrNot")
+  void aSecondRunWithTheSameCasChangesNothing(Distro d, boolean mounted) throws Exception {
     Path root = DistroRoots.build(tmp, d);
-    InjectionReport first =
-        run(root, cas("corp-ca,corp-ca-rekeyed"), Ownership.NONE, InjectionRequest.Journal.NONE);
+    PemBundle cas = cas("corp-ca,corp-ca-rekeyed");
+    InjectionReport first = run(root, cas, Ownership.NONE, InjectionRequest.Journal.NONE, mounted);
     Map<String, String> injected = TreeSnapshot.of(root);
     List<Ownership> journaled = new ArrayList<>();
-    InjectionReport again =
-        run(root, cas("corp-ca,corp-ca-rekeyed"), ownership(first), journaled::add);
+    InjectionReport again = run(root, cas, ownership(first), journaled::add, mounted);
 
     assertThat(TreeSnapshot.of(root)).isEqualTo(injected);
     assertThat(ownership(again)).isEqualTo(ownership(first));
     assertThat(journaled).isEmpty(); // nothing to write, nothing journaled
   }
 
-  static Stream<Distro> families() {
-    return Distro.TABLE.stream();
+  static Stream<Arguments> familiesMountedOrNot() {
+    return Distro.TABLE.stream()
+        .flatMap(d -> Stream.of(Arguments.of(d, false), Arguments.of(d, true)));
   }
 
   /**
