@@ -69,9 +69,13 @@ class InjectionLifecycleIT {
         ContainerSpec.of("app", debian).withCommand("sleep", "infinity"));
   }
 
+  /** Every staged file, the mounted anchors included, and the OS bundle. */
   private static String stagedState(RunningPod pod) {
     return pod.execOk(
-        EXEC, "sh", "-c", "sha256sum /etc/cainjekt/* /etc/ssl/certs/ca-certificates.crt");
+        EXEC,
+        "sh",
+        "-c",
+        "sha256sum $(find /etc/cainjekt -type f | sort) /etc/ssl/certs/ca-certificates.crt");
   }
 
   @Test
