@@ -6,12 +6,12 @@ import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.trust.CaCertificate;
 import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -37,17 +37,17 @@ final class HashedDirectory {
 
   private final InjectionContext context;
   private final String dir;
-  private final Optional<String> anchorDir;
+  private final Optional<Function<CaCertificate, String>> anchorOf;
 
   /**
-   * @param anchorDir the directory holding each CA's {@code cainjekt-<fingerprint>.crt} anchor, if
-   *     there is one, as the links name it: absolute (the anchors mounted with the container) or
-   *     relative to this directory's real location
+   * @param anchorOf each CA's anchor, if there are anchors, as its link names it: absolute (the
+   *     anchors mounted with the container) or relative to this directory's real location
    */
-  HashedDirectory(InjectionContext context, String dir, Optional<String> anchorDir) {
+  HashedDirectory(
+      InjectionContext context, String dir, Optional<Function<CaCertificate, String>> anchorOf) {
     this.context = context;
     this.dir = dir;
-    this.anchorDir = anchorDir;
+    this.anchorOf = anchorOf;
   }
 
   void plan(OsStorePlan plan) throws IOException {
@@ -86,10 +86,8 @@ final class HashedDirectory {
   /** The target of the CA's hash link: its anchor file, or a copy of its own here. */
   private String target(CaCertificate ca, OsStorePlan plan, Set<String> current)
       throws IOException {
-    if (anchorDir.isPresent()) {
-      return Path.of(anchorDir.get())
-          .resolve(OsStorePlan.fileName(ca, OsStoreProcessor.ANCHOR_SUFFIX))
-          .toString();
+    if (anchorOf.isPresent()) {
+      return anchorOf.get().apply(ca);
     }
     String file = OsStorePlan.fileName(ca, ".pem");
     current.add(dir + "/" + file);

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -42,6 +43,8 @@ public final class OsStoreProcessor implements Processor {
 
   /** The file name suffix of our anchor files. */
   static final String ANCHOR_SUFFIX = ".crt";
+
+  private static final int MOUNTED_NAME_HEX = 20;
 
   /** The name of our link to the mounted anchors in a family's anchor directory. */
   static final String ANCHOR_LINK = "cainjekt";
@@ -87,12 +90,12 @@ public final class OsStoreProcessor implements Processor {
     if (anchorDir.isPresent() && context.onVolume(anchorDir.get())) {
       anchorDir = Optional.empty();
     }
-    Optional<String> linkDir = Optional.empty(); // where the hash links find each CA's anchor
+    Optional<Function<CaCertificate, String>> anchorOf = Optional.empty(); // hash link targets
     if (anchorDir.isPresent()) {
-      linkDir = Optional.of(planAnchors(context, distro, anchorDir.get(), plan));
+      anchorOf = Optional.of(planAnchors(context, distro, anchorDir.get(), plan));
     }
     if (distro.hashedDir().isPresent()) {
-      new HashedDirectory(context, distro.hashedDir().get(), linkDir).plan(plan);
+      new HashedDirectory(context, distro.hashedDir().get(), anchorOf).plan(plan);
     }
     planJavaStores(context, distro, plan);
     int before = context.changeCount();
@@ -115,23 +118,24 @@ public final class OsStoreProcessor implements Processor {
 
   /**
    * The files of the anchors staged for a bundle ({@code <staging>/anchors/<bundle>}, mounted at
-   * {@link EnvMerger#ANCHORS_PATH}): one {@code cainjekt-<fingerprint>.crt} per CA, as the per-CA
-   * anchor files in the image are named.
+   * {@link EnvMerger#ANCHORS_PATH}): one {@link #mountedAnchorName} per CA.
    */
   public static Map<String, byte[]> anchorFiles(PemBundle cas) {
     Map<String, byte[]> files = new LinkedHashMap<>();
     for (CaCertificate ca : cas.certificates()) {
-      files.put(OsStorePlan.fileName(ca, ANCHOR_SUFFIX), PemBundle.pem(ca));
+      files.put(mountedAnchorName(ca), PemBundle.pem(ca));
     }
     return files;
   }
 
-  private static Distro family(InjectionContext context) {
-    String family = context.distro().map(DistroMatch::family).orElse(Distro.GENERIC.family());
-    return Distro.TABLE.stream()
-        .filter(d -> d.family().equals(family))
-        .findFirst()
-        .orElse(Distro.GENERIC);
+  /**
+   * A CA's file in the mounted anchors: {@code cainjekt-<first 20 hex of its SHA-256>.crt}. Short,
+   * so that a hash link to it ({@link EnvMerger#ANCHORS_PATH}{@code /<name>}, 55 characters) is an
+   * ext4 fast symlink, kept in the inode: a longer target costs a data block per link, about 40 %
+   * more per link. 80 bits keep the names of a bundle's CAs apart.
+   */
+  static String mountedAnchorName(CaCertificate ca) {
+    return "cainjekt-" + ca.fingerprint().hex().substring(0, MOUNTED_NAME_HEX) + ANCHOR_SUFFIX;
   }
 
   /** Plans the bundle merges; returns how many distinct bundle files exist. */
@@ -169,14 +173,22 @@ public final class OsStoreProcessor implements Processor {
     return seen.size();
   }
 
+  private static Distro family(InjectionContext context) {
+    String family = context.distro().map(DistroMatch::family).orElse(Distro.GENERIC.family());
+    return Distro.TABLE.stream()
+        .filter(d -> d.family().equals(family))
+        .findFirst()
+        .orElse(Distro.GENERIC);
+  }
+
   /**
-   * Plans the anchors in the family's anchor directory and returns the directory the hash links
-   * point into, relative to the hashed directory or absolute. With the bundle's anchors mounted and
-   * a family whose rebuild reads subdirectories, one link {@value #ANCHOR_LINK} to the mount stands
-   * for every CA (docs/architecture.md, "What a container sees"); otherwise each CA gets its own
-   * file. Either way, what an earlier run made in the other form goes.
+   * Plans the anchors in the family's anchor directory and returns where a hash link finds each
+   * CA's anchor: absolute in the mount, or relative to the hashed directory. With the bundle's
+   * anchors mounted and a family whose rebuild reads subdirectories, one link {@value #ANCHOR_LINK}
+   * to the mount stands for every CA (docs/architecture.md, "What a container sees"); otherwise
+   * each CA gets its own file. Either way, what an earlier run made in the other form goes.
    */
-  private static String planAnchors(
+  private static Function<CaCertificate, String> planAnchors(
       InjectionContext context, Distro distro, String dir, OsStorePlan plan) throws IOException {
     plan.directory(dir);
     String link = dir + "/" + ANCHOR_LINK;
@@ -184,7 +196,7 @@ public final class OsStoreProcessor implements Processor {
         && context.anchorsMounted()
         && planAnchorLink(context, dir, link, plan)) {
       plan.removeOwnedFiles(context, dir, Set.of());
-      return EnvMerger.ANCHORS_PATH;
+      return ca -> EnvMerger.ANCHORS_PATH + "/" + mountedAnchorName(ca);
     }
     String previous = context.previous().links().get(link);
     if (previous != null
@@ -201,12 +213,12 @@ public final class OsStoreProcessor implements Processor {
     plan.removeOwnedFiles(context, dir, current);
     Optional<String> hashedDir = distro.hashedDir().filter(h -> isDirectory(context, h));
     if (hashedDir.isEmpty()) {
-      return dir; // no links to point anywhere
+      return ca -> dir; // no links to point anywhere
     }
     // relative between the real locations, so that a link reads the same from the host
-    return Path.of(context.realPath(hashedDir.get()))
-        .relativize(Path.of(context.realPath(dir)))
-        .toString();
+    Path relative =
+        Path.of(context.realPath(hashedDir.get())).relativize(Path.of(context.realPath(dir)));
+    return ca -> relative.resolve(OsStorePlan.fileName(ca, ANCHOR_SUFFIX)).toString();
   }
 
   private static boolean isDirectory(InjectionContext context, String path) {

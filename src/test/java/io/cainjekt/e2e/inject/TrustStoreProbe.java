@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -46,7 +47,8 @@ record TrustStoreProbe(
   private static final Duration EXEC = Duration.ofSeconds(30);
   // the plugin's names; an image may ship its own cainjekt-* files (debian-tls has the anchor
   // cainjekt-e2e-fake-public-root.crt and its link in /etc/ssl/certs)
-  private static final Pattern PLUGIN_FILE = Pattern.compile("cainjekt-[0-9a-f]{64}\\.(crt|pem)");
+  private static final Pattern PLUGIN_FILE =
+      Pattern.compile("cainjekt-([0-9a-f]{20})(?:[0-9a-f]{44})?\\.(crt|pem)");
 
   // $1: the current CAs' needles, $2: the removed ones' (one per line; grep -F reads each line as
   // a pattern); prints five counts, then the plugin's anchor and hash files one per line
@@ -104,10 +106,10 @@ record TrustStoreProbe(
     expect(p, "removed CAs in " + OS_BUNDLE, removedInBundle, 0);
     expect(p, "current CAs in " + CUSTOM_CA, currentInCustom, current.size());
     expect(p, "removed CAs in " + CUSTOM_CA, removedInCustom, 0);
-    if (!anchors.equals(current.fileNames(".crt"))) {
+    if (!anchors.equals(shortNames(current.fileNames(".crt")))) {
       p.add(ANCHOR_DIR + " holds " + anchors.size() + " cainjekt files, not the current CAs'");
     }
-    if (!hashFiles.equals(current.fileNames(".pem"))) {
+    if (!hashFiles.equals(shortNames(current.fileNames(".pem")))) {
       p.add(HASH_DIR + " holds " + hashFiles.size() + " cainjekt files, not the current CAs'");
     }
     return p;
@@ -119,12 +121,27 @@ record TrustStoreProbe(
     }
   }
 
+  /**
+   * The plugin's file names in {@code dir}, each shortened to the first 20 hex of its SHA-256: the
+   * mounted anchors carry only those (and so do the links a rebuild makes from them).
+   */
   private static Set<String> names(List<String> files, String dir) {
-    return files.stream()
-        .map(Path::of)
-        .filter(f -> f.getParent().toString().equals(dir))
-        .map(f -> f.getFileName().toString())
-        .filter(n -> PLUGIN_FILE.matcher(n).matches())
-        .collect(Collectors.toSet());
+    return shortNames(
+        files.stream()
+            .map(Path::of)
+            .filter(f -> f.getParent().toString().equals(dir))
+            .map(f -> f.getFileName().toString())
+            .collect(Collectors.toSet()));
+  }
+
+  private static Set<String> shortNames(Set<String> names) {
+    Set<String> out = new HashSet<>();
+    for (String name : names) {
+      Matcher m = PLUGIN_FILE.matcher(name);
+      if (m.matches()) {
+        out.add("cainjekt-" + m.group(1) + "." + m.group(2));
+      }
+    }
+    return out;
   }
 }
