@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject;
 
+import com.google.protobuf.ByteString;
 import io.cainjekt.rootfs.ResolvedPath;
 import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.trust.CaCertificate;
@@ -53,7 +54,7 @@ public final class InjectionContext {
    * @param content its bytes
    * @param parsed its certificates, parsed leniently
    */
-  public record ImageBundle(String containerPath, byte[] content, PemBundle parsed) {}
+  public record ImageBundle(String containerPath, ByteString content, PemBundle parsed) {}
 
   /**
    * The certificates of the image JDK's cacerts that seed truststore.p12.
@@ -179,7 +180,7 @@ public final class InjectionContext {
   }
 
   /** Atomically replaces or creates a file (nothing but the record in a dry run). */
-  public void write(String containerPath, byte[] content) throws IOException {
+  public void write(String containerPath, ByteString content) throws IOException {
     if (!dryRun()) {
       root().writeAtomically(containerPath, content, FILE_MODE);
     }

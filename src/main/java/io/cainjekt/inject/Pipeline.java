@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject;
 
+import com.google.protobuf.ByteString;
 import io.cainjekt.inject.InjectionContext.ImageBundle;
 import io.cainjekt.inject.os.OsStoreProcessor;
 import io.cainjekt.inject.runtime.JavaRuntimeProcessor;
@@ -87,7 +88,7 @@ public final class Pipeline {
     }
     Optional<PemBundle> image =
         context.imageBundle().map(ImageBundle::parsed).filter(b -> b.size() > 0);
-    Map<String, byte[]> files = new LinkedHashMap<>();
+    Map<String, ByteString> files = new LinkedHashMap<>();
     BundleMerger.Merge caBundle = caBundle(context, image);
     files.put(InjectionReport.CA_BUNDLE, caBundle.content());
     files.put(InjectionReport.CUSTOM_CA, request.cas().toPem());

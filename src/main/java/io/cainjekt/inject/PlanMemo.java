@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject;
 
+import com.google.protobuf.ByteString;
 import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.rootfs.RootChange;
 import io.cainjekt.rootfs.RootFs;
@@ -54,8 +55,8 @@ public final class PlanMemo {
       for (RootChange c : changes) {
         bytes += c.bytes();
       }
-      for (byte[] file : report.files().values()) {
-        bytes += file.length;
+      for (ByteString file : report.files().values()) {
+        bytes += file.size();
       }
       return bytes;
     }

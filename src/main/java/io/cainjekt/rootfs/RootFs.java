@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.rootfs;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -139,24 +141,23 @@ public final class RootFs implements AutoCloseable {
   /**
    * Reads a regular file, at most {@code maxBytes}; the type is checked without following links
    * before opening, so a FIFO never blocks and a device is never opened. A root opened {@link
-   * #openForInjection for one injection} hands later reads of the same file the same array: callers
-   * never modify it.
+   * #openForInjection for one injection} hands later reads of the same file the same bytes.
    *
    * @throws NoSuchFileException if it is missing
    * @throws NotRegularFileException if it is a directory, FIFO, socket or device
    * @throws FileTooLargeException if it holds more than {@code maxBytes}
    */
-  public byte[] read(String containerPath, long maxBytes) throws IOException {
+  public ByteString read(String containerPath, long maxBytes) throws IOException {
     return readIfExists(containerPath, maxBytes)
         .orElseThrow(() -> new NoSuchFileException(containerPath, null, "read"));
   }
 
   /** Like {@link #read} but empty when the file (or a directory above it) is missing. */
-  public Optional<byte[]> readIfExists(String containerPath, long maxBytes) throws IOException {
+  public Optional<ByteString> readIfExists(String containerPath, long maxBytes) throws IOException {
     return readResolved(resolveIn(containerPath), containerPath, maxBytes);
   }
 
-  private Optional<byte[]> readResolved(
+  private Optional<ByteString> readResolved(
       PathResolver.Resolution r, String containerPath, long maxBytes) throws IOException {
     if (!r.exists()) {
       return Optional.empty();
@@ -166,9 +167,9 @@ public final class RootFs implements AutoCloseable {
       throw new NotRegularFileException("read", containerPath, FileKind.DIRECTORY.label());
     }
     Path host = r.hostPath(hostRoot);
-    Optional<byte[]> known = lookup.content(host);
+    Optional<ByteString> known = lookup.content(host);
     if (known.isPresent()) {
-      if (known.get().length > maxBytes) {
+      if (known.get().size() > maxBytes) {
         throw new FileTooLargeException(containerPath, maxBytes);
       }
       return known;
@@ -183,7 +184,7 @@ public final class RootFs implements AutoCloseable {
     }
   }
 
-  private byte[] readIn(
+  private ByteString readIn(
       SecureDirectoryStream<Path> dir, String name, Path host, String containerPath, long maxBytes)
       throws IOException {
     BasicFileAttributes attrs =
@@ -200,7 +201,7 @@ public final class RootFs implements AutoCloseable {
             dir.newByteChannel(
                 Path.of(name), Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
         InputStream in = Channels.newInputStream(channel)) {
-      byte[] content = readBounded(in, containerPath, attrs.size(), maxBytes);
+      ByteString content = readBounded(in, containerPath, attrs.size(), maxBytes);
       lookup.rememberContent(host, content);
       return content;
     }
@@ -215,12 +216,13 @@ public final class RootFs implements AutoCloseable {
    * @throws RootfsEscapeException if the symlinks lead somewhere no trust store belongs
    * @throws DanglingSymlinkException if the final component is a symlink and its target is missing
    */
-  public Optional<byte[]> readTrustStore(String containerPath, long maxBytes) throws IOException {
+  public Optional<ByteString> readTrustStore(String containerPath, long maxBytes)
+      throws IOException {
     PathResolver.Resolution r = resolveIn(containerPath);
     if (r.unsafe().isPresent()) {
       throw new RootfsEscapeException("read " + containerPath + ": " + r.unsafe().get());
     }
-    Optional<byte[]> content = readResolved(r, containerPath, maxBytes);
+    Optional<ByteString> content = readResolved(r, containerPath, maxBytes);
     if (content.isEmpty() && finalComponentIsSymlink(containerPath)) {
       throw new DanglingSymlinkException(containerPath, "/" + String.join("/", r.components()));
     }
@@ -315,12 +317,12 @@ public final class RootFs implements AutoCloseable {
    * is resolved inside the root and the file it names is replaced, keeping its mode and owner. A
    * new file gets {@code newFileMode} and the owner of this process (root in production); its
    * parent directory must exist. A root opened {@link #openForInjection for one injection} answers
-   * later reads of the file with {@code content} itself, which callers never modify afterwards.
+   * later reads of the file with {@code content} itself.
    *
    * @throws NotRegularFileException if the target is a directory, FIFO, socket or device
    */
   public void writeAtomically(
-      String containerPath, byte[] content, Set<PosixFilePermission> newFileMode)
+      String containerPath, ByteString content, Set<PosixFilePermission> newFileMode)
       throws IOException {
     PathResolver.Resolution r = resolveIn(containerPath);
     List<String> components = r.components();
@@ -490,7 +492,13 @@ public final class RootFs implements AutoCloseable {
    * Reads at most {@code maxBytes}, in one array of the size the file had when it was stat'ed; a
    * file that grew since (or a pseudo file that reports no size) is read on, up to the cap.
    */
-  private static byte[] readBounded(
+  private static ByteString readBounded(
+      InputStream in, String containerPath, long statSize, long maxBytes) throws IOException {
+    // a fresh array nobody else holds: wrapped, not copied
+    return UnsafeByteOperations.unsafeWrap(readArray(in, containerPath, statSize, maxBytes));
+  }
+
+  private static byte[] readArray(
       InputStream in, String containerPath, long statSize, long maxBytes) throws IOException {
     int cap = (int) Math.min(maxBytes, Integer.MAX_VALUE - 16L);
     byte[] head = new byte[(int) Math.min(statSize, cap)];

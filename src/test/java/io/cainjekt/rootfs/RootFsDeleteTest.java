@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -164,8 +165,9 @@ class RootFsDeleteTest {
     Files.createSymbolicLink(
         root.resolve("etc/ssl/cert.pem"), Path.of("certs/ca-certificates.crt"));
     RootFs injection = RootFs.openForInjection(root);
-    assertThat(injection.read(BUNDLE, 100)).isEqualTo("bundle".getBytes(UTF_8));
-    assertThat(injection.read("/etc/ssl/cert.pem", 100)).isEqualTo("bundle".getBytes(UTF_8));
+    assertThat(injection.read(BUNDLE, 100)).isEqualTo(ByteString.copyFromUtf8("bundle"));
+    assertThat(injection.read("/etc/ssl/cert.pem", 100))
+        .isEqualTo(ByteString.copyFromUtf8("bundle"));
 
     assertThat(injection.delete(BUNDLE)).isTrue();
     assertThat(injection.readIfExists(BUNDLE, 100)).isEmpty();

@@ -10,7 +10,6 @@ import io.cainjekt.inject.InjectionRequest;
 import io.cainjekt.inject.Ownership;
 import io.cainjekt.trust.Fingerprint;
 import io.cainjekt.trust.PemBundle;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -80,7 +79,7 @@ class MountedAnchorsTest {
     var staged = OsStoreProcessor.anchorFiles(cas);
     assertThat(staged).hasSize(2);
     for (var file : staged.entrySet()) {
-      assertThat(anchorDir.resolve(file.getKey())).hasBinaryContent(file.getValue());
+      assertThat(anchorDir.resolve(file.getKey())).hasBinaryContent(file.getValue().toByteArray());
     }
   }
 
@@ -111,7 +110,7 @@ class MountedAnchorsTest {
             root.resolve(
                 "usr/local/share/ca-certificates/cainjekt-" + fingerprint("corp-ca") + ".crt"))
         .isRegularFile();
-    assertThat(new String(report.files().get(InjectionReport.STATUS), StandardCharsets.UTF_8))
+    assertThat(report.files().get(InjectionReport.STATUS).toStringUtf8())
         .contains(LINK + " exists and is not ours");
   }
 
