@@ -7,8 +7,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * One change made through a {@link RootFs}, recorded so that it can be made again on another root
- * of the same image ({@link RootFs#apply}). Immutable.
+ * One change made to a root, recorded by a {@link RootChangeLog} so that it can be made again on
+ * another root of the same image ({@link RootFs#apply}). Immutable.
  */
 public sealed interface RootChange {
 

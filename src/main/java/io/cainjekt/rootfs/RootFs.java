@@ -21,7 +21,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -47,7 +46,6 @@ public final class RootFs implements AutoCloseable {
   private final Lookup lookup;
   private final DirectoryWalk directories;
   private final NativeDirs linkDirectories;
-  private final List<RootChange> changes = Collections.synchronizedList(new ArrayList<>());
 
   private RootFs(
       Path hostRoot, Lookup lookup, DirectoryWalk directories, NativeDirs linkDirectories) {
@@ -347,7 +345,6 @@ public final class RootFs implements AutoCloseable {
                 newFileMode);
             return null;
           });
-      changes.add(new RootChange.Write(containerPath, content, newFileMode));
     } finally {
       lookup.forget(host);
     }
@@ -369,7 +366,6 @@ public final class RootFs implements AutoCloseable {
         lookup.forget(host);
         Files.createDirectory(host, PosixFilePermissions.asFileAttribute(DIRECTORY_MODE));
       }
-      changes.add(new RootChange.Directories(containerPath));
     } finally {
       lookup.forget(r.hostPath(hostRoot));
     }
@@ -413,7 +409,6 @@ public final class RootFs implements AutoCloseable {
               return null;
             });
       }
-      changes.add(new RootChange.Symlink(containerPath, target));
     } finally {
       lookup.forget(parent.hostPath(hostRoot).resolve(name));
     }
@@ -424,7 +419,7 @@ public final class RootFs implements AutoCloseable {
    * at. The directories above it are resolved inside the root as for {@link #writeAtomically}; the
    * final component is never followed, and the unlink is made through the parent's descriptor
    * reached with {@code O_NOFOLLOW}, so a parent swapped for a symlink meanwhile fails instead of
-   * leading out of the root. A removal is recorded in {@link #changes}.
+   * leading out of the root.
    *
    * @return true if something was removed, false if nothing was there (or a parent directory is
    *     missing)
@@ -444,11 +439,7 @@ public final class RootFs implements AutoCloseable {
     }
     PathResolver.Resolution parent = resolveIn(containerPath.substring(0, slash + 1));
     try {
-      boolean removed = parent.exists() && deleteIn(parent.components(), name, containerPath);
-      if (removed) {
-        changes.add(new RootChange.Delete(containerPath));
-      }
-      return removed;
+      return parent.exists() && deleteIn(parent.components(), name, containerPath);
     } finally {
       lookup.forget(parent.hostPath(hostRoot).resolve(name));
     }
@@ -463,16 +454,9 @@ public final class RootFs implements AutoCloseable {
     }
   }
 
-  /** The changes made through this object so far, in order. */
-  public List<RootChange> changes() {
-    synchronized (changes) {
-      return List.copyOf(changes);
-    }
-  }
-
   /**
-   * Makes a recorded change (of another root of the same image) here, with the same checks as the
-   * method that made it.
+   * Makes a recorded change ({@link RootChangeLog}, of another root of the same image) here, with
+   * the same checks as the method that made it.
    */
   public void apply(RootChange change) throws IOException {
     switch (change) {
