@@ -10,7 +10,6 @@ import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -90,7 +89,7 @@ final class InjectCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.print(new String(report.files().get(InjectionReport.STATUS), StandardCharsets.UTF_8));
+      out.print(report.files().get(InjectionReport.STATUS).toStringUtf8());
     } else {
       InjectReportTable.print(out, report, staged, dryRun);
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.daemon;
 
+import com.google.protobuf.ByteString;
 import io.cainjekt.inject.Caches;
 import io.cainjekt.inject.EnvMerge;
 import io.cainjekt.inject.EnvMerger;
@@ -189,7 +190,7 @@ final class InjectionHandlers implements NriPlugin {
 
   private Adjustment stage(PodInfo pod, ContainerInfo c, LoadedBundle bundle, Decision decision)
       throws IOException {
-    Map<String, byte[]> defaults = services.defaults().keep(bundle, services.staging());
+    Map<String, ByteString> defaults = services.defaults().keep(bundle, services.staging());
     Optional<Path> anchors = services.defaults().anchors(bundle, services.staging());
     var dir = services.staging().prepare(c.id(), defaults);
     EnvMerge env = services.env().merge(c.env());

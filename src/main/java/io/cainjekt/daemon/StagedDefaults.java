@@ -4,6 +4,7 @@ package io.cainjekt.daemon;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
 import io.cainjekt.inject.SafeDefaults;
 import io.cainjekt.inject.Staging;
 import io.cainjekt.inject.os.OsStoreProcessor;
@@ -11,7 +12,6 @@ import io.cainjekt.trust.Fingerprint;
 import io.cainjekt.trust.LoadedBundle;
 import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,7 +37,7 @@ final class StagedDefaults {
   private final PemBundle nodeRoots;
 
   private record Version(
-      Fingerprint contentHash, Map<String, byte[]> files, Map<String, byte[]> anchors) {}
+      Fingerprint contentHash, Map<String, ByteString> files, Map<String, ByteString> anchors) {}
 
   private final Map<String, Version> latest = new ConcurrentHashMap<>(); // by bundle name
 
@@ -52,8 +52,8 @@ final class StagedDefaults {
    * The bundle's staged files, also kept in {@code staging} while no container links them (the next
    * CreateContainer links instead of writing them) in place of its previous version's.
    */
-  Map<String, byte[]> keep(LoadedBundle bundle, Staging staging) {
-    Map<String, byte[]> defaults = files(bundle);
+  Map<String, ByteString> keep(LoadedBundle bundle, Staging staging) {
+    Map<String, ByteString> defaults = files(bundle);
     try {
       staging.keep(bundle.name(), defaults);
     } catch (IOException e) { // keeping only spares the next container a write
@@ -85,7 +85,7 @@ final class StagedDefaults {
   }
 
   /** The staged files for this bundle version. */
-  Map<String, byte[]> files(LoadedBundle bundle) {
+  Map<String, ByteString> files(LoadedBundle bundle) {
     return version(bundle).files();
   }
 
@@ -102,14 +102,14 @@ final class StagedDefaults {
                     Map.copyOf(OsStoreProcessor.anchorFiles(bundle.bundle()))));
   }
 
-  private Map<String, byte[]> build(LoadedBundle loaded) {
+  private Map<String, ByteString> build(LoadedBundle loaded) {
     SafeDefaults defaults = SafeDefaults.build(nodeRoots, loaded.bundle());
-    Map<String, byte[]> files = new LinkedHashMap<>(defaults.files());
+    Map<String, ByteString> files = new LinkedHashMap<>(defaults.files());
     files.put(Staging.STATUS, status(loaded, defaults));
     return Map.copyOf(files);
   }
 
-  private static byte[] status(LoadedBundle loaded, SafeDefaults defaults) {
+  private static ByteString status(LoadedBundle loaded, SafeDefaults defaults) {
     ObjectNode status =
         JSON.createObjectNode()
             .put("state", "staged")
@@ -119,7 +119,7 @@ final class StagedDefaults {
             .put("injected", defaults.injectedCount())
             .put("note", "node default roots plus injected CAs; the image is not inspected yet");
     try {
-      return (JSON.writeValueAsString(status) + "\n").getBytes(StandardCharsets.UTF_8);
+      return ByteString.copyFromUtf8(JSON.writeValueAsString(status) + "\n");
     } catch (JsonProcessingException e) { // a tree of strings and numbers always writes
       throw new IllegalStateException("write the staged status.json", e);
     }

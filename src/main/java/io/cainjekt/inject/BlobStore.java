@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject;
 
+import com.google.protobuf.ByteString;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -59,9 +61,11 @@ final class BlobStore {
   }
 
   /** Writes content to a fresh temporary file in the blob directory, mode 0644. No lock needed. */
-  Path writeTemp(byte[] content) throws IOException {
+  Path writeTemp(ByteString content) throws IOException {
     Path tmp = dir.resolve(TEMP_PREFIX + UUID.randomUUID());
-    Files.write(tmp, content);
+    try (OutputStream out = Files.newOutputStream(tmp)) {
+      content.writeTo(out);
+    }
     Files.setPosixFilePermissions(tmp, FILE_MODE);
     return tmp;
   }

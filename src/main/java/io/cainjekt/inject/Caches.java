@@ -11,8 +11,8 @@ import java.util.Set;
  * offline {@code cainjekt inject} and each test create their own. It lives here rather than in
  * {@code daemon} because the pipeline below the daemon takes its parts. Besides these two, the
  * daemon keeps the staged defaults of each bundle's current version, and {@link Staging} the blob
- * name of each content array it stored (weak keys): both are state of their owner, bounded by the
- * bundles configured and the arrays alive. Thread-safe.
+ * name of each content it stored (weak keys): both are state of their owner, bounded by the bundles
+ * configured and the contents alive. Thread-safe.
  *
  * @param trust parses, merges and truststores of trust file content ({@link
  *     ContentMemo#MAX_ENTRIES} entries, {@link ContentMemo#MAX_WEIGHT_BYTES} bytes of input)

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject;
 
+import com.google.protobuf.ByteString;
 import io.cainjekt.rootfs.ResolvedPath;
+import io.cainjekt.rootfs.RootChange;
+import io.cainjekt.rootfs.RootChangeLog;
 import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.trust.CaCertificate;
 import io.cainjekt.trust.ContentMemo;
@@ -24,10 +27,11 @@ import java.util.TreeSet;
 /**
  * Per-run state shared by the processors of one pipeline run: the request, what was found (distro,
  * image bundle, JDK seed, runtimes) and every change made. All changes to the root go through
- * {@link #write}, {@link #symlink}, {@link #delete} and {@link #createDirectories}, which do
- * nothing but record the change in a dry run. What the run adds is recorded too ({@link
- * #ownership()}). The trust functions go through the daemon's {@link ContentMemo} ({@link
- * #memo()}). Confined to the thread running the pipeline.
+ * {@link #write}, {@link #symlink}, {@link #delete} and {@link #createDirectories}, into the run's
+ * {@link RootChangeLog}, which records them (and, in a dry run, does nothing else); the paths
+ * changed are read from that log. What the run adds is recorded too ({@link #ownership()}). The
+ * trust functions go through the daemon's {@link ContentMemo} ({@link #memo()}). Confined to the
+ * thread running the pipeline.
  */
 public final class InjectionContext {
 
@@ -53,7 +57,7 @@ public final class InjectionContext {
    * @param content its bytes
    * @param parsed its certificates, parsed leniently
    */
-  public record ImageBundle(String containerPath, byte[] content, PemBundle parsed) {}
+  public record ImageBundle(String containerPath, ByteString content, PemBundle parsed) {}
 
   /**
    * The certificates of the image JDK's cacerts that seed truststore.p12.
@@ -101,12 +105,12 @@ public final class InjectionContext {
 
   private final InjectionRequest request;
   private final ContentMemo memo;
+  private final RootChangeLog changeLog;
   private Optional<DistroMatch> distro = Optional.empty();
   private Optional<ImageBundle> imageBundle = Optional.empty();
   private Optional<JavaSeed> javaSeed = Optional.empty();
   private final List<Runtime> runtimes = new ArrayList<>();
   private List<Jdk> jdks = List.of();
-  private final List<String> changes = new ArrayList<>();
   private final Set<String> volumeSkipped = new TreeSet<>();
   private final List<String> notes = new ArrayList<>();
   private final List<String> drifted = new ArrayList<>();
@@ -114,9 +118,10 @@ public final class InjectionContext {
   private final Set<String> ownedFiles = new TreeSet<>();
   private final Map<String, String> ownedLinks = new TreeMap<>();
 
-  InjectionContext(InjectionRequest request, ContentMemo memo) {
+  InjectionContext(InjectionRequest request, ContentMemo memo, RootChangeLog changeLog) {
     this.request = Objects.requireNonNull(request, "request");
     this.memo = Objects.requireNonNull(memo, "memo");
+    this.changeLog = Objects.requireNonNull(changeLog, "changeLog");
   }
 
   /** The parses, merges and truststores of file content remembered across runs. */
@@ -179,36 +184,26 @@ public final class InjectionContext {
   }
 
   /** Atomically replaces or creates a file (nothing but the record in a dry run). */
-  public void write(String containerPath, byte[] content) throws IOException {
-    if (!dryRun()) {
-      root().writeAtomically(containerPath, content, FILE_MODE);
-    }
-    changes.add(containerPath);
+  public void write(String containerPath, ByteString content) throws IOException {
+    changeLog.writeAtomically(containerPath, content, FILE_MODE);
   }
 
   /** Creates or replaces a symlink (nothing but the record in a dry run). */
   public void symlink(String containerPath, String target) throws IOException {
-    if (!dryRun()) {
-      root().symlink(containerPath, target);
-    }
-    changes.add(containerPath);
+    changeLog.symlink(containerPath, target);
   }
 
   /**
    * Removes a file or symlink (nothing but the record in a dry run); true when something was there.
    */
   public boolean delete(String containerPath) throws IOException {
-    boolean removed = dryRun() || root().delete(containerPath);
-    if (removed) {
-      changes.add(containerPath);
-    }
-    return removed;
+    return changeLog.delete(containerPath);
   }
 
   /** Creates a directory and its parents when missing (nothing in a dry run). */
   public void createDirectories(String containerPath) throws IOException {
     if (!dryRun() && !root().isDirectory(containerPath)) {
-      root().createDirectories(containerPath);
+      changeLog.createDirectories(containerPath);
     }
   }
 
@@ -257,14 +252,20 @@ public final class InjectionContext {
     return List.copyOf(runtimes);
   }
 
-  /** Container paths changed so far (or that a dry run would change), in order. */
+  /**
+   * Container paths changed so far (or that a dry run would change), in order: the files and links
+   * written or removed; directories created are not listed.
+   */
   public List<String> changes() {
-    return List.copyOf(changes);
+    return changeLog.changes().stream()
+        .filter(c -> !(c instanceof RootChange.Directories))
+        .map(RootChange::containerPath)
+        .toList();
   }
 
   /** Number of changes so far; processors slice {@link #changes()} with it. */
   public int changeCount() {
-    return changes.size();
+    return changes().size();
   }
 
   /** Trust-store paths left alone because a volume is mounted there, sorted. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject;
 
+import com.google.protobuf.ByteString;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +16,13 @@ import java.util.Optional;
  *     (container path: what was found and done), in order
  * @param files {@link #CA_BUNDLE}, {@link #CUSTOM_CA}, {@link #TRUSTSTORE}, {@link #STATUS}, {@link
  *     #OWNERSHIP}; the map iterates in that order, and is empty in a run read back from its
- *     status.json ({@link StatusDocument#read}). The arrays are not copied: treat them as
- *     read-only.
+ *     status.json ({@link StatusDocument#read}).
  */
 public record InjectionReport(
     Optional<String> distro,
     List<ProcessorResult> results,
     List<String> drifted,
-    Map<String, byte[]> files) {
+    Map<String, ByteString> files) {
 
   /** The image's own OS bundle plus the injected CAs. */
   public static final String CA_BUNDLE = "ca-bundle.pem";

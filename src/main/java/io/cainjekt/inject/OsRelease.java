@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject;
 
-import java.nio.charset.StandardCharsets;
+import com.google.protobuf.ByteString;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -42,9 +42,9 @@ public record OsRelease(String id, List<String> idLike, String versionId, String
   }
 
   /** Parses the file content; never throws. */
-  public static OsRelease parse(byte[] content) {
+  public static OsRelease parse(ByteString content) {
     Map<String, String> fields = new HashMap<>();
-    for (String line : new String(content, StandardCharsets.UTF_8).split("\n")) {
+    for (String line : content.toStringUtf8().split("\n")) {
       var m = LINE.matcher(line.strip());
       if (m.matches()) {
         unquote(m.group(2).strip()).ifPresent(v -> fields.put(m.group(1), v));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject;
 
+import com.google.protobuf.ByteString;
 import io.cainjekt.trust.Fingerprint;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -79,7 +80,7 @@ public record Ownership(
    * <sha256 hex> <path>}, {@code file <path>}, {@code link <target> <path>}). A path's {@code %},
    * CR and LF are percent-encoded, so every entry is one line.
    */
-  public byte[] toBytes() {
+  public ByteString toBytes() {
     StringBuilder out = new StringBuilder(HEADER).append('\n');
     for (var e : added.entrySet()) {
       for (Fingerprint f : e.getValue()) {
@@ -96,7 +97,7 @@ public record Ownership(
           .append(encode(l.getKey()))
           .append('\n');
     }
-    return out.toString().getBytes(StandardCharsets.UTF_8);
+    return ByteString.copyFromUtf8(out.toString());
   }
 
   /**

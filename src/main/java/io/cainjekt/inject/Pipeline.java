@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject;
 
+import com.google.protobuf.ByteString;
 import io.cainjekt.inject.InjectionContext.ImageBundle;
 import io.cainjekt.inject.os.OsStoreProcessor;
 import io.cainjekt.inject.runtime.JavaRuntimeProcessor;
 import io.cainjekt.inject.runtime.LanguageRuntimeProcessor;
 import io.cainjekt.policy.ProcessorSelection;
+import io.cainjekt.rootfs.RootChangeLog;
+import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.rootfs.RootfsRefusal;
 import io.cainjekt.trust.BundleMerger;
 import io.cainjekt.trust.CaCertificate;
@@ -72,8 +75,15 @@ public final class Pipeline {
     return processors;
   }
 
+  /** Runs the processors over {@code request}'s root. */
   public InjectionReport run(InjectionRequest request) {
-    InjectionContext context = new InjectionContext(request, memo);
+    RootFs root = request.root();
+    return run(request, request.dryRun() ? RootChangeLog.dryRun(root) : RootChangeLog.of(root));
+  }
+
+  /** {@link #run(InjectionRequest)}, making every change to the root through {@code changes}. */
+  InjectionReport run(InjectionRequest request, RootChangeLog changes) {
+    InjectionContext context = new InjectionContext(request, memo, changes);
     List<ProcessorResult> results = new ArrayList<>();
     for (Processor p : processors) {
       Outcome outcome = runOne(p, context, request.filter());
@@ -87,7 +97,7 @@ public final class Pipeline {
     }
     Optional<PemBundle> image =
         context.imageBundle().map(ImageBundle::parsed).filter(b -> b.size() > 0);
-    Map<String, byte[]> files = new LinkedHashMap<>();
+    Map<String, ByteString> files = new LinkedHashMap<>();
     BundleMerger.Merge caBundle = caBundle(context, image);
     files.put(InjectionReport.CA_BUNDLE, caBundle.content());
     files.put(InjectionReport.CUSTOM_CA, request.cas().toPem());

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject;
 
+import com.google.protobuf.ByteString;
 import io.cainjekt.policy.ProcessorSelection;
 import io.cainjekt.rootfs.RootChange;
+import io.cainjekt.rootfs.RootChangeLog;
 import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.trust.Fingerprint;
 import io.cainjekt.trust.WeightedLru;
@@ -22,11 +24,11 @@ import org.slf4j.LoggerFactory;
  * starts on the image's read-only layers plus an empty writable layer, so everything the pipeline
  * reads is fixed by the layers (the runtime's overlay {@code lowerdir}), the injected CAs, the
  * container variables of {@link InjectionRequest#ENV_INPUTS}, the volume mount paths and the
- * processor filter. For the same inputs, the changes a run made to a root ({@link
- * io.cainjekt.rootfs.RootFs#changes}) are made again on the new root, through the same checks, and
- * its report is reused: no image file is read again. Only runs without a failed processor are
- * remembered; a replay that fails is forgotten and the pipeline runs instead. One instance per
- * daemon ({@link Caches}). Thread-safe.
+ * processor filter. For the same inputs, the changes a run made to a root (recorded in the {@link
+ * RootChangeLog} the memo hands to the image's first run) are made again on the new root, through
+ * the same checks ({@link RootFs#apply}), and its report is reused: no image file is read again.
+ * Only runs without a failed processor are remembered; a replay that fails is forgotten and the
+ * pipeline runs instead. One instance per daemon ({@link Caches}). Thread-safe.
  *
  * <p>Never for a root that already held a running container (CA rotation): its writable layer is
  * not empty, so callers pass no layers.
@@ -54,8 +56,8 @@ public final class PlanMemo {
       for (RootChange c : changes) {
         bytes += c.bytes();
       }
-      for (byte[] file : report.files().values()) {
-        bytes += file.length;
+      for (ByteString file : report.files().values()) {
+        bytes += file.size();
       }
       return bytes;
     }
@@ -146,9 +148,10 @@ public final class PlanMemo {
     if (known.isPresent()) {
       return replay(pipeline, request, key, known.get(), publisher);
     }
-    InjectionReport report = pipeline.run(request);
+    RootChangeLog changes = RootChangeLog.of(request.root());
+    InjectionReport report = pipeline.run(request, changes);
     if (!report.anyFailed()) {
-      Plan plan = new Plan(request.root().changes(), report);
+      Plan plan = new Plan(changes.changes(), report);
       plans.put(key, plan, plan.weight());
     }
     return published(new Run(report, false), publisher);

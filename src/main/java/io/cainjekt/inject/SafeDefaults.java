@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject;
 
+import com.google.protobuf.ByteString;
 import io.cainjekt.trust.BundleMerger;
 import io.cainjekt.trust.CaCertificate;
 import io.cainjekt.trust.PemBundle;
@@ -37,9 +38,9 @@ import java.util.Objects;
  * @param rootCount certificates taken from the node's roots
  * @param injectedCount injected certificates
  */
-public record SafeDefaults(Map<String, byte[]> files, int rootCount, int injectedCount) {
+public record SafeDefaults(Map<String, ByteString> files, int rootCount, int injectedCount) {
 
-  /** Copies the map (the arrays are not copied: treat them as read-only). */
+  /** Copies the map. */
   public SafeDefaults {
     files = Map.copyOf(files);
   }
@@ -50,7 +51,7 @@ public record SafeDefaults(Map<String, byte[]> files, int rootCount, int injecte
     BundleMerger.Merge merged = BundleMerger.merge(nodeRoots, injected);
     List<CaCertificate> all = new ArrayList<>(nodeRoots.certificates());
     all.addAll(injected.certificates()); // the truststore drops the duplicates
-    Map<String, byte[]> files = new LinkedHashMap<>();
+    Map<String, ByteString> files = new LinkedHashMap<>();
     files.put(Staging.CA_BUNDLE, merged.content());
     files.put(Staging.CUSTOM_CA, injected.toPem());
     files.put(Staging.TRUSTSTORE, TrustStoreBuilder.pkcs12(all));

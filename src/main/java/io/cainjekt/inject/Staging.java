@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject;
 
+import com.google.protobuf.ByteString;
 import io.cainjekt.trust.Fingerprint;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -74,11 +76,13 @@ public final class Staging implements AutoCloseable {
   private final BlobStore blobs;
   private final Set<String> ids = ConcurrentHashMap.newKeySet();
   // slot -> the files kept for it (compared by identity: callers hand in the same map)
-  private final Map<String, Map<String, byte[]>> kept = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, ByteString>> kept = new ConcurrentHashMap<>();
   // bundle -> the anchor files its directory holds (by identity, as for kept)
-  private final Map<String, Map<String, byte[]>> anchorsHeld = new ConcurrentHashMap<>();
-  // content array (by identity) -> its blob name; weak keys, the values do not refer to them
-  private final Map<byte[], String> blobNames = Collections.synchronizedMap(new WeakHashMap<>());
+  private final Map<String, Map<String, ByteString>> anchorsHeld = new ConcurrentHashMap<>();
+  // content -> its blob name; weak keys, the values do not refer to them. A ByteString caches its
+  // hash and equals starts with identity, so the content of a remembered plan costs O(1) here
+  private final Map<ByteString, String> blobNames =
+      Collections.synchronizedMap(new WeakHashMap<>());
   private final ReentrantLock lock = new ReentrantLock();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -123,7 +127,7 @@ public final class Staging implements AutoCloseable {
    * Creates the container's directory if needed and stores the files in it, each atomically. Files
    * not named in {@code files} are left as they are. Returns the directory to bind-mount.
    */
-  public Path prepare(String containerId, Map<String, byte[]> files) throws IOException {
+  public Path prepare(String containerId, Map<String, ByteString> files) throws IOException {
     Path dir = directory(containerId);
     store(containerId, dir, files, true);
     return dir;
@@ -134,7 +138,7 @@ public final class Staging implements AutoCloseable {
    * Throws {@link NoSuchFileException} when the container has no directory (never prepared, or
    * released).
    */
-  public void replace(String containerId, Map<String, byte[]> files) throws IOException {
+  public void replace(String containerId, Map<String, ByteString> files) throws IOException {
     store(containerId, directory(containerId), files, false);
   }
 
@@ -143,10 +147,10 @@ public final class Staging implements AutoCloseable {
    * kept before under the same {@code slot}, whose blobs are deleted once no container links them.
    * For the files every CreateContainer stages (a bundle's safe defaults, one slot per bundle): the
    * first container after the last one gone links them instead of writing them again (about 400
-   * KB). Nothing is written here. A call with the map kept already returns at once; the arrays are
-   * never modified afterwards, as for {@link #prepare}. A restart keeps nothing until asked again.
+   * KB). Nothing is written here. A call with the map kept already returns at once. A restart keeps
+   * nothing until asked again.
    */
-  public void keep(String slot, Map<String, byte[]> files) throws IOException {
+  public void keep(String slot, Map<String, ByteString> files) throws IOException {
     if (kept.get(slot) == files) {
       return;
     }
@@ -154,8 +158,8 @@ public final class Staging implements AutoCloseable {
     try {
       kept.put(slot, files);
       Set<String> hashes = new HashSet<>();
-      for (Map<String, byte[]> slotFiles : kept.values()) {
-        for (byte[] content : slotFiles.values()) {
+      for (Map<String, ByteString> slotFiles : kept.values()) {
+        for (ByteString content : slotFiles.values()) {
           hashes.add(hashOf(content));
         }
       }
@@ -173,7 +177,7 @@ public final class Staging implements AutoCloseable {
    * and renamed, and a name not in {@code files} is removed. A file already there under its name is
    * kept as it is. A call with the map the directory holds already returns at once.
    */
-  public Path anchors(String bundle, Map<String, byte[]> files) throws IOException {
+  public Path anchors(String bundle, Map<String, ByteString> files) throws IOException {
     Path dir = anchors.resolve(bundleDirectory(bundle));
     if (anchorsHeld.get(bundle) == files) {
       return dir;
@@ -193,10 +197,12 @@ public final class Staging implements AutoCloseable {
           }
         }
       }
-      for (Map.Entry<String, byte[]> f : files.entrySet()) {
+      for (Map.Entry<String, ByteString> f : files.entrySet()) {
         if (!present.contains(f.getKey())) {
           Path tmp = dir.resolve(BlobStore.TEMP_PREFIX + f.getKey());
-          Files.write(tmp, f.getValue());
+          try (OutputStream out = Files.newOutputStream(tmp)) {
+            f.getValue().writeTo(out);
+          }
           Files.setPosixFilePermissions(tmp, BlobStore.FILE_MODE);
           Files.move(tmp, dir.resolve(f.getKey()), StandardCopyOption.ATOMIC_MOVE);
         }
@@ -259,17 +265,17 @@ public final class Staging implements AutoCloseable {
     closed.set(true);
   }
 
-  private void store(String id, Path dir, Map<String, byte[]> files, boolean create)
+  private void store(String id, Path dir, Map<String, ByteString> files, boolean create)
       throws IOException {
     if (closed.get()) {
       throw new IllegalStateException("staging is closed");
     }
-    Map<String, byte[]> sorted = new TreeMap<>(files);
+    Map<String, ByteString> sorted = new TreeMap<>(files);
     sorted.keySet().forEach(Staging::checkFileName);
     Map<String, Path> temps = new LinkedHashMap<>();
     Map<String, String> hashes = new LinkedHashMap<>();
     try {
-      for (Map.Entry<String, byte[]> e : sorted.entrySet()) {
+      for (Map.Entry<String, ByteString> e : sorted.entrySet()) {
         String hash = hashOf(e.getValue());
         hashes.put(e.getKey(), hash);
         if (!blobs.contains(hash)) { // the common case is a blob another container stored
@@ -305,11 +311,10 @@ public final class Staging implements AutoCloseable {
   }
 
   /**
-   * The SHA-256 of a file's content, remembered per array: its array is never modified afterwards
-   * by any caller, and every container of an image stages the same arrays (those of the image's
-   * remembered plan, {@link PlanMemo}).
+   * The SHA-256 of a file's content, remembered per content: every container of an image stages the
+   * same bytes (those of the image's remembered plan, {@link PlanMemo}).
    */
-  private String hashOf(byte[] content) {
+  private String hashOf(ByteString content) {
     String known = blobNames.get(content);
     if (known == null) {
       known = Fingerprint.of(content).hex();

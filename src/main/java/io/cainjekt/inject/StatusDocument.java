@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.cainjekt.trust.CaCertificate;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,7 +70,8 @@ public final class StatusDocument {
 
   private StatusDocument() {}
 
-  static byte[] json(InjectionContext context, List<ProcessorResult> results, FileSummary files) {
+  static ByteString json(
+      InjectionContext context, List<ProcessorResult> results, FileSummary files) {
     ObjectNode doc = JSON.createObjectNode();
     doc.put("schemaVersion", SCHEMA_VERSION);
     doc.put("state", state(context, results));
@@ -116,7 +119,8 @@ public final class StatusDocument {
       byte[] json = WRITER.writeValueAsBytes(doc);
       byte[] document = Arrays.copyOf(json, json.length + 1);
       document[json.length] = '\n';
-      return document;
+      // a fresh array nobody else holds: wrapped, not copied
+      return UnsafeByteOperations.unsafeWrap(document);
     } catch (JsonProcessingException e) { // a tree of strings, numbers and booleans always writes
       throw new IllegalStateException("write status.json", e);
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject;
 
+import com.google.protobuf.ByteString;
 import io.cainjekt.trust.PemBundle;
 import java.util.Optional;
 
@@ -13,7 +14,7 @@ import java.util.Optional;
  * @param certificates how many certificates it holds
  * @param seed the container path of the seed, or "none"
  */
-record TruststoreAssembly(byte[] pkcs12, int certificates, String seed) {
+record TruststoreAssembly(ByteString pkcs12, int certificates, String seed) {
 
   /**
    * @param image the image's OS bundle, parsed, when it holds certificates

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.rootfs;
 
+import com.google.protobuf.ByteString;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ final class AtomicWriter {
       Path parentHost,
       String name,
       String containerPath,
-      byte[] content,
+      ByteString content,
       Set<PosixFilePermission> newFileMode)
       throws IOException {
     Optional<PosixFileAttributes> existing = attributes(dir, name);
@@ -170,7 +171,7 @@ final class AtomicWriter {
     return dir.getFileAttributeView(name, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
   }
 
-  private static void writeNew(SecureDirectoryStream<Path> dir, Path temp, byte[] content)
+  private static void writeNew(SecureDirectoryStream<Path> dir, Path temp, ByteString content)
       throws IOException {
     Set<OpenOption> options =
         Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
@@ -180,10 +181,7 @@ final class AtomicWriter {
             options,
             PosixFilePermissions.asFileAttribute(
                 Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)))) {
-      ByteBuffer buffer = ByteBuffer.wrap(content);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
+      content.writeTo(Channels.newOutputStream(channel));
     }
   }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.rootfs;
 
+import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,10 +28,10 @@ abstract sealed class Lookup {
   abstract Node lstat(Path host) throws IOException;
 
   /** The content read from the regular file {@code host} earlier, if remembered. */
-  abstract Optional<byte[]> content(Path host);
+  abstract Optional<ByteString> content(Path host);
 
-  /** Remembers what was read from the regular file {@code host}; callers never modify it. */
-  abstract void rememberContent(Path host, byte[] content);
+  /** Remembers what was read from the regular file {@code host}. */
+  abstract void rememberContent(Path host, ByteString content);
 
   /** Drops what was remembered of {@code host}; called for every path a change made or replaced. */
   abstract void forget(Path host);
@@ -69,12 +70,12 @@ abstract sealed class Lookup {
     }
 
     @Override
-    Optional<byte[]> content(Path host) {
+    Optional<ByteString> content(Path host) {
       return Optional.empty();
     }
 
     @Override
-    void rememberContent(Path host, byte[] content) {}
+    void rememberContent(Path host, ByteString content) {}
 
     @Override
     void forget(Path host) {}
@@ -88,7 +89,7 @@ abstract sealed class Lookup {
     private static final long MAX_CONTENT_BYTES = 8L << 20;
 
     private final ConcurrentHashMap<Path, Node> nodes = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Path, byte[]> contents = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Path, ByteString> contents = new ConcurrentHashMap<>();
     private final AtomicLong contentBytes = new AtomicLong();
 
     @Override
@@ -106,28 +107,28 @@ abstract sealed class Lookup {
     }
 
     @Override
-    Optional<byte[]> content(Path host) {
+    Optional<ByteString> content(Path host) {
       return Optional.ofNullable(contents.get(host));
     }
 
     @Override
-    void rememberContent(Path host, byte[] content) {
-      if (contentBytes.addAndGet(content.length) > MAX_CONTENT_BYTES) {
-        contentBytes.addAndGet(-content.length);
+    void rememberContent(Path host, ByteString content) {
+      if (contentBytes.addAndGet(content.size()) > MAX_CONTENT_BYTES) {
+        contentBytes.addAndGet(-content.size());
         return;
       }
-      byte[] old = contents.put(host, content);
+      ByteString old = contents.put(host, content);
       if (old != null) {
-        contentBytes.addAndGet(-old.length);
+        contentBytes.addAndGet(-old.size());
       }
     }
 
     @Override
     void forget(Path host) {
       nodes.remove(host);
-      byte[] old = contents.remove(host);
+      ByteString old = contents.remove(host);
       if (old != null) {
-        contentBytes.addAndGet(-old.length);
+        contentBytes.addAndGet(-old.size());
       }
     }
   }

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.rootfs;
 
+import com.google.protobuf.ByteString;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * One change made through a {@link RootFs}, recorded so that it can be made again on another root
- * of the same image ({@link RootFs#apply}). Immutable; a write's content is shared, never modified.
+ * One change made to a root, recorded by a {@link RootChangeLog} so that it can be made again on
+ * another root of the same image ({@link RootFs#apply}). Immutable.
  */
 public sealed interface RootChange {
 
@@ -18,7 +19,7 @@ public sealed interface RootChange {
   long bytes();
 
   /** {@link RootFs#writeAtomically}. */
-  record Write(String containerPath, byte[] content, Set<PosixFilePermission> newFileMode)
+  record Write(String containerPath, ByteString content, Set<PosixFilePermission> newFileMode)
       implements RootChange {
     public Write {
       Objects.requireNonNull(containerPath, "containerPath");
@@ -28,7 +29,7 @@ public sealed interface RootChange {
 
     @Override
     public long bytes() {
-      return content.length;
+      return content.size();
     }
   }
 

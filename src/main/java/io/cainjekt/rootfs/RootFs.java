@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.rootfs;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -19,7 +21,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -45,7 +46,6 @@ public final class RootFs implements AutoCloseable {
   private final Lookup lookup;
   private final DirectoryWalk directories;
   private final NativeDirs linkDirectories;
-  private final List<RootChange> changes = Collections.synchronizedList(new ArrayList<>());
 
   private RootFs(
       Path hostRoot, Lookup lookup, DirectoryWalk directories, NativeDirs linkDirectories) {
@@ -139,24 +139,23 @@ public final class RootFs implements AutoCloseable {
   /**
    * Reads a regular file, at most {@code maxBytes}; the type is checked without following links
    * before opening, so a FIFO never blocks and a device is never opened. A root opened {@link
-   * #openForInjection for one injection} hands later reads of the same file the same array: callers
-   * never modify it.
+   * #openForInjection for one injection} hands later reads of the same file the same bytes.
    *
    * @throws NoSuchFileException if it is missing
    * @throws NotRegularFileException if it is a directory, FIFO, socket or device
    * @throws FileTooLargeException if it holds more than {@code maxBytes}
    */
-  public byte[] read(String containerPath, long maxBytes) throws IOException {
+  public ByteString read(String containerPath, long maxBytes) throws IOException {
     return readIfExists(containerPath, maxBytes)
         .orElseThrow(() -> new NoSuchFileException(containerPath, null, "read"));
   }
 
   /** Like {@link #read} but empty when the file (or a directory above it) is missing. */
-  public Optional<byte[]> readIfExists(String containerPath, long maxBytes) throws IOException {
+  public Optional<ByteString> readIfExists(String containerPath, long maxBytes) throws IOException {
     return readResolved(resolveIn(containerPath), containerPath, maxBytes);
   }
 
-  private Optional<byte[]> readResolved(
+  private Optional<ByteString> readResolved(
       PathResolver.Resolution r, String containerPath, long maxBytes) throws IOException {
     if (!r.exists()) {
       return Optional.empty();
@@ -166,9 +165,9 @@ public final class RootFs implements AutoCloseable {
       throw new NotRegularFileException("read", containerPath, FileKind.DIRECTORY.label());
     }
     Path host = r.hostPath(hostRoot);
-    Optional<byte[]> known = lookup.content(host);
+    Optional<ByteString> known = lookup.content(host);
     if (known.isPresent()) {
-      if (known.get().length > maxBytes) {
+      if (known.get().size() > maxBytes) {
         throw new FileTooLargeException(containerPath, maxBytes);
       }
       return known;
@@ -183,7 +182,7 @@ public final class RootFs implements AutoCloseable {
     }
   }
 
-  private byte[] readIn(
+  private ByteString readIn(
       SecureDirectoryStream<Path> dir, String name, Path host, String containerPath, long maxBytes)
       throws IOException {
     BasicFileAttributes attrs =
@@ -200,7 +199,7 @@ public final class RootFs implements AutoCloseable {
             dir.newByteChannel(
                 Path.of(name), Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
         InputStream in = Channels.newInputStream(channel)) {
-      byte[] content = readBounded(in, containerPath, attrs.size(), maxBytes);
+      ByteString content = readBounded(in, containerPath, attrs.size(), maxBytes);
       lookup.rememberContent(host, content);
       return content;
     }
@@ -215,12 +214,13 @@ public final class RootFs implements AutoCloseable {
    * @throws RootfsEscapeException if the symlinks lead somewhere no trust store belongs
    * @throws DanglingSymlinkException if the final component is a symlink and its target is missing
    */
-  public Optional<byte[]> readTrustStore(String containerPath, long maxBytes) throws IOException {
+  public Optional<ByteString> readTrustStore(String containerPath, long maxBytes)
+      throws IOException {
     PathResolver.Resolution r = resolveIn(containerPath);
     if (r.unsafe().isPresent()) {
       throw new RootfsEscapeException("read " + containerPath + ": " + r.unsafe().get());
     }
-    Optional<byte[]> content = readResolved(r, containerPath, maxBytes);
+    Optional<ByteString> content = readResolved(r, containerPath, maxBytes);
     if (content.isEmpty() && finalComponentIsSymlink(containerPath)) {
       throw new DanglingSymlinkException(containerPath, "/" + String.join("/", r.components()));
     }
@@ -315,12 +315,12 @@ public final class RootFs implements AutoCloseable {
    * is resolved inside the root and the file it names is replaced, keeping its mode and owner. A
    * new file gets {@code newFileMode} and the owner of this process (root in production); its
    * parent directory must exist. A root opened {@link #openForInjection for one injection} answers
-   * later reads of the file with {@code content} itself, which callers never modify afterwards.
+   * later reads of the file with {@code content} itself.
    *
    * @throws NotRegularFileException if the target is a directory, FIFO, socket or device
    */
   public void writeAtomically(
-      String containerPath, byte[] content, Set<PosixFilePermission> newFileMode)
+      String containerPath, ByteString content, Set<PosixFilePermission> newFileMode)
       throws IOException {
     PathResolver.Resolution r = resolveIn(containerPath);
     List<String> components = r.components();
@@ -345,7 +345,6 @@ public final class RootFs implements AutoCloseable {
                 newFileMode);
             return null;
           });
-      changes.add(new RootChange.Write(containerPath, content, newFileMode));
     } finally {
       lookup.forget(host);
     }
@@ -367,7 +366,6 @@ public final class RootFs implements AutoCloseable {
         lookup.forget(host);
         Files.createDirectory(host, PosixFilePermissions.asFileAttribute(DIRECTORY_MODE));
       }
-      changes.add(new RootChange.Directories(containerPath));
     } finally {
       lookup.forget(r.hostPath(hostRoot));
     }
@@ -411,7 +409,6 @@ public final class RootFs implements AutoCloseable {
               return null;
             });
       }
-      changes.add(new RootChange.Symlink(containerPath, target));
     } finally {
       lookup.forget(parent.hostPath(hostRoot).resolve(name));
     }
@@ -422,7 +419,7 @@ public final class RootFs implements AutoCloseable {
    * at. The directories above it are resolved inside the root as for {@link #writeAtomically}; the
    * final component is never followed, and the unlink is made through the parent's descriptor
    * reached with {@code O_NOFOLLOW}, so a parent swapped for a symlink meanwhile fails instead of
-   * leading out of the root. A removal is recorded in {@link #changes}.
+   * leading out of the root.
    *
    * @return true if something was removed, false if nothing was there (or a parent directory is
    *     missing)
@@ -442,11 +439,7 @@ public final class RootFs implements AutoCloseable {
     }
     PathResolver.Resolution parent = resolveIn(containerPath.substring(0, slash + 1));
     try {
-      boolean removed = parent.exists() && deleteIn(parent.components(), name, containerPath);
-      if (removed) {
-        changes.add(new RootChange.Delete(containerPath));
-      }
-      return removed;
+      return parent.exists() && deleteIn(parent.components(), name, containerPath);
     } finally {
       lookup.forget(parent.hostPath(hostRoot).resolve(name));
     }
@@ -461,16 +454,9 @@ public final class RootFs implements AutoCloseable {
     }
   }
 
-  /** The changes made through this object so far, in order. */
-  public List<RootChange> changes() {
-    synchronized (changes) {
-      return List.copyOf(changes);
-    }
-  }
-
   /**
-   * Makes a recorded change (of another root of the same image) here, with the same checks as the
-   * method that made it.
+   * Makes a recorded change ({@link RootChangeLog}, of another root of the same image) here, with
+   * the same checks as the method that made it.
    */
   public void apply(RootChange change) throws IOException {
     switch (change) {
@@ -490,7 +476,13 @@ public final class RootFs implements AutoCloseable {
    * Reads at most {@code maxBytes}, in one array of the size the file had when it was stat'ed; a
    * file that grew since (or a pseudo file that reports no size) is read on, up to the cap.
    */
-  private static byte[] readBounded(
+  private static ByteString readBounded(
+      InputStream in, String containerPath, long statSize, long maxBytes) throws IOException {
+    // a fresh array nobody else holds: wrapped, not copied
+    return UnsafeByteOperations.unsafeWrap(readArray(in, containerPath, statSize, maxBytes));
+  }
+
+  private static byte[] readArray(
       InputStream in, String containerPath, long statSize, long maxBytes) throws IOException {
     int cap = (int) Math.min(maxBytes, Integer.MAX_VALUE - 16L);
     byte[] head = new byte[(int) Math.min(statSize, cap)];

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.trust;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -21,11 +23,10 @@ public final class BundleMerger {
   /**
    * The result of a merge.
    *
-   * @param content the merged bundle (the base unchanged when nothing was added); shared with the
-   *     caller's base, never modified
+   * @param content the merged bundle (the base itself when nothing was added)
    * @param appended the fingerprints of the certificates appended, in order
    */
-  public record Merge(byte[] content, List<Fingerprint> appended) {
+  public record Merge(ByteString content, List<Fingerprint> appended) {
 
     public Merge {
       appended = List.copyOf(appended);
@@ -44,13 +45,13 @@ public final class BundleMerger {
 
   /**
    * Appends the certificates of {@code additions} that {@code basePem} does not already hold. The
-   * result's array may be {@code basePem} itself.
+   * result may be {@code basePem} itself.
    *
    * @param source names the base in warnings, e.g. its container path
    * @param basePem the existing bundle, parsed leniently; may be empty
    * @param additions the CAs to add
    */
-  public static Merge merge(String source, byte[] basePem, PemBundle additions) {
+  public static Merge merge(String source, ByteString basePem, PemBundle additions) {
     return merge(basePem, PemBundle.parseLenient(source, basePem), additions);
   }
 
@@ -63,7 +64,7 @@ public final class BundleMerger {
   }
 
   /** The merge of {@code additions} into {@code basePem}, already parsed as {@code base}. */
-  static Merge merge(byte[] basePem, PemBundle base, PemBundle additions) {
+  static Merge merge(ByteString basePem, PemBundle base, PemBundle additions) {
     Set<Fingerprint> present = new HashSet<>();
     base.certificates().forEach(c -> present.add(c.fingerprint()));
     List<CaCertificate> missing = new ArrayList<>();
@@ -75,14 +76,19 @@ public final class BundleMerger {
     if (missing.isEmpty()) {
       return new Merge(basePem, List.of());
     }
-    byte[] appended = PemBundle.of(missing).toPem();
-    int newline = basePem.length > 0 && basePem[basePem.length - 1] != '\n' ? 1 : 0;
-    byte[] merged = Arrays.copyOf(basePem, basePem.length + newline + appended.length);
+    ByteString appended = PemBundle.of(missing).toPem();
+    int length = basePem.size();
+    int newline = length > 0 && basePem.byteAt(length - 1) != '\n' ? 1 : 0;
+    byte[] merged = new byte[length + newline + appended.size()];
+    basePem.copyTo(merged, 0);
     if (newline == 1) {
-      merged[basePem.length] = '\n';
+      merged[length] = '\n';
     }
-    System.arraycopy(appended, 0, merged, basePem.length + newline, appended.length);
-    return new Merge(merged, missing.stream().map(CaCertificate::fingerprint).toList());
+    appended.copyTo(merged, length + newline);
+    // a fresh array nobody else holds: wrapped, not copied
+    return new Merge(
+        UnsafeByteOperations.unsafeWrap(merged),
+        missing.stream().map(CaCertificate::fingerprint).toList());
   }
 
   /**
@@ -91,10 +97,16 @@ public final class BundleMerger {
    * place. Takes out what {@link #merge} appended; a block that is not well-formed is kept. Returns
    * {@code pem} itself when nothing matched.
    */
-  public static byte[] remove(byte[] pem, Set<Fingerprint> fingerprints) {
+  public static ByteString remove(ByteString pem, Set<Fingerprint> fingerprints) {
     if (fingerprints.isEmpty()) {
       return pem;
     }
+    byte[] kept = remove(pem.toByteArray(), fingerprints);
+    // a fresh array nobody else holds: wrapped, not copied
+    return kept.length == pem.size() ? pem : UnsafeByteOperations.unsafeWrap(kept);
+  }
+
+  private static byte[] remove(byte[] pem, Set<Fingerprint> fingerprints) {
     ByteArrayOutputStream kept = new ByteArrayOutputStream(pem.length);
     int copied = 0;
     int begin = -1;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.trust;
 
+import com.google.protobuf.ByteString;
 import java.security.MessageDigest;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -63,44 +64,44 @@ public final class ContentMemo {
     return new ContentMemo(0, 0);
   }
 
-  /** {@link PemBundle#parseLenient}, remembered; the caller never modifies {@code pem}. */
-  public PemBundle parseLenient(String source, byte[] pem) {
+  /** {@link PemBundle#parseLenient}, remembered. */
+  public PemBundle parseLenient(String source, ByteString pem) {
     return get(
         "pem-lenient",
         source,
         Content.of(pem),
-        pem.length,
+        pem.size(),
         () -> PemBundle.parseLenient(source, pem));
   }
 
   /**
-   * {@link BundleMerger#merge(String, byte[], PemBundle)}, remembered: the same base bytes and CAs
-   * give the same {@link BundleMerger.Merge}, whose array is shared and never modified, as {@code
-   * basePem} is by the caller.
+   * {@link BundleMerger#merge(String, ByteString, PemBundle)}, remembered: the same base bytes and
+   * CAs give the same {@link BundleMerger.Merge}.
    */
-  public BundleMerger.Merge merge(String source, byte[] basePem, PemBundle additions) {
+  public BundleMerger.Merge merge(String source, ByteString basePem, PemBundle additions) {
     return merge(basePem, () -> parseLenient(source, basePem), additions);
   }
 
   /**
-   * {@link BundleMerger#merge(PemBundle, PemBundle)}, remembered like {@link #merge(String, byte[],
-   * PemBundle)}: a bundle parsed once merges into the same array for every container.
+   * {@link BundleMerger#merge(PemBundle, PemBundle)}, remembered like {@link #merge(String,
+   * ByteString, PemBundle)}: a bundle parsed once merges into the same bytes for every container.
    */
   public BundleMerger.Merge merge(PemBundle base, PemBundle additions) {
     return merge(base.toPem(), () -> base, additions);
   }
 
-  private BundleMerger.Merge merge(byte[] basePem, Supplier<PemBundle> base, PemBundle additions) {
+  private BundleMerger.Merge merge(
+      ByteString basePem, Supplier<PemBundle> base, PemBundle additions) {
     return get(
         "merge",
         ANY_SOURCE,
         new MergeInput(Content.of(basePem), additions.contentHash()),
         () -> BundleMerger.merge(basePem, base.get(), additions),
-        merged -> merged.content().length);
+        merged -> merged.content().size());
   }
 
   /** {@link TrustStoreBuilder#pkcs12}, remembered by the fingerprints of the certificates. */
-  public byte[] pkcs12(Collection<CaCertificate> certificates) {
+  public ByteString pkcs12(Collection<CaCertificate> certificates) {
     Map<Fingerprint, CaCertificate> unique = new LinkedHashMap<>();
     for (CaCertificate c : certificates) {
       unique.putIfAbsent(c.fingerprint(), c);
@@ -111,18 +112,19 @@ public final class ContentMemo {
         ANY_SOURCE,
         input,
         () -> TrustStoreBuilder.pkcs12(unique.values()),
-        pfx -> pfx.length);
+        pfx -> pfx.size());
   }
 
-  /** {@link TrustStoreBuilder#readKeyStore}, remembered; the caller never modifies the bytes. */
-  public List<CaCertificate> readKeyStore(String source, byte[] keystore)
+  /** {@link TrustStoreBuilder#readKeyStore}, remembered. */
+  public List<CaCertificate> readKeyStore(String source, ByteString keystore)
       throws TrustBundleException {
     return get(
         "keystore",
         source,
         Content.of(keystore),
-        keystore.length,
-        () -> TrustStoreBuilder.readKeyStore(source, keystore));
+        keystore.size(),
+        // the readers work on an array: one copy, on a miss only, small against the read
+        () -> TrustStoreBuilder.readKeyStore(source, keystore.toByteArray()));
   }
 
   /** The SHA-256 of some byte arrays taken in order, each prefixed with its length. */

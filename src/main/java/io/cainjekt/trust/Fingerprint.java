@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.trust;
 
+import com.google.protobuf.ByteString;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -29,6 +30,13 @@ public record Fingerprint(byte[] sha256) implements Comparable<Fingerprint> {
   /** The SHA-256 of {@code der}. */
   public static Fingerprint of(byte[] der) {
     return new Fingerprint(digest().digest(der));
+  }
+
+  /** The SHA-256 of {@code content}, read in place. */
+  public static Fingerprint of(ByteString content) {
+    MessageDigest digest = digest();
+    content.asReadOnlyByteBufferList().forEach(digest::update);
+    return new Fingerprint(digest.digest());
   }
 
   /** A fresh SHA-256 digest (a clone of a prototype: much cheaper than a provider lookup). */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.trust;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -35,7 +37,7 @@ public final class PemBundle {
   private final List<CaCertificate> certificates;
   private final List<String> warnings;
   private final Fingerprint contentHash;
-  private volatile byte[] pem; // toPem(), encoded on first use
+  private volatile ByteString pem; // toPem(), encoded on first use
 
   private PemBundle(Collection<CaCertificate> certificates, List<String> warnings) {
     Map<Fingerprint, CaCertificate> unique = new LinkedHashMap<>();
@@ -84,6 +86,11 @@ public final class PemBundle {
       throw new TrustBundleException(source + ": no PEM certificate found");
     }
     return new PemBundle(certificates, validityWarnings(source, certificates, now));
+  }
+
+  /** {@link #parseLenient(String, byte[])} of content read from a file. */
+  public static PemBundle parseLenient(String source, ByteString pem) {
+    return parseLenient(source, pem.toByteArray()); // one copy: small against the parse
   }
 
   /**
@@ -148,11 +155,12 @@ public final class PemBundle {
     return warnings;
   }
 
-  /** The certificates as PEM text, one block each, LF line ends; shared, never modify it. */
-  public byte[] toPem() {
-    byte[] known = pem; // benign race: every thread computes the same bytes
+  /** The certificates as PEM text, one block each, LF line ends. */
+  public ByteString toPem() {
+    ByteString known = pem; // benign race: every thread computes the same bytes
     if (known == null) {
-      known = encode();
+      // a fresh array nobody else holds: wrapped, not copied
+      known = UnsafeByteOperations.unsafeWrap(encode());
       pem = known;
     }
     return known;
@@ -162,7 +170,12 @@ public final class PemBundle {
    * One certificate as a PEM block with LF line ends, as {@link #toPem} writes each: an anchor file
    * holds exactly one (docs/architecture.md, "Distro table").
    */
-  public static byte[] pem(CaCertificate certificate) {
+  public static ByteString pem(CaCertificate certificate) {
+    // a fresh array nobody else holds: wrapped, not copied
+    return UnsafeByteOperations.unsafeWrap(block(certificate));
+  }
+
+  private static byte[] block(CaCertificate certificate) {
     ByteBuffer body = LINES.encode(certificate.der().asReadOnlyByteBuffer());
     int n = body.remaining();
     byte[] out = new byte[BEGIN.length + n + END.length];
@@ -177,7 +190,7 @@ public final class PemBundle {
     List<byte[]> blocks = new ArrayList<>(certificates.size());
     int length = 0;
     for (CaCertificate c : certificates) {
-      byte[] block = pem(c);
+      byte[] block = block(c);
       blocks.add(block);
       length += block.length;
     }

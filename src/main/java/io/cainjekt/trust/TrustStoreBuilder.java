@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.trust;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -51,7 +53,7 @@ public final class TrustStoreBuilder {
    * A PKCS12 truststore holding {@code certificates} (DER duplicates dropped) as trusted
    * certificate entries; readable with any password or none by JDK 8u301+, 11, 17, 21 and 25.
    */
-  public static byte[] pkcs12(Collection<CaCertificate> certificates) {
+  public static ByteString pkcs12(Collection<CaCertificate> certificates) {
     Map<Fingerprint, CaCertificate> unique = new LinkedHashMap<>();
     for (CaCertificate c : certificates) {
       unique.putIfAbsent(c.fingerprint(), c);
@@ -63,7 +65,9 @@ public final class TrustStoreBuilder {
     }
     byte[] safeContents = Der.sequence(bags.toArray(new byte[0][]));
     byte[] authenticatedSafe = Der.sequence(data(safeContents));
-    return Der.sequence(Der.integer(PFX_VERSION), data(authenticatedSafe));
+    // a fresh array nobody else holds: wrapped, not copied
+    return UnsafeByteOperations.unsafeWrap(
+        Der.sequence(Der.integer(PFX_VERSION), data(authenticatedSafe)));
   }
 
   /**

@@ -4,6 +4,7 @@ package io.cainjekt.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.inject.Caches;
 import io.cainjekt.nri.NriState;
@@ -93,7 +94,7 @@ class DaemonTest {
 
   @Test
   void theCachesTheConfigurationSwitchesOffKeepNothingAndTheOthersRemember() {
-    byte[] pem = Pki.bytes("corp-ca.crt");
+    ByteString pem = ByteString.copyFrom(Pki.bytes("corp-ca.crt"));
     Caches standard = new Daemon(config()).caches();
     Caches trustOff = new Daemon(config(BundleLimits.DEFAULT, Set.of("trust"))).caches();
 

@@ -4,6 +4,7 @@ package io.cainjekt.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.inject.InjectionReport;
 import io.cainjekt.inject.Staging;
@@ -328,7 +329,8 @@ class InjectionHandlersTest {
     InjectionHandlers before = handlers(FailPolicy.OPEN);
     before.createContainer(pod(OPTED_IN), container(0, List.of()));
     before.startContainer(pod(OPTED_IN), container(4242, List.of()));
-    staging.prepare("deadbeef", Map.of(Staging.CUSTOM_CA, Pki.bytes("corp-ca.crt")));
+    staging.prepare(
+        "deadbeef", Map.of(Staging.CUSTOM_CA, ByteString.copyFrom(Pki.bytes("corp-ca.crt"))));
     String bundleBefore = staged(Staging.CA_BUNDLE);
 
     InjectionHandlers after = handlers(FailPolicy.OPEN);

@@ -3,6 +3,7 @@ package io.cainjekt.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.inject.Staging;
 import io.cainjekt.trust.LoadedBundle;
@@ -29,13 +30,13 @@ class StagedDefaultsTest {
     PemBundle cas = PemBundle.parseStrict("corp-ca.pem", Pki.bytes("corp-ca.crt"));
     StagedDefaults defaults = new StagedDefaults(nodeRoots);
 
-    byte[] status =
+    ByteString status =
         defaults
             .files(new LoadedBundle("corp \"eu\" \\ west", cas, Instant.EPOCH))
             .get(Staging.STATUS);
 
     try (InputStream in = getClass().getResourceAsStream("/json/staged-status.json")) {
-      assertThat(status).asString().isEqualTo(new String(in.readAllBytes()));
+      assertThat(status.toStringUtf8()).isEqualTo(new String(in.readAllBytes()));
     }
   }
 }

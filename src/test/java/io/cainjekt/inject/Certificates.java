@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject;
 
-import java.io.ByteArrayInputStream;
+import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,12 +21,11 @@ public final class Certificates {
   private Certificates() {}
 
   /** The certificates of a PEM file, in order, read by the JDK's CertificateFactory. */
-  public static List<X509Certificate> pem(byte[] content) {
+  public static List<X509Certificate> pem(ByteString content) {
     try {
       List<X509Certificate> out = new ArrayList<>();
       for (Certificate c :
-          CertificateFactory.getInstance("X.509")
-              .generateCertificates(new ByteArrayInputStream(content))) {
+          CertificateFactory.getInstance("X.509").generateCertificates(content.newInput())) {
         out.add((X509Certificate) c);
       }
       return out;
@@ -37,17 +36,17 @@ public final class Certificates {
 
   public static List<X509Certificate> pem(Path file) {
     try {
-      return pem(Files.readAllBytes(file));
+      return pem(ByteString.copyFrom(Files.readAllBytes(file)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   /** The trusted certificates of a keystore (PKCS12 or JKS), loaded without a password. */
-  public static List<X509Certificate> keystore(byte[] content) {
+  public static List<X509Certificate> keystore(ByteString content) {
     try {
       KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-      ks.load(new ByteArrayInputStream(content), null);
+      ks.load(content.newInput(), null);
       List<X509Certificate> out = new ArrayList<>();
       for (String alias : Collections.list(ks.aliases())) {
         out.add((X509Certificate) ks.getCertificate(alias));

@@ -79,7 +79,7 @@ class HostileRootTest {
               assertThat(f.containerPath()).isEqualTo(path);
               assertThat(f.refusal()).contains(refusal);
             });
-    assertThat(new String(report.files().get("status.json")))
+    assertThat(report.files().get("status.json").toStringUtf8())
         .contains("\"processor\": \"os-store\"", "\"path\": \"" + path + "\"");
     assertThat(rootAfter.keySet()).noneMatch(k -> k.contains("cainjekt-"));
   }

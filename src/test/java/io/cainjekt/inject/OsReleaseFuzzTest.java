@@ -3,7 +3,7 @@ package io.cainjekt.inject;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
+import com.google.protobuf.ByteString;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -64,19 +64,18 @@ class OsReleaseFuzzTest {
 
   @Property
   void hostileFilesParseToSaneFields(@ForAll("files") String file) {
-    assertSane(OsRelease.parse(file.getBytes(StandardCharsets.UTF_8)));
+    assertSane(OsRelease.parse(ByteString.copyFromUtf8(file)));
   }
 
   @Property
   void arbitraryBytesParseToSaneFields(@ForAll @Size(max = 2000) byte[] content) {
-    assertSane(OsRelease.parse(content));
+    assertSane(OsRelease.parse(ByteString.copyFrom(content)));
   }
 
   @Property
   void aDoubleQuotedValueWithEscapesReadsBackUnchanged(@ForAll("printable") String value) {
     String escaped = value.replace("\\", "\\\\").replace("\"", "\\\"");
-    OsRelease r =
-        OsRelease.parse(("PRETTY_NAME=\"" + escaped + "\"\n").getBytes(StandardCharsets.UTF_8));
+    OsRelease r = OsRelease.parse(ByteString.copyFromUtf8("PRETTY_NAME=\"" + escaped + "\"\n"));
     assertThat(r.prettyName()).isEqualTo(value);
   }
 
@@ -105,15 +104,14 @@ class OsReleaseFuzzTest {
   void c1ControlsAndBidiOverridesAreDroppedFromThePrettyName() {
     OsRelease r =
         OsRelease.parse(
-            "PRETTY_NAME=\"Debian\u009b31m \u202eevil\u200b\"\n".getBytes(StandardCharsets.UTF_8));
+            ByteString.copyFromUtf8("PRETTY_NAME=\"Debian\u009b31m \u202eevil\u200b\"\n"));
     assertThat(r.prettyName()).isEqualTo("Debian31m evil");
   }
 
   @Test
   void aLongPrettyNameIsNotCutInsideASurrogatePair() {
     String value = "a" + "\ud83d\ude00".repeat(300);
-    OsRelease r =
-        OsRelease.parse(("PRETTY_NAME=\"" + value + "\"").getBytes(StandardCharsets.UTF_8));
+    OsRelease r = OsRelease.parse(ByteString.copyFromUtf8("PRETTY_NAME=\"" + value + "\""));
     assertSane(r);
     assertThat(r.prettyName()).startsWith("a\ud83d\ude00").endsWith("\ud83d\ude00");
   }
@@ -121,7 +119,7 @@ class OsReleaseFuzzTest {
   @Test
   void aGiantLineAndNulBytesStillYieldTheOtherFields() {
     String file = "X=" + "x".repeat(60_000) + "\nID=debian\u0000\nID=alpine\nVERSION_ID=\"3.20\"\n";
-    OsRelease r = OsRelease.parse(file.getBytes(StandardCharsets.UTF_8));
+    OsRelease r = OsRelease.parse(ByteString.copyFromUtf8(file));
     assertSane(r);
     assertThat(r.id()).isEqualTo("alpine");
     assertThat(r.versionId()).isEqualTo("3.20");

@@ -3,7 +3,7 @@ package io.cainjekt.inject;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
+import com.google.protobuf.ByteString;
 import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class OsReleaseTest {
 
   private static OsRelease parse(String text) {
-    return OsRelease.parse(text.getBytes(StandardCharsets.UTF_8));
+    return OsRelease.parse(ByteString.copyFromUtf8(text));
   }
 
   @Test
@@ -65,7 +65,7 @@ class OsReleaseTest {
     for (int i = 0; i < garbage.length; i++) {
       garbage[i] = (byte) (i * 31 + 7);
     }
-    OsRelease os = OsRelease.parse(garbage);
+    OsRelease os = OsRelease.parse(ByteString.copyFrom(garbage));
     assertThat(os.id()).isEmpty();
     assertThat(os.lineage()).isEmpty();
   }
@@ -79,7 +79,7 @@ class OsReleaseTest {
 
   @Property(tries = 300)
   void parsingNeverThrowsAndIdsStayIdentifiers(@ForAll byte[] content) {
-    OsRelease os = OsRelease.parse(content);
+    OsRelease os = OsRelease.parse(ByteString.copyFrom(content));
     assertThat(os.lineage()).allMatch(id -> id.matches("[a-z0-9._-]{1,64}"));
   }
 }

@@ -23,8 +23,8 @@ class OwnershipTest {
             Set.of("/usr/local/share/ca-certificates/cainjekt-x.crt"),
             Map.of("/etc/ssl/certs/1a2b3c4d.0", "cainjekt-x.pem"));
 
-    assertThat(Ownership.parse(o.toBytes())).isEqualTo(o);
-    assertThat(new String(o.toBytes(), UTF_8))
+    assertThat(Ownership.parse(o.toBytes().toByteArray())).isEqualTo(o);
+    assertThat(o.toBytes().toStringUtf8())
         .startsWith("cainjekt-ownership 1\n")
         .contains("added " + A.hex() + " /etc/ssl/certs/ca-certificates.crt\n")
         .contains("link cainjekt-x.pem /etc/ssl/certs/1a2b3c4d.0\n");
@@ -36,7 +36,7 @@ class OwnershipTest {
         new Ownership(
             Map.of("/a b/%0A/c\nd", Set.of(A)), Set.of("/x\r\ny %20"), Map.of("/l n", "t %"));
 
-    byte[] staged = o.toBytes();
+    byte[] staged = o.toBytes().toByteArray();
 
     assertThat(new String(staged, UTF_8).split("\n")).hasSize(4);
     assertThat(Ownership.parse(staged)).isEqualTo(o);

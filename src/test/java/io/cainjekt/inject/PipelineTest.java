@@ -13,7 +13,6 @@ import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.trust.ContentMemo;
 import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,7 +39,7 @@ class PipelineTest {
   }
 
   static String status(InjectionReport report) {
-    return new String(report.files().get(InjectionReport.STATUS), StandardCharsets.UTF_8);
+    return report.files().get(InjectionReport.STATUS).toStringUtf8();
   }
 
   /** What a test processor does once detected. */
@@ -139,8 +138,8 @@ class PipelineTest {
   }
 
   @Test
-  void anotherRootOfTheSameImageGetsTheSameStagedArrays() throws IOException {
-    // a new layer chain of an image the node has seen: the files staged are the arrays staged
+  void anotherRootOfTheSameImageGetsTheSameStagedContent() throws IOException {
+    // a new layer chain of an image the node has seen: the files staged are the instances staged
     // before, so staging finds their hashes remembered instead of hashing 200 KB again
     InjectionReport first =
         run(debianWithJdk(tmp.resolve("one")), ProcessorSelection.ALL, Map.of());

@@ -4,6 +4,7 @@ package io.cainjekt.inject;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.cainjekt.trust.Cas;
 import io.cainjekt.trust.PemBundle;
 import io.cainjekt.trust.TestPki;
@@ -46,11 +47,13 @@ class SafeDefaultsTest {
     PemBundle bundle = PemBundle.parseLenient("ca-bundle", d.files().get(Staging.CA_BUNDLE));
     assertThat(bundle.size()).isEqualTo(roots.size() + 1);
     assertThat(bundle.certificates().getLast().certificate()).isEqualTo(CORP.certificate());
-    assertThat(PemBundle.parseStrict("custom", d.files().get(Staging.CUSTOM_CA)).size())
+    assertThat(
+            PemBundle.parseStrict("custom", d.files().get(Staging.CUSTOM_CA).toByteArray()).size())
         .isEqualTo(1);
 
     List<X509Certificate> store =
-        Cas.x509(TrustStoreBuilder.readKeyStore("p12", d.files().get(Staging.TRUSTSTORE)));
+        Cas.x509(
+            TrustStoreBuilder.readKeyStore("p12", d.files().get(Staging.TRUSTSTORE).toByteArray()));
     assertThat(store).hasSize(roots.size() + 1).contains(CORP.certificate());
   }
 
@@ -61,7 +64,8 @@ class SafeDefaultsTest {
     SafeDefaults d = SafeDefaults.build(roots, oneRoot);
     assertThat(PemBundle.parseLenient("b", d.files().get(Staging.CA_BUNDLE)).size())
         .isEqualTo(roots.size());
-    assertThat(TrustStoreBuilder.readKeyStore("p12", d.files().get(Staging.TRUSTSTORE)))
+    assertThat(
+            TrustStoreBuilder.readKeyStore("p12", d.files().get(Staging.TRUSTSTORE).toByteArray()))
         .hasSize(roots.size());
   }
 
@@ -72,11 +76,11 @@ class SafeDefaultsTest {
       for (int i = 0; i < 20; i++) {
         staging.prepare("c" + i, d.files());
       }
-      long once = d.files().values().stream().mapToLong(b -> b.length).sum();
+      long once = d.files().values().stream().mapToLong(ByteString::size).sum();
       assertThat(staging.stagedBytes()).isEqualTo(once);
-      Map<String, byte[]> files = d.files();
+      Map<String, ByteString> files = d.files();
       assertThat(staging.directory("c19").resolve(Staging.CA_BUNDLE))
-          .hasBinaryContent(files.get(Staging.CA_BUNDLE));
+          .hasBinaryContent(files.get(Staging.CA_BUNDLE).toByteArray());
     }
   }
 }

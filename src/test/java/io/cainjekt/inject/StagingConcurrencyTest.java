@@ -4,6 +4,7 @@ package io.cainjekt.inject;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class StagingConcurrencyTest {
 
-  private static final byte[] SHARED_V1 = "shared bundle v1\n".getBytes(UTF_8);
-  private static final byte[] SHARED_V2 =
-      "shared bundle v2 with more bytes\n".repeat(50).getBytes(UTF_8);
+  private static final ByteString SHARED_V1 = ByteString.copyFromUtf8("shared bundle v1\n");
+  private static final ByteString SHARED_V2 =
+      ByteString.copyFromUtf8("shared bundle v2 with more bytes\n".repeat(50));
 
   @TempDir Path root;
 
@@ -39,7 +40,7 @@ class StagingConcurrencyTest {
         work.add(
             pool.submit(
                 () -> {
-                  byte[] status = ("status " + id).getBytes(UTF_8);
+                  ByteString status = ByteString.copyFromUtf8("status " + id);
                   staging.prepare(id, Map.of(Staging.CA_BUNDLE, SHARED_V1, Staging.STATUS, status));
                   staging.replace(id, Map.of(Staging.CA_BUNDLE, SHARED_V2));
                   if (released) {
@@ -59,7 +60,8 @@ class StagingConcurrencyTest {
       }
       assertThat(staging.containerIds()).isEqualTo(expected);
       for (String id : expected) {
-        assertThat(staging.directory(id).resolve(Staging.CA_BUNDLE)).hasBinaryContent(SHARED_V2);
+        assertThat(staging.directory(id).resolve(Staging.CA_BUNDLE))
+            .hasBinaryContent(SHARED_V2.toByteArray());
         assertThat(staging.directory(id).resolve(Staging.STATUS))
             .hasBinaryContent(("status " + id).getBytes(UTF_8));
       }
@@ -69,7 +71,7 @@ class StagingConcurrencyTest {
             .isEqualTo(1 + expected.size());
       }
       long statusBytes = expected.stream().mapToLong(id -> ("status " + id).length()).sum();
-      assertThat(staging.stagedBytes()).isEqualTo(SHARED_V2.length + statusBytes);
+      assertThat(staging.stagedBytes()).isEqualTo(SHARED_V2.size() + statusBytes);
     }
   }
 
@@ -90,8 +92,8 @@ class StagingConcurrencyTest {
                   byte[] seen = Files.readAllBytes(file);
                   assertThat(seen)
                       .satisfiesAnyOf(
-                          b -> assertThat(b).isEqualTo(SHARED_V1),
-                          b -> assertThat(b).isEqualTo(SHARED_V2));
+                          b -> assertThat(b).isEqualTo(SHARED_V1.toByteArray()),
+                          b -> assertThat(b).isEqualTo(SHARED_V2.toByteArray()));
                   reads++;
                 }
                 return reads;

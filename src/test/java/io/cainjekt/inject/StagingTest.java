@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import io.cainjekt.trust.Fingerprint;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,8 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class StagingTest {
 
-  private static final byte[] BUNDLE = "bundle-v1\n".getBytes(UTF_8);
-  private static final byte[] BUNDLE_V2 = "bundle-v2, longer\n".getBytes(UTF_8);
+  private static final ByteString BUNDLE = ByteString.copyFromUtf8("bundle-v1\n");
+  private static final ByteString BUNDLE_V2 = ByteString.copyFromUtf8("bundle-v2, longer\n");
   private static final String ID_A = "a".repeat(64);
   private static final String ID_B = "b".repeat(64);
 
@@ -50,7 +50,7 @@ class StagingTest {
       Path last = staging.directory("c299").resolve(Staging.CA_BUNDLE);
       assertThat(inode(last)).isEqualTo(inode(first));
       assertThat(BlobStore.linkCount(first)).isEqualTo(301);
-      assertThat(staging.stagedBytes()).isEqualTo(BUNDLE.length);
+      assertThat(staging.stagedBytes()).isEqualTo(BUNDLE.size());
       assertThat(blobCount()).isEqualTo(1);
       assertThat(staging.containerIds()).hasSize(300);
     }
@@ -79,11 +79,12 @@ class StagingTest {
       staging.prepare(ID_A, Map.of(Staging.CA_BUNDLE, BUNDLE));
       staging.prepare(ID_B, Map.of(Staging.CA_BUNDLE, BUNDLE));
       staging.replace(ID_A, Map.of(Staging.CA_BUNDLE, BUNDLE_V2));
-      assertThat(staging.directory(ID_A).resolve(Staging.CA_BUNDLE)).hasBinaryContent(BUNDLE_V2);
+      assertThat(staging.directory(ID_A).resolve(Staging.CA_BUNDLE))
+          .hasBinaryContent(BUNDLE_V2.toByteArray());
       assertThat(blobCount()).as("v1 still used by B").isEqualTo(2);
       staging.replace(ID_B, Map.of(Staging.CA_BUNDLE, BUNDLE_V2));
       assertThat(blobCount()).isEqualTo(1);
-      assertThat(staging.stagedBytes()).isEqualTo(BUNDLE_V2.length);
+      assertThat(staging.stagedBytes()).isEqualTo(BUNDLE_V2.size());
     }
   }
 
@@ -92,8 +93,8 @@ class StagingTest {
     try (Staging staging = Staging.open(root)) {
       staging.prepare(ID_A, Map.of(Staging.CA_BUNDLE, BUNDLE));
       Path dir = staging.prepare(ID_A, Map.of(Staging.STATUS, BUNDLE_V2));
-      assertThat(dir.resolve(Staging.CA_BUNDLE)).hasBinaryContent(BUNDLE);
-      assertThat(dir.resolve(Staging.STATUS)).hasBinaryContent(BUNDLE_V2);
+      assertThat(dir.resolve(Staging.CA_BUNDLE)).hasBinaryContent(BUNDLE.toByteArray());
+      assertThat(dir.resolve(Staging.STATUS)).hasBinaryContent(BUNDLE_V2.toByteArray());
     }
   }
 
@@ -115,7 +116,8 @@ class StagingTest {
       staging.prepare(ID_B, Map.of(Staging.CA_BUNDLE, BUNDLE));
       staging.release(ID_A);
       assertThat(staging.directory(ID_A)).doesNotExist();
-      assertThat(staging.directory(ID_B).resolve(Staging.CA_BUNDLE)).hasBinaryContent(BUNDLE);
+      assertThat(staging.directory(ID_B).resolve(Staging.CA_BUNDLE))
+          .hasBinaryContent(BUNDLE.toByteArray());
       assertThat(blobCount()).isEqualTo(1);
       assertThat(staging.containerIds()).containsExactly(ID_B);
       staging.release(ID_A); // twice: no-op
@@ -127,7 +129,7 @@ class StagingTest {
 
   @Test
   void keptFilesOutliveTheirLastContainerAndAreLinkedAgain() throws IOException {
-    Map<String, byte[]> defaults = Map.of(Staging.CA_BUNDLE, BUNDLE, Staging.STATUS, BUNDLE_V2);
+    Map<String, ByteString> defaults = Map.of(Staging.CA_BUNDLE, BUNDLE, Staging.STATUS, BUNDLE_V2);
     try (Staging staging = Staging.open(root)) {
       staging.keep("default", defaults);
       staging.prepare(ID_A, defaults);
@@ -135,7 +137,7 @@ class StagingTest {
       staging.release(ID_A);
 
       assertThat(blobCount()).isEqualTo(2);
-      assertThat(staging.stagedBytes()).isEqualTo(BUNDLE.length + BUNDLE_V2.length);
+      assertThat(staging.stagedBytes()).isEqualTo(BUNDLE.size() + BUNDLE_V2.size());
       staging.prepare(ID_B, defaults);
       assertThat(inode(staging.directory(ID_B).resolve(Staging.CA_BUNDLE)))
           .as("linked, not written again")
@@ -145,9 +147,9 @@ class StagingTest {
 
   @Test
   void filesKeptInsteadInTheSameSlotReplaceTheOldOnesOnceUnused() throws IOException {
-    Map<String, byte[]> v1 = Map.of(Staging.CA_BUNDLE, BUNDLE);
-    Map<String, byte[]> v2 = Map.of(Staging.CA_BUNDLE, BUNDLE_V2);
-    byte[] other = "other bundle\n".getBytes(UTF_8);
+    Map<String, ByteString> v1 = Map.of(Staging.CA_BUNDLE, BUNDLE);
+    Map<String, ByteString> v2 = Map.of(Staging.CA_BUNDLE, BUNDLE_V2);
+    ByteString other = ByteString.copyFromUtf8("other bundle\n");
     try (Staging staging = Staging.open(root)) {
       staging.keep("default", v1);
       staging.keep("tenant", Map.of(Staging.CA_BUNDLE, other));
@@ -158,19 +160,19 @@ class StagingTest {
       staging.keep("default", v2);
       assertThat(staging.stagedBytes())
           .as("v1 stays while a container links it; the other slot's file stays kept")
-          .isEqualTo(BUNDLE.length + other.length);
+          .isEqualTo(BUNDLE.size() + other.size());
       staging.release(ID_A);
-      assertThat(staging.stagedBytes()).isEqualTo(other.length);
+      assertThat(staging.stagedBytes()).isEqualTo(other.size());
 
       staging.prepare(ID_B, v1);
       staging.release(ID_B);
-      assertThat(staging.stagedBytes()).as("v1 is no longer kept").isEqualTo(other.length);
+      assertThat(staging.stagedBytes()).as("v1 is no longer kept").isEqualTo(other.size());
     }
   }
 
   @Test
   void aRestartKeepsNothingUntilAskedAgain() throws IOException {
-    Map<String, byte[]> defaults = Map.of(Staging.CA_BUNDLE, BUNDLE);
+    Map<String, ByteString> defaults = Map.of(Staging.CA_BUNDLE, BUNDLE);
     try (Staging staging = Staging.open(root)) {
       staging.keep("default", defaults);
       staging.prepare(ID_A, defaults);
@@ -193,15 +195,15 @@ class StagingTest {
     Object liveInode = inode(root.resolve("containers").resolve(ID_A).resolve(Staging.CA_BUNDLE));
     try (Staging restarted = Staging.open(root)) {
       assertThat(restarted.containerIds()).containsExactlyInAnyOrder(ID_A, ID_B, "gone");
-      assertThat(restarted.stagedBytes()).isEqualTo(BUNDLE.length + BUNDLE_V2.length);
+      assertThat(restarted.stagedBytes()).isEqualTo(BUNDLE.size() + BUNDLE_V2.size());
       restarted.retainOnly(Set.of(ID_A, "not-staged", "../hostile"));
       assertThat(restarted.containerIds()).containsExactly(ID_A);
       Path live = restarted.directory(ID_A).resolve(Staging.CA_BUNDLE);
       assertThat(inode(live)).isEqualTo(liveInode);
-      assertThat(live).hasBinaryContent(BUNDLE);
+      assertThat(live).hasBinaryContent(BUNDLE.toByteArray());
       assertThat(restarted.directory("gone")).doesNotExist();
       assertThat(blobCount()).isEqualTo(1);
-      assertThat(restarted.stagedBytes()).isEqualTo(BUNDLE.length);
+      assertThat(restarted.stagedBytes()).isEqualTo(BUNDLE.size());
     }
   }
 
@@ -262,9 +264,10 @@ class StagingTest {
     }
     Path blobs = root.resolve("blobs");
     Path dir = root.resolve("containers").resolve(ID_A);
-    Files.write(blobs.resolve(".tmp-crashed"), BUNDLE_V2);
+    Files.write(blobs.resolve(".tmp-crashed"), BUNDLE_V2.toByteArray());
     Files.write(
-        blobs.resolve(Fingerprint.of(BUNDLE_V2).hex()), BUNDLE_V2); // published, never linked
+        blobs.resolve(Fingerprint.of(BUNDLE_V2).hex()),
+        BUNDLE_V2.toByteArray()); // published, never linked
     Files.createLink(dir.resolve(".tmp-" + Staging.STATUS), blobs.resolve(".tmp-crashed"));
     try (Staging reopened = Staging.open(root)) {
       try (Stream<Path> s = Files.list(blobs)) {
@@ -275,7 +278,7 @@ class StagingTest {
         assertThat(s.map(p -> p.getFileName().toString()))
             .containsExactlyInAnyOrder(Staging.CA_BUNDLE, Staging.ANCHORS);
       }
-      assertThat(reopened.stagedBytes()).isEqualTo(BUNDLE.length);
+      assertThat(reopened.stagedBytes()).isEqualTo(BUNDLE.size());
       assertThat(reopened.containerIds()).containsExactly(ID_A);
     }
   }
@@ -302,7 +305,7 @@ class StagingTest {
         assertThat(s.map(p -> p.getFileName().toString()))
             .containsExactlyInAnyOrder("cainjekt-b.crt", "cainjekt-c.crt");
       }
-      assertThat(dir.resolve("cainjekt-c.crt")).hasBinaryContent(BUNDLE_V2);
+      assertThat(dir.resolve("cainjekt-c.crt")).hasBinaryContent(BUNDLE_V2.toByteArray());
       assertThat(Files.getPosixFilePermissions(dir.resolve("cainjekt-c.crt")))
           .isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
       assertThat(Files.readAttributes(dir, BasicFileAttributes.class).fileKey()).isEqualTo(inode);

@@ -38,8 +38,7 @@ class StatusDocumentGoldenTest {
   void debianWithJdkAndPythonMatchesTheGolden() throws IOException {
     InjectionReport report =
         PipelineTest.run(PipelineTest.debianWithJdk(tmp), ProcessorSelection.ALL, Map.of());
-    assertThat(report.files().get(InjectionReport.STATUS))
-        .asString()
+    assertThat(report.files().get(InjectionReport.STATUS).toStringUtf8())
         .isEqualTo(new String(golden("status-debian-jdk.json")));
   }
 
@@ -62,8 +61,7 @@ class StatusDocumentGoldenTest {
                     Set.of(),
                     ProcessorSelection.ALL,
                     true));
-    assertThat(report.files().get(InjectionReport.STATUS))
-        .asString()
+    assertThat(report.files().get(InjectionReport.STATUS).toStringUtf8())
         .isEqualTo(new String(golden("status-failed-dry-run.json")));
   }
 }

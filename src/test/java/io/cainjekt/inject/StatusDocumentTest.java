@@ -54,7 +54,9 @@ class StatusDocumentTest {
                     Set.of(),
                     ProcessorSelection.ALL,
                     false));
-    Path status = Files.write(tmp.resolve("status.json"), run.files().get(InjectionReport.STATUS));
+    Path status =
+        Files.write(
+            tmp.resolve("status.json"), run.files().get(InjectionReport.STATUS).toByteArray());
 
     assertThat(run.anyFailed()).as("a failed processor recorded").isTrue();
     assertThat(run.drifted()).as("a drifted entry recorded").isNotEmpty();

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.google.protobuf.ByteString;
 import io.cainjekt.trust.BundleMerger;
 import io.cainjekt.trust.PemBundle;
 import io.cainjekt.trust.TestPki;
@@ -182,7 +183,7 @@ class HostileRootCorpusTest {
 
   /** The flow an OS processor runs: capped read, append-only merge, atomic write. */
   private static void mergeInto(RootFs rootFs) throws IOException {
-    byte[] base = rootFs.readIfExists(BUNDLE, BUNDLE_CAP_BYTES).orElse(new byte[0]);
+    ByteString base = rootFs.readIfExists(BUNDLE, BUNDLE_CAP_BYTES).orElse(ByteString.EMPTY);
     PemBundle cas = PemBundle.parseStrict("corp.pem", CORP.pem().getBytes(UTF_8));
     BundleMerger.Merge merge = BundleMerger.merge(BUNDLE, base, cas);
     rootFs.writeAtomically(BUNDLE, merge.content(), PosixFilePermissions.fromString("rw-r--r--"));

@@ -69,11 +69,12 @@ class NativeDirsTest {
   void aRootFsReplacesAnExistingLinkAndRefusesARegularFileAsBefore() throws IOException {
     Files.createSymbolicLink(certs.resolve("abcd1234.0"), Path.of("old.pem"));
     try (RootFs rootFs = RootFs.openForInjection(root)) {
-      rootFs.symlink("/etc/ssl/certs/abcd1234.0", "corp ca.pem");
-      rootFs.symlink("/etc/ssl/certs/beef0000.0", "corp ca.pem");
-      assertThatThrownBy(() -> rootFs.symlink("/etc/ssl/certs/corp ca.pem", "x"))
+      RootChangeLog log = RootChangeLog.of(rootFs);
+      log.symlink("/etc/ssl/certs/abcd1234.0", "corp ca.pem");
+      log.symlink("/etc/ssl/certs/beef0000.0", "corp ca.pem");
+      assertThatThrownBy(() -> log.symlink("/etc/ssl/certs/corp ca.pem", "x"))
           .isInstanceOf(FileAlreadyExistsException.class);
-      assertThat(rootFs.changes())
+      assertThat(log.changes())
           .containsExactly(
               new RootChange.Symlink("/etc/ssl/certs/abcd1234.0", "corp ca.pem"),
               new RootChange.Symlink("/etc/ssl/certs/beef0000.0", "corp ca.pem"));
@@ -102,14 +103,15 @@ class NativeDirsTest {
   @Test
   void aSwapAfterTheRootFsResolvedThePathIsRefusedAndNothingIsMadeOutside() throws IOException {
     try (RootFs rootFs = RootFs.openForInjection(root)) {
+      RootChangeLog log = RootChangeLog.of(rootFs);
       assertThat(rootFs.isDirectory("/etc/ssl/certs")).isTrue(); // remembered from now on
       Files.move(certs, root.resolve("etc/ssl/moved"));
       Files.createSymbolicLink(root.resolve("etc/ssl/certs"), outside);
 
-      assertThatThrownBy(() -> rootFs.symlink("/etc/ssl/certs/abcd1234.0", "corp ca.pem"))
+      assertThatThrownBy(() -> log.symlink("/etc/ssl/certs/abcd1234.0", "corp ca.pem"))
           .isInstanceOf(RootfsEscapeException.class)
           .hasMessageContaining("replaced");
-      assertThat(rootFs.changes()).isEmpty();
+      assertThat(log.changes()).isEmpty();
     }
     assertThat(onlyNames(outside)).isEmpty();
   }

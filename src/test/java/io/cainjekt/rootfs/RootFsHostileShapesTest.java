@@ -3,6 +3,7 @@ package io.cainjekt.rootfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -95,9 +96,7 @@ class RootFsHostileShapesTest {
       }
       rootFs.readIfExists(path, 1024);
       rootFs.writeAtomically(
-          path,
-          "x".getBytes(StandardCharsets.US_ASCII),
-          PosixFilePermissions.fromString("rw-r--r--"));
+          path, ByteString.copyFromUtf8("x"), PosixFilePermissions.fromString("rw-r--r--"));
       assertThat(rootFs.resolve(path).hostPath().toRealPath()).startsWithRaw(root.toRealPath());
     } catch (IOException expected) {
       // refused: a loop, a non-directory on the way, a missing parent, a name too long

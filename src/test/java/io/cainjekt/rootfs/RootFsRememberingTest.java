@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ class RootFsRememberingTest {
   @Test
   void ownWritesDirectoriesAndSymlinksAreSeen() throws IOException {
     assertThat(injection.isRegularFile("/etc/new.pem")).isFalse();
-    injection.writeAtomically("/etc/new.pem", "x".getBytes(UTF_8), MODE_644);
+    injection.writeAtomically("/etc/new.pem", ByteString.copyFromUtf8("x"), MODE_644);
     assertThat(injection.isRegularFile("/etc/new.pem")).isTrue();
 
     assertThat(injection.isDirectory("/usr/local/share/ca-certificates")).isFalse();
@@ -59,9 +60,11 @@ class RootFsRememberingTest {
 
     Files.writeString(root.resolve("etc/ssl/other.pem"), "other", UTF_8);
     injection.symlink("/etc/ssl/cert.pem", "certs/ca-certificates.crt");
-    assertThat(injection.read("/etc/ssl/cert.pem", 100)).isEqualTo("bundle".getBytes(UTF_8));
+    assertThat(injection.read("/etc/ssl/cert.pem", 100))
+        .isEqualTo(ByteString.copyFromUtf8("bundle"));
     injection.symlink("/etc/ssl/cert.pem", "other.pem");
-    assertThat(injection.read("/etc/ssl/cert.pem", 100)).isEqualTo("other".getBytes(UTF_8));
+    assertThat(injection.read("/etc/ssl/cert.pem", 100))
+        .isEqualTo(ByteString.copyFromUtf8("other"));
   }
 
   @Test
@@ -80,7 +83,9 @@ class RootFsRememberingTest {
     assertThatThrownBy(
             () ->
                 injection.writeAtomically(
-                    "/etc/ssl/certs/ca-certificates.crt", "ours".getBytes(UTF_8), MODE_644))
+                    "/etc/ssl/certs/ca-certificates.crt",
+                    ByteString.copyFromUtf8("ours"),
+                    MODE_644))
         .isInstanceOf(IOException.class);
     assertThat(Files.readString(hostBundle)).isEqualTo("host");
     try (var entries = Files.list(outside)) {
@@ -90,13 +95,13 @@ class RootFsRememberingTest {
 
   @Test
   void aFileIsReadOnceAndWhatTheRootWritesIsWhatItReadsBack() throws IOException {
-    byte[] first = injection.read("/etc/ssl/certs/ca-certificates.crt", 100);
+    ByteString first = injection.read("/etc/ssl/certs/ca-certificates.crt", 100);
     Files.writeString(root.resolve("etc/ssl/certs/ca-certificates.crt"), "changed", UTF_8);
     assertThat(injection.read("/etc/ssl/certs/ca-certificates.crt", 100)).isSameAs(first);
     assertThatThrownBy(() -> injection.read("/etc/ssl/certs/ca-certificates.crt", 5))
         .isInstanceOf(FileTooLargeException.class);
 
-    byte[] merged = "merged".getBytes(UTF_8);
+    ByteString merged = ByteString.copyFromUtf8("merged");
     injection.writeAtomically("/etc/ssl/certs/ca-certificates.crt", merged, MODE_644);
     assertThat(Files.readString(root.resolve("etc/ssl/certs/ca-certificates.crt")))
         .isEqualTo("merged");
@@ -106,6 +111,6 @@ class RootFsRememberingTest {
     assertThatThrownBy(() -> injection.read("/etc/ssl/certs/ca-certificates.crt", 5))
         .isInstanceOf(FileTooLargeException.class);
     assertThat(RootFs.open(root).read("/etc/ssl/certs/ca-certificates.crt", 100))
-        .isEqualTo("changed".getBytes(UTF_8));
+        .isEqualTo(ByteString.copyFromUtf8("changed"));
   }
 }

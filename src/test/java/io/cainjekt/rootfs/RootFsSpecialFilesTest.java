@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -47,7 +48,9 @@ class RootFsSpecialFilesTest {
               .isInstanceOf(NotRegularFileException.class)
               .hasMessage("read /etc/ssl/cert.pem: is a fifo, not a regular file");
           assertThatThrownBy(
-                  () -> rootFs.writeAtomically("/etc/ssl/cert.pem", new byte[1], MODE_644))
+                  () ->
+                      rootFs.writeAtomically(
+                          "/etc/ssl/cert.pem", ByteString.copyFrom(new byte[1]), MODE_644))
               .isInstanceOf(NotRegularFileException.class)
               .hasMessageContaining("fifo");
         });
@@ -69,7 +72,10 @@ class RootFsSpecialFilesTest {
   @Test
   void socketIsRefused() throws IOException {
     SpecialFiles.socket(root.resolve("etc/ssl/cert.pem"));
-    assertThatThrownBy(() -> rootFs.writeAtomically("/etc/ssl/cert.pem", new byte[1], MODE_644))
+    assertThatThrownBy(
+            () ->
+                rootFs.writeAtomically(
+                    "/etc/ssl/cert.pem", ByteString.copyFrom(new byte[1]), MODE_644))
         .isInstanceOf(NotRegularFileException.class)
         .hasMessageContaining("socket");
   }
@@ -81,7 +87,10 @@ class RootFsSpecialFilesTest {
     assertThatThrownBy(() -> rootFs.read("/etc/ssl/cert.pem", 1024))
         .isInstanceOf(NotRegularFileException.class)
         .hasMessageContaining("character device");
-    assertThatThrownBy(() -> rootFs.writeAtomically("/etc/ssl/cert.pem", new byte[1], MODE_644))
+    assertThatThrownBy(
+            () ->
+                rootFs.writeAtomically(
+                    "/etc/ssl/cert.pem", ByteString.copyFrom(new byte[1]), MODE_644))
         .isInstanceOf(NotRegularFileException.class);
     assertThat(Files.getAttribute(root.resolve("etc/ssl/cert.pem"), "unix:rdev")).isEqualTo(259L);
   }
@@ -93,7 +102,7 @@ class RootFsSpecialFilesTest {
     Files.setAttribute(bundle, "unix:uid", 4321);
     Files.setAttribute(bundle, "unix:gid", 8765);
     Files.setPosixFilePermissions(bundle, PosixFilePermissions.fromString("rw-rw-r--"));
-    rootFs.writeAtomically("/etc/ssl/cert.pem", "new".getBytes(UTF_8), MODE_644);
+    rootFs.writeAtomically("/etc/ssl/cert.pem", ByteString.copyFromUtf8("new"), MODE_644);
     assertThat(Files.readString(bundle)).isEqualTo("new");
     assertThat(Files.getAttribute(bundle, "unix:uid")).isEqualTo(4321);
     assertThat(Files.getAttribute(bundle, "unix:gid")).isEqualTo(8765);
@@ -112,7 +121,10 @@ class RootFsSpecialFilesTest {
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
     }
     try {
-      assertThatThrownBy(() -> rootFs.writeAtomically("/etc/ssl/cert.pem", new byte[1], MODE_644))
+      assertThatThrownBy(
+              () ->
+                  rootFs.writeAtomically(
+                      "/etc/ssl/cert.pem", ByteString.copyFrom(new byte[1]), MODE_644))
           .isInstanceOf(FileSystemException.class);
       assertThat(Files.readString(bundle)).isEqualTo("old");
       assertThat(entries(dir)).containsExactly("cert.pem");
@@ -156,7 +168,7 @@ class RootFsSpecialFilesTest {
   void danglingSymlinkIsMissingAndWriteCreatesItsTargetInsideTheRoot() throws IOException {
     Files.createSymbolicLink(root.resolve("etc/ssl/cert.pem"), Path.of("/etc/ssl/real.pem"));
     assertThat(rootFs.readIfExists("/etc/ssl/cert.pem", 10)).isEmpty();
-    rootFs.writeAtomically("/etc/ssl/cert.pem", "x".getBytes(UTF_8), MODE_644);
+    rootFs.writeAtomically("/etc/ssl/cert.pem", ByteString.copyFromUtf8("x"), MODE_644);
     assertThat(Files.readString(root.resolve("etc/ssl/real.pem"))).isEqualTo("x");
     assertThat(Files.isSymbolicLink(root.resolve("etc/ssl/cert.pem"))).isTrue();
   }

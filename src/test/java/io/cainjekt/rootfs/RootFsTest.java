@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -107,7 +108,7 @@ class RootFsTest {
   @Test
   void readIsCappedAndMissingFilesAreEmpty() throws IOException {
     assertThat(rootFs.read("/etc/ssl/certs/ca-certificates.crt", 6))
-        .isEqualTo("bundle".getBytes(UTF_8));
+        .isEqualTo(ByteString.copyFromUtf8("bundle"));
     assertThatThrownBy(() -> rootFs.read("/etc/ssl/certs/ca-certificates.crt", 5))
         .isInstanceOf(FileTooLargeException.class);
     assertThat(rootFs.readIfExists("/etc/missing/x", 10)).isEmpty();
@@ -121,7 +122,7 @@ class RootFsTest {
     Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r-----"));
     Files.createSymbolicLink(
         root.resolve("etc/ssl/cert.pem"), Path.of("certs/ca-certificates.crt"));
-    rootFs.writeAtomically("/etc/ssl/cert.pem", "merged".getBytes(UTF_8), MODE_644);
+    rootFs.writeAtomically("/etc/ssl/cert.pem", ByteString.copyFromUtf8("merged"), MODE_644);
     assertThat(Files.readString(target)).isEqualTo("merged");
     assertThat(Files.getPosixFilePermissions(target))
         .isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
@@ -133,13 +134,14 @@ class RootFsTest {
 
   @Test
   void newFileGetsTheGivenMode() throws IOException {
-    rootFs.writeAtomically("/etc/new.pem", "x".getBytes(UTF_8), MODE_644);
+    rootFs.writeAtomically("/etc/new.pem", ByteString.copyFromUtf8("x"), MODE_644);
     assertThat(Files.getPosixFilePermissions(root.resolve("etc/new.pem"))).isEqualTo(MODE_644);
   }
 
   @Test
   void writeToADirectoryIsRefused() {
-    assertThatThrownBy(() -> rootFs.writeAtomically("/etc/ssl", new byte[1], MODE_644))
+    assertThatThrownBy(
+            () -> rootFs.writeAtomically("/etc/ssl", ByteString.copyFrom(new byte[1]), MODE_644))
         .isInstanceOf(NotRegularFileException.class)
         .hasMessageContaining("directory");
   }
@@ -202,7 +204,7 @@ class RootFsTest {
     java.util.List<java.util.concurrent.Future<Void>> writes = new java.util.ArrayList<>();
     try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < writers; i++) {
-        byte[] content = ("version " + i + "\n").repeat(10_000).getBytes(UTF_8);
+        ByteString content = ByteString.copyFromUtf8(("version " + i + "\n").repeat(10_000));
         writes.add(
             pool.submit(
                 () -> {

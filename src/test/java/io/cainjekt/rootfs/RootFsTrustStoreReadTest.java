@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ class RootFsTrustStoreReadTest {
   @ValueSource(strings = {"/usr/share/ca/bundle.pem", "../../../usr/share/ca/bundle.pem"})
   void symlinkInsideTheRootIsRead(String target) throws IOException {
     link(target);
-    assertThat(rootFs.readTrustStore(BUNDLE, CAP)).hasValue("bundle".getBytes(UTF_8));
+    assertThat(rootFs.readTrustStore(BUNDLE, CAP)).hasValue(ByteString.copyFromUtf8("bundle"));
   }
 
   @Test

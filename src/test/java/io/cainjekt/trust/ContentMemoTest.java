@@ -4,6 +4,7 @@ package io.cainjekt.trust;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -90,17 +91,19 @@ class ContentMemoTest {
     TestPki.Issued ca = TestPki.rootCa("Remembered CA");
     byte[] known = (ca.pem() + "# tail 12345678").getBytes(StandardCharsets.US_ASCII);
     ContentMemo memo = new ContentMemo();
-    PemBundle first = memo.parseLenient("/etc/ssl/memo.pem", known);
+    PemBundle first = memo.parseLenient("/etc/ssl/memo.pem", ByteString.copyFrom(known));
 
     // equal bytes in a new array (another container of the image): the same parse
-    assertThat(memo.parseLenient("/etc/ssl/memo.pem", known.clone())).isSameAs(first);
+    assertThat(memo.parseLenient("/etc/ssl/memo.pem", ByteString.copyFrom(known))).isSameAs(first);
     // other bytes with the same CRC32C: parsed on their own
     byte[] forged = Crc32cForgery.sameCrcOtherBytes(known);
     assertThat(Crc32cForgery.crc32c(forged)).isEqualTo(Crc32cForgery.crc32c(known));
-    assertThat(memo.parseLenient("/etc/ssl/memo.pem", forged)).isNotSameAs(first);
+    assertThat(memo.parseLenient("/etc/ssl/memo.pem", ByteString.copyFrom(forged)))
+        .isNotSameAs(first);
     // a memo that is off keeps nothing
     ContentMemo off = ContentMemo.off();
-    assertThat(off.parseLenient("/etc/ssl/memo.pem", known))
-        .isNotSameAs(off.parseLenient("/etc/ssl/memo.pem", known));
+    ByteString content = ByteString.copyFrom(known);
+    assertThat(off.parseLenient("/etc/ssl/memo.pem", content))
+        .isNotSameAs(off.parseLenient("/etc/ssl/memo.pem", content));
   }
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.trust;
 
+import com.google.protobuf.ByteString;
+
 /**
  * Content with the CRC32C of other content: what an image would forge to pass its bundle off as
  * another's where content is known by value (Content).
@@ -11,7 +13,7 @@ final class Crc32cForgery {
 
   /** The CRC32C that {@link Content} keys by, unsigned: the forgery follows what the code uses. */
   static long crc32c(byte[] bytes) {
-    return Integer.toUnsignedLong(Content.of(bytes).crc());
+    return Integer.toUnsignedLong(Content.of(ByteString.copyFrom(bytes)).crc());
   }
 
   /**

@@ -41,7 +41,8 @@ class DerReaderFuzzTest {
     }
     SEEDS.add(PemBundleFuzzTest.load("/pki/cacerts.p12"));
     SEEDS.add(
-        TrustStoreBuilder.pkcs12(List.of(Cas.of(TestPki.rootCa("Corp Root CA").certificate()))));
+        TrustStoreBuilder.pkcs12(List.of(Cas.of(TestPki.rootCa("Corp Root CA").certificate())))
+            .toByteArray());
   }
 
   /**

@@ -116,7 +116,7 @@ class JksReaderTest {
     assertThat(JksReader.trustedCertificates(handWritten(2, List.of("a"), List.of(longer))))
         .as("a byte after the certificate")
         .isEmpty();
-    byte[] pkcs12 = TrustStoreBuilder.pkcs12(List.of(Cas.of(ROOT_A.certificate())));
+    byte[] pkcs12 = TrustStoreBuilder.pkcs12(List.of(Cas.of(ROOT_A.certificate()))).toByteArray();
     assertThat(JksReader.trustedCertificates(pkcs12)).as("PKCS12").isEmpty();
     assertThat(JksReader.trustedCertificates(new byte[0])).as("empty").isEmpty();
   }

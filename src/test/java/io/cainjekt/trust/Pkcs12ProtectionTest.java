@@ -86,7 +86,8 @@ class Pkcs12ProtectionTest {
   @Test
   void ourOwnTruststoresAndTheCommittedCacertsAreWithinTheLimit() throws Exception {
     byte[] ours =
-        TrustStoreBuilder.pkcs12(List.of(Cas.of(TestPki.rootCa("Corp Root CA").certificate())));
+        TrustStoreBuilder.pkcs12(List.of(Cas.of(TestPki.rootCa("Corp Root CA").certificate())))
+            .toByteArray();
     assertThat(Pkcs12Protection.of(ours).requireWithinLimits())
         .isEqualTo(new Pkcs12Protection(0, List.of()));
     byte[] committed = PemBundleFuzzTest.load("/pki/cacerts.p12");
@@ -136,7 +137,8 @@ class Pkcs12ProtectionTest {
   @Test
   void aHugeMacOverPlainTrustedCertificatesIsNeverVerified() throws Exception {
     X509Certificate ca = TestPki.rootCa("Corp Root CA").certificate();
-    DerReader ours = new DerReader(TrustStoreBuilder.pkcs12(List.of(Cas.of(ca)))).enter(0x30);
+    DerReader ours =
+        new DerReader(TrustStoreBuilder.pkcs12(List.of(Cas.of(ca))).toByteArray()).enter(0x30);
     byte[] sha256 = Der.sequence(Der.oid("2.16.840.1.101.3.4.2.1"), new byte[] {0x05, 0x00});
     byte[] macData =
         Der.sequence(

@@ -24,7 +24,7 @@ class TrustStoreFuzzTest {
         List.of(
             PemBundleFuzzTest.load("/pki/cacerts.jks"),
             PemBundleFuzzTest.load("/pki/cacerts.p12"),
-            TrustStoreBuilder.pkcs12(cas));
+            TrustStoreBuilder.pkcs12(cas).toByteArray());
     int cases = Mutator.cases(150);
     int refused = 0;
     for (int i = 0; i < cases; i++) {

@@ -3,6 +3,7 @@ package io.cainjekt.trust;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,16 +58,17 @@ class TrustStoreJdkIT {
       roots.add(TestPki.rootCa("Fake Public Root " + i).certificate());
     }
     storeWithoutCorp =
-        Files.write(tmp.resolve("without-corp.p12"), TrustStoreBuilder.pkcs12(Cas.of(roots)));
+        Files.write(
+            tmp.resolve("without-corp.p12"), TrustStoreBuilder.pkcs12(Cas.of(roots)).toByteArray());
     roots.add(corp.certificate());
     long[] nanos = new long[300];
-    byte[] p12 = null;
+    ByteString p12 = null;
     for (int i = 0; i < nanos.length; i++) {
       long start = System.nanoTime();
       p12 = TrustStoreBuilder.pkcs12(Cas.of(roots));
       nanos[i] = System.nanoTime() - start;
     }
-    store = Files.write(tmp.resolve("truststore.p12"), p12);
+    store = Files.write(tmp.resolve("truststore.p12"), p12.toByteArray());
     timings.add(
         "build "
             + ROOTS
@@ -77,7 +79,7 @@ class TrustStoreJdkIT {
             + " median_us="
             + median(nanos) / 1000
             + " bytes="
-            + p12.length);
+            + p12.size());
     macStore = tmp.resolve("with-mac.p12");
     KeyStore withMac = KeyStore.getInstance("PKCS12");
     withMac.load(null, null);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject.os;
 
+import com.google.protobuf.ByteString;
 import io.cainjekt.inject.InjectionContext;
 import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.trust.CaCertificate;
@@ -149,7 +150,7 @@ final class HashedDirectory {
   /** True when the existing entry is a readable PEM holding this CA. */
   private boolean holds(String path, CaCertificate ca) {
     try {
-      Optional<byte[]> content = context.root().readIfExists(path, context.trustStoreCap());
+      Optional<ByteString> content = context.root().readIfExists(path, context.trustStoreCap());
       List<CaCertificate> certs =
           content.map(c -> context.memo().parseLenient(path, c).certificates()).orElse(List.of());
       return certs.stream().anyMatch(c -> c.fingerprint().equals(ca.fingerprint()));

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject.os;
 
+import com.google.protobuf.ByteString;
 import io.cainjekt.inject.InjectionContext;
 import io.cainjekt.inject.InjectionException;
 import io.cainjekt.trust.CaCertificate;
 import io.cainjekt.trust.Fingerprint;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,7 +22,7 @@ import java.util.Set;
 final class OsStorePlan {
 
   private final Set<String> directories = new LinkedHashSet<>();
-  private final Map<String, byte[]> files = new LinkedHashMap<>();
+  private final Map<String, ByteString> files = new LinkedHashMap<>();
   private final Map<String, String> links = new LinkedHashMap<>();
   private final Set<String> deletes = new LinkedHashSet<>();
 
@@ -30,7 +30,7 @@ final class OsStorePlan {
     directories.add(containerPath);
   }
 
-  void file(String containerPath, byte[] content) {
+  void file(String containerPath, ByteString content) {
     files.put(containerPath, content);
   }
 
@@ -71,7 +71,7 @@ final class OsStorePlan {
       }
       String name = path.substring(dir.length() + 1);
       Optional<Fingerprint> named = fingerprintOf(name);
-      Optional<byte[]> content;
+      Optional<ByteString> content;
       try {
         content = context.root().readIfExists(path, context.trustStoreCap());
       } catch (IOException e) {
@@ -129,10 +129,10 @@ final class OsStorePlan {
    * different, and owned then or when an earlier run owned it. A file of an earlier run's that the
    * container removed or changed is written again once and reported as drift.
    */
-  void ownFile(InjectionContext context, String path, byte[] pem) throws IOException {
-    Optional<byte[]> existing = OsStoreProcessor.readIfPresent(context, path);
+  void ownFile(InjectionContext context, String path, ByteString pem) throws IOException {
+    Optional<ByteString> existing = OsStoreProcessor.readIfPresent(context, path);
     boolean ours = context.previous().files().contains(path);
-    if (existing.isEmpty() || !Arrays.equals(existing.get(), pem)) {
+    if (existing.isEmpty() || !existing.get().equals(pem)) {
       file(path, pem);
       context.ownFile(path);
       if (ours) {

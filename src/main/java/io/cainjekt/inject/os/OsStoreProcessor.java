@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject.os;
 
+import com.google.protobuf.ByteString;
 import io.cainjekt.inject.CertificateSet;
 import io.cainjekt.inject.Detection;
 import io.cainjekt.inject.EnvMerger;
@@ -19,7 +20,6 @@ import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,9 +70,9 @@ public final class OsStoreProcessor implements Processor {
         Stream.concat(distro.bundleFiles().stream(), Distro.KNOWN_BUNDLES.stream())
             .distinct()
             .toList()) {
-      Optional<byte[]> content = readIfPresent(context, path);
+      Optional<ByteString> content = readIfPresent(context, path);
       if (content.isPresent()) {
-        byte[] image = imageContent(context, path, content.get());
+        ByteString image = imageContent(context, path, content.get());
         context.imageBundle(new ImageBundle(path, image, context.memo().parseLenient(path, image)));
         break;
       }
@@ -120,8 +120,8 @@ public final class OsStoreProcessor implements Processor {
    * The files of the anchors staged for a bundle ({@code <staging>/anchors/<bundle>}, mounted at
    * {@link EnvMerger#ANCHORS_PATH}): one {@link #mountedAnchorName} per CA.
    */
-  public static Map<String, byte[]> anchorFiles(PemBundle cas) {
-    Map<String, byte[]> files = new LinkedHashMap<>();
+  public static Map<String, ByteString> anchorFiles(PemBundle cas) {
+    Map<String, ByteString> files = new LinkedHashMap<>();
     for (CaCertificate ca : cas.certificates()) {
       files.put(mountedAnchorName(ca), PemBundle.pem(ca));
     }
@@ -143,7 +143,7 @@ public final class OsStoreProcessor implements Processor {
       throws IOException {
     Set<Path> seen = new HashSet<>();
     for (String path : distro.bundleFiles()) {
-      Optional<byte[]> content = readBundle(context, path);
+      Optional<ByteString> content = readBundle(context, path);
       if (content.isEmpty()
           || !seen.add(context.root().resolve(path).hostPath())
           || context.onVolume(path)) {
@@ -151,7 +151,7 @@ public final class OsStoreProcessor implements Processor {
       }
       String real = context.realPath(path);
       Set<Fingerprint> ours = context.previous().addedTo(real);
-      byte[] base = BundleMerger.remove(content.get(), ours);
+      ByteString base = BundleMerger.remove(content.get(), ours);
       if (!ours.isEmpty()) {
         Set<Fingerprint> present = new HashSet<>();
         context
@@ -166,7 +166,7 @@ public final class OsStoreProcessor implements Processor {
       }
       BundleMerger.Merge merge = context.memo().merge(path, base, context.cas());
       context.ownAdded(real, merge.appended());
-      if (merge.content() != content.get() && !Arrays.equals(merge.content(), content.get())) {
+      if (!merge.content().equals(content.get())) {
         plan.file(real, merge.content());
       }
     }
@@ -261,7 +261,7 @@ public final class OsStoreProcessor implements Processor {
   private static void planJavaStores(InjectionContext context, Distro distro, OsStorePlan plan)
       throws IOException {
     for (String path : distro.javaStores()) {
-      Optional<byte[]> content = readIfPresent(context, path);
+      Optional<ByteString> content = readIfPresent(context, path);
       if (content.isEmpty() || context.onVolume(path)) {
         continue;
       }
@@ -297,7 +297,7 @@ public final class OsStoreProcessor implements Processor {
    * The image's own bundle content: {@code content} without the certificates earlier runs appended
    * to it (a rotation reads a bundle that holds them).
    */
-  private static byte[] imageContent(InjectionContext context, String path, byte[] content)
+  private static ByteString imageContent(InjectionContext context, String path, ByteString content)
       throws IOException {
     if (context.previous().added().isEmpty()) {
       return content;
@@ -306,7 +306,8 @@ public final class OsStoreProcessor implements Processor {
   }
 
   /** The file's bytes when it exists (capped); a non-regular file there is an error. */
-  static Optional<byte[]> readIfPresent(InjectionContext context, String path) throws IOException {
+  static Optional<ByteString> readIfPresent(InjectionContext context, String path)
+      throws IOException {
     try {
       return context.root().readIfExists(path, context.trustStoreCap());
     } catch (IOException e) {
@@ -315,7 +316,7 @@ public final class OsStoreProcessor implements Processor {
   }
 
   /** The distro's bundle when present; a bundle path symlinked to nothing is an error. */
-  private static Optional<byte[]> readBundle(InjectionContext context, String path)
+  private static Optional<ByteString> readBundle(InjectionContext context, String path)
       throws IOException {
     try {
       return context.root().readTrustStore(path, context.trustStoreCap());
@@ -327,7 +328,7 @@ public final class OsStoreProcessor implements Processor {
   private static Optional<OsRelease> readOsRelease(RootFs root) throws IOException {
     for (String path : OsRelease.PATHS) {
       try {
-        Optional<byte[]> content = root.readIfExists(path, OsRelease.MAX_BYTES);
+        Optional<ByteString> content = root.readIfExists(path, OsRelease.MAX_BYTES);
         if (content.isPresent()) {
           return Optional.of(OsRelease.parse(content.get()));
         }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject.runtime;
 
+import com.google.protobuf.ByteString;
 import io.cainjekt.inject.Detection;
 import io.cainjekt.inject.InjectionContext;
 import io.cainjekt.inject.InjectionContext.JavaSeed;
@@ -59,7 +60,7 @@ public final class JavaRuntimeProcessor implements Processor {
       String path = jdk.cacerts().get();
       List<CaCertificate> certificates;
       try {
-        byte[] keystore = context.root().read(path, context.trustStoreCap());
+        ByteString keystore = context.root().read(path, context.trustStoreCap());
         certificates = context.memo().readKeyStore(path, keystore);
       } catch (IOException e) {
         throw new InjectionException(path, "read JDK cacerts", e);

@@ -4,7 +4,6 @@ package io.cainjekt.inject.runtime;
 import io.cainjekt.inject.InjectionContext.Jdk;
 import io.cainjekt.rootfs.RootFs;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -80,7 +79,7 @@ final class JdkLocator {
   private static String version(RootFs root, String home) {
     try {
       return root.readIfExists(home + "/release", MAX_RELEASE_BYTES)
-          .map(b -> VERSION.matcher(new String(b, StandardCharsets.UTF_8)))
+          .map(b -> VERSION.matcher(b.toStringUtf8()))
           .filter(java.util.regex.Matcher::find)
           .map(m -> m.group(1))
           .orElse("");

@@ -10,7 +10,6 @@ import io.cainjekt.inject.InjectionRequest;
 import io.cainjekt.inject.Ownership;
 import io.cainjekt.trust.Fingerprint;
 import io.cainjekt.trust.PemBundle;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -84,7 +83,7 @@ class MountedAnchorsTest {
     for (var ca : cas.certificates()) {
       String hex = ca.fingerprint().hex();
       assertThat(anchorDir.resolve("cainjekt-" + hex + ".crt"))
-          .hasBinaryContent(staged.get("cainjekt-" + hex.substring(0, 20) + ".crt"));
+          .hasBinaryContent(staged.get("cainjekt-" + hex.substring(0, 20) + ".crt").toByteArray());
     }
   }
 
@@ -115,7 +114,7 @@ class MountedAnchorsTest {
             root.resolve(
                 "usr/local/share/ca-certificates/cainjekt-" + fingerprint("corp-ca") + ".crt"))
         .isRegularFile();
-    assertThat(new String(report.files().get(InjectionReport.STATUS), StandardCharsets.UTF_8))
+    assertThat(report.files().get(InjectionReport.STATUS).toStringUtf8())
         .contains(LINK + " exists and is not ours");
   }
 

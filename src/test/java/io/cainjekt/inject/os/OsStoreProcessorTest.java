@@ -3,6 +3,7 @@ package io.cainjekt.inject.os;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.cainjekt.e2e.tls.Pki;
 import io.cainjekt.inject.Certificates;
 import io.cainjekt.inject.InjectionReport;
@@ -194,7 +195,8 @@ class OsStoreProcessorTest {
     applied(inject(root, false));
     for (String store : d.javaStores()) {
       List<X509Certificate> certs =
-          Certificates.keystore(Files.readAllBytes(root.resolve(store.substring(1))));
+          Certificates.keystore(
+              ByteString.copyFrom(Files.readAllBytes(root.resolve(store.substring(1)))));
       assertThat(certs)
           .as(store)
           .contains(Pki.certificate("corp-ca"))
@@ -245,7 +247,7 @@ class OsStoreProcessorTest {
                     false));
     applied(report);
     assertThat(TreeSnapshot.of(root.resolve(volume.substring(1)))).isEqualTo(before);
-    assertThat(new String(report.files().get(InjectionReport.STATUS)))
+    assertThat(report.files().get(InjectionReport.STATUS).toStringUtf8())
         .contains("\"volumeSkipped\": [")
         .contains("\"" + primary + "\"");
   }

@@ -100,7 +100,7 @@ class OsStoreRotationTest {
   }
 
   static Ownership ownership(InjectionReport report) {
-    return Ownership.parse(report.files().get(InjectionReport.OWNERSHIP));
+    return Ownership.parse(report.files().get(InjectionReport.OWNERSHIP).toByteArray());
   }
 
   @ParameterizedTest(name = "{0}: {1} -> {2}, anchors mounted {3} -> {4}")
@@ -238,9 +238,9 @@ class OsStoreRotationTest {
 
     assertThat(Files.readAllBytes(host)).isEqualTo(Pki.bytes("public-root-2.crt"));
     assertThat(second.drifted()).containsExactly(anchor + ": changed by the container; left alone");
-    assertThat(new String(second.files().get(InjectionReport.STATUS)))
+    assertThat(second.files().get(InjectionReport.STATUS).toStringUtf8())
         .contains("\"state\": \"drifted\"");
-    assertThat(new String(second.files().get(InjectionReport.STATUS)))
+    assertThat(second.files().get(InjectionReport.STATUS).toStringUtf8())
         .containsPattern(
             "\"drifted\": \\[\\s*\"" + anchor + ": changed by the container; left alone\"");
   }

@@ -262,7 +262,7 @@ class JavaRuntimeHostileCacertsTest {
         .contains(Pki.certificate("corp-ca"));
     assertThat(Certificates.keystore(report.files().get(InjectionReport.TRUSTSTORE)))
         .contains(Pki.certificate("corp-ca"), Pki.certificate("fake-public-root"));
-    assertThat(new String(report.files().get(InjectionReport.STATUS), StandardCharsets.UTF_8))
+    assertThat(report.files().get(InjectionReport.STATUS).toStringUtf8())
         .contains("\"seed\": \"" + OS_BUNDLE + "\"");
   }
 
