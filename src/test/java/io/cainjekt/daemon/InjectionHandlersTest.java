@@ -122,6 +122,28 @@ class InjectionHandlersTest {
   }
 
   @Test
+  void anchorsThatCannotBeStagedLeaveOneMountAndAnAnchorFilePerCa() throws Exception {
+    Path root = debianRoot();
+    InjectionHandlers h = handlers(FailPolicy.OPEN);
+    Files.writeString(staging.root().resolve("anchors/default"), "in the way\n");
+
+    Adjustment a = h.createContainer(pod(OPTED_IN), container(0, List.of()));
+    h.startContainer(pod(OPTED_IN), container(4242, List.of()));
+
+    assertThat(a.mounts())
+        .singleElement()
+        .satisfies(m -> assertThat(m.destination()).isEqualTo("/etc/cainjekt"));
+    Path anchorDir = root.resolve("usr/local/share/ca-certificates");
+    assertThat(anchorDir.resolve("cainjekt")).doesNotExist();
+    String hex = io.cainjekt.trust.Fingerprint.of(Pki.certificate("corp-ca").getEncoded()).hex();
+    assertThat(anchorDir.resolve("cainjekt-" + hex + ".crt")).isRegularFile();
+    assertThat(h.reports())
+        .singleElement()
+        .extracting(ContainerReport::state)
+        .isEqualTo(ContainerReport.State.INJECTED);
+  }
+
+  @Test
   void optedInContainerGetsTheReadOnlyMountTheEnvironmentAndAnnotation() throws Exception {
     InjectionHandlers h = handlers(FailPolicy.OPEN);
 
