@@ -133,7 +133,10 @@ class JlinkRuntimeIT {
   /** Runs the linked java; with {@code aot} the cache must load (AOTMode=on fails otherwise). */
   private static DeployTools.Run java(boolean aot, String... args)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(JAVA.toString()));
+    // the options every launcher passes; an AOT cache is only used with the options it was made
+    // with
+    List<String> command =
+        new ArrayList<>(List.of(JAVA.toString(), "@" + BASEDIR.resolve("bin/jvm.options")));
     if (aot) {
       command.addAll(List.of("-XX:AOTMode=on", "-XX:AOTCache=" + AOT));
     }
