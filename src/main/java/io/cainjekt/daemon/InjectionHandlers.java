@@ -65,13 +65,6 @@ final class InjectionHandlers implements NriPlugin {
   /** Mount options of the staged directory: read-only, not propagated back to the host. */
   static final List<String> MOUNT_OPTIONS = List.of("rbind", "ro", "rprivate");
 
-  /**
-   * Bundles of at least this many CAs get their anchors as a second mount (docs/architecture.md,
-   * "Distro table"). The mount costs the runtime about 2 ms per container start whatever the count;
-   * writing the anchors into the container costs less than that below about 30 CAs.
-   */
-  static final int ANCHORS_MOUNT_MIN_CAS = 32;
-
   private final Services services;
   private final InjectedContainers containers = new InjectedContainers();
   private final Convergence convergence;
@@ -198,10 +191,7 @@ final class InjectionHandlers implements NriPlugin {
   private Adjustment stage(PodInfo pod, ContainerInfo c, LoadedBundle bundle, Decision decision)
       throws IOException {
     Map<String, ByteString> defaults = services.defaults().keep(bundle, services.staging());
-    Optional<Path> anchors =
-        bundle.bundle().size() >= ANCHORS_MOUNT_MIN_CAS
-            ? services.defaults().anchors(bundle, services.staging())
-            : Optional.empty();
+    Optional<Path> anchors = services.defaults().anchors(bundle, services.staging());
     var dir = services.staging().prepare(c.id(), defaults);
     EnvMerge env = services.env().merge(c.env());
     List<Mount> mounts = new ArrayList<>();

@@ -67,11 +67,22 @@ final class StagedDefaults {
   }
 
   /**
+   * Bundles of at least this many CAs get their anchors as a second mount (docs/architecture.md,
+   * "Distro table"). The mount costs the runtime about 2 ms per container start whatever the count;
+   * writing the anchors into the container costs less than that below about 30 CAs.
+   */
+  static final int ANCHORS_MOUNT_MIN_CAS = 32;
+
+  /**
    * The bundle's anchors staged for every container of it ({@link Staging#anchors}), brought to
-   * this version; empty, logged, when they cannot be written: the containers staged meanwhile get
+   * this version, when the bundle holds {@link #ANCHORS_MOUNT_MIN_CAS} CAs or more. Empty for a
+   * smaller bundle, and (logged) when they cannot be written: the containers staged meanwhile get
    * no anchors mount and one anchor file per CA instead.
    */
   Optional<Path> anchors(LoadedBundle bundle, Staging staging) {
+    if (bundle.bundle().size() < ANCHORS_MOUNT_MIN_CAS) {
+      return Optional.empty();
+    }
     try {
       return Optional.of(staging.anchors(bundle.name(), version(bundle).anchors()));
     } catch (IOException | RuntimeException e) {

@@ -141,7 +141,7 @@ class InjectionHandlersTest {
   void aBundleOfManyCasGetsItsAnchorsAsASecondMountAndOneLinkInTheImage() throws Exception {
     Path root = debianRoot();
     InjectionHandlers h = handlers(FailPolicy.OPEN);
-    bundleOf(InjectionHandlers.ANCHORS_MOUNT_MIN_CAS);
+    bundleOf(StagedDefaults.ANCHORS_MOUNT_MIN_CAS);
 
     Adjustment a = h.createContainer(pod(OPTED_IN), container(0, List.of()));
     h.startContainer(pod(OPTED_IN), container(4242, List.of()));
@@ -152,7 +152,7 @@ class InjectionHandlersTest {
     assertThat(anchors).isEqualTo(staging.root().resolve("anchors/default"));
     assertThat(staging.directory(ID).resolve(Staging.ANCHORS)).isEmptyDirectory();
     try (var files = Files.list(anchors)) {
-      assertThat(files).hasSize(InjectionHandlers.ANCHORS_MOUNT_MIN_CAS);
+      assertThat(files).hasSize(StagedDefaults.ANCHORS_MOUNT_MIN_CAS);
     }
     Path anchorDir = root.resolve("usr/local/share/ca-certificates");
     assertThat(Files.readSymbolicLink(anchorDir.resolve("cainjekt")))
@@ -166,14 +166,14 @@ class InjectionHandlersTest {
   void aBundleOfFewCasGetsOneMountAndAnAnchorFilePerCa() throws Exception {
     Path root = debianRoot();
     InjectionHandlers h = handlers(FailPolicy.OPEN);
-    bundleOf(InjectionHandlers.ANCHORS_MOUNT_MIN_CAS - 1);
+    bundleOf(StagedDefaults.ANCHORS_MOUNT_MIN_CAS - 1);
 
     Adjustment a = h.createContainer(pod(OPTED_IN), container(0, List.of()));
     h.startContainer(pod(OPTED_IN), container(4242, List.of()));
 
     assertThat(a.mounts()).singleElement();
     try (var files = Files.list(root.resolve("usr/local/share/ca-certificates"))) {
-      assertThat(files).hasSize(InjectionHandlers.ANCHORS_MOUNT_MIN_CAS - 1);
+      assertThat(files).hasSize(StagedDefaults.ANCHORS_MOUNT_MIN_CAS - 1);
     }
   }
 
@@ -181,7 +181,7 @@ class InjectionHandlersTest {
   void anchorsThatCannotBeStagedLeaveOneMountAndAnAnchorFilePerCa() throws Exception {
     Path root = debianRoot();
     InjectionHandlers h = handlers(FailPolicy.OPEN);
-    bundleOf(InjectionHandlers.ANCHORS_MOUNT_MIN_CAS);
+    bundleOf(StagedDefaults.ANCHORS_MOUNT_MIN_CAS);
     Files.writeString(staging.root().resolve("anchors/default"), "in the way\n");
 
     Adjustment a = h.createContainer(pod(OPTED_IN), container(0, List.of()));

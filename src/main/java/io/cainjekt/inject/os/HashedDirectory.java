@@ -56,7 +56,7 @@ final class HashedDirectory {
     if (!root.isDirectory(dir) || context.onVolume(dir) || !holdsHashLinks(root)) {
       return;
     }
-    planLinkRemovals(root, plan);
+    planLinkRemovals(plan);
     Set<String> planned = new HashSet<>();
     Set<String> current = new HashSet<>();
     for (CaCertificate ca : context.cas().certificates()) {
@@ -101,16 +101,13 @@ final class HashedDirectory {
    * it did. The CAs then take the lowest free indexes again: OpenSSL stops at the first missing
    * index, so a removed link must leave no gap below a link of ours.
    */
-  private void planLinkRemovals(RootFs root, OsStorePlan plan) throws IOException {
+  private void planLinkRemovals(OsStorePlan plan) throws IOException {
     for (var link : context.previous().links().entrySet()) {
       String path = link.getKey();
       if (!path.startsWith(dir + "/") || path.indexOf('/', dir.length() + 1) >= 0) {
         continue;
       }
-      String name = path.substring(dir.length() + 1);
-      if (root.linkTarget(dir, name).filter(link.getValue()::equals).isPresent()) {
-        plan.delete(path);
-      }
+      plan.removeOwnedLink(context, dir, path.substring(dir.length() + 1), link.getValue());
     }
   }
 

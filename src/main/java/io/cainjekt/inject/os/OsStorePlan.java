@@ -4,6 +4,7 @@ package io.cainjekt.inject.os;
 import com.google.protobuf.ByteString;
 import io.cainjekt.inject.InjectionContext;
 import io.cainjekt.inject.InjectionException;
+import io.cainjekt.rootfs.RootFs;
 import io.cainjekt.trust.CaCertificate;
 import io.cainjekt.trust.Fingerprint;
 import java.io.IOException;
@@ -89,6 +90,18 @@ final class OsStorePlan {
       } else {
         context.drift(path, "changed by the container; left alone");
       }
+    }
+  }
+
+  /**
+   * Plans the removal of the link {@code dir/name} that an earlier run made pointing at {@code
+   * target}, while it still points there; one the container changed is left alone.
+   */
+  void removeOwnedLink(InjectionContext context, String dir, String name, String target)
+      throws IOException {
+    RootFs root = context.root();
+    if (root.isDirectory(dir) && root.linkTarget(dir, name).filter(target::equals).isPresent()) {
+      delete(dir + "/" + name);
     }
   }
 

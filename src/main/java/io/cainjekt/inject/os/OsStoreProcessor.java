@@ -116,6 +116,14 @@ public final class OsStoreProcessor implements Processor {
     return new Outcome.Applied(detail, changed);
   }
 
+  private static Distro family(InjectionContext context) {
+    String family = context.distro().map(DistroMatch::family).orElse(Distro.GENERIC.family());
+    return Distro.TABLE.stream()
+        .filter(d -> d.family().equals(family))
+        .findFirst()
+        .orElse(Distro.GENERIC);
+  }
+
   /**
    * The files of the anchors staged for a bundle ({@code <staging>/anchors/<bundle>}, mounted at
    * {@link EnvMerger#ANCHORS_PATH}): one {@link #mountedAnchorName} per CA.
@@ -173,14 +181,6 @@ public final class OsStoreProcessor implements Processor {
     return seen.size();
   }
 
-  private static Distro family(InjectionContext context) {
-    String family = context.distro().map(DistroMatch::family).orElse(Distro.GENERIC.family());
-    return Distro.TABLE.stream()
-        .filter(d -> d.family().equals(family))
-        .findFirst()
-        .orElse(Distro.GENERIC);
-  }
-
   /**
    * Plans the anchors in the family's anchor directory and returns where a hash link finds each
    * CA's anchor: absolute in the mount, or relative to the hashed directory. With the bundle's
@@ -199,10 +199,8 @@ public final class OsStoreProcessor implements Processor {
       return ca -> EnvMerger.ANCHORS_PATH + "/" + mountedAnchorName(ca);
     }
     String previous = context.previous().links().get(link);
-    if (previous != null
-        && context.root().isDirectory(dir)
-        && context.root().linkTarget(dir, ANCHOR_LINK).filter(previous::equals).isPresent()) {
-      plan.delete(link);
+    if (previous != null) {
+      plan.removeOwnedLink(context, dir, ANCHOR_LINK, previous);
     }
     Set<String> current = new HashSet<>();
     for (CaCertificate ca : context.cas().certificates()) {
