@@ -54,8 +54,8 @@ class ChartPodIT {
   private static final Map<String, String> OPT_IN = Map.of("cainjekt.io/enabled", "true");
 
   /**
-   * docs/performance.md's bound for the plugin's RSS under the chart's memory limit: 160 MiB with
-   * every cache full, 96 MiB of headroom below the 256 MiB limit. The pod has seen one image here,
+   * A guard on the plugin's RSS under the chart's memory limit, as in RealImageSoakIT: 160 MiB, 96
+   * MiB of headroom below the 256 MiB limit (docs/performance.md). The pod has seen one image here,
    * so it is far from full caches, but the image's runtime starts about 10 MiB above the jar on a
    * JDK, and the 96 MiB figure for one image is a benchmark, not an install-time guarantee.
    */
