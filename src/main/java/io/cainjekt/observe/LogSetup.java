@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies {@code --log-format} and {@code --log-level} (docs/architecture.md, "Command line") to
  * logback at start: replaces the root logger's appenders with one writing {@link LogFormat#TEXT}
- * (the pattern of logback.xml) or {@link LogFormat#JSON} lines. Called once by the composition root
- * before work starts; not meant to race with logging on other threads.
+ * (the pattern of {@link LogDefaults}) or {@link LogFormat#JSON} lines. Called once by the
+ * composition root before work starts; not meant to race with logging on other threads.
  *
  * <p>Lines are laid out and written on logback's worker thread: a StartContainer answer does not
  * wait for its log line to reach the runtime's log pipe (6.5 % of StartContainer's wall time in a
@@ -40,8 +40,8 @@ public final class LogSetup {
 
   /**
    * Configures the daemon's logging to write to standard output, where container log tooling
-   * expects a service's lines. The other commands keep logback.xml's standard error, so their
-   * standard output stays the result they print.
+   * expects a service's lines. The other commands keep {@link LogDefaults}' standard error, so
+   * their standard output stays the result they print.
    */
   public static void configure(LogFormat format, String level) {
     configure(format, level, System.out);

@@ -4,7 +4,15 @@ package io.cainjekt.observe;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryPoolAllocationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Duration;
@@ -107,9 +115,21 @@ public final class Metrics {
           "Unix time at which the first certificate of a configured CA bundle expires.",
           "bundle");
 
-  /** Creates the metrics, JVM metrics included. */
+  /**
+   * Creates the metrics, JVM metrics included: those of {@code JvmMetrics} except the native memory
+   * ones, which need native memory tracking (off in bin/jvm.options) and, to find that out, load
+   * the JVM's diagnostic commands with JMX and parts of JFR (docs/dev/performance-notes.md).
+   */
   public Metrics() {
-    JvmMetrics.builder().register(registry);
+    JvmThreadsMetrics.builder().register(registry);
+    JvmBufferPoolMetrics.builder().register(registry);
+    JvmClassLoadingMetrics.builder().register(registry);
+    JvmCompilationMetrics.builder().register(registry);
+    JvmGarbageCollectorMetrics.builder().register(registry);
+    JvmMemoryPoolAllocationMetrics.builder().register(registry);
+    JvmMemoryMetrics.builder().register(registry);
+    JvmRuntimeInfoMetric.builder().register(registry);
+    ProcessMetrics.builder().register(registry);
     // enum-labelled series exist from the start at 0, so rate() and increase() alerts see them
     for (ErrorPhase phase : ErrorPhase.values()) {
       errors.labelValues(phase.label());
