@@ -35,9 +35,10 @@ fi
 # Modules: what jdeps finds in the jar, plus what it cannot see (ServiceLoader, reflection),
 # minus what only optional code paths use:
 #   + jdk.management   com.sun.management MXBeans read by the Prometheus JVM metrics
-#   + java.xml         logback's configuration reader (org.xml.sax), loaded at first log call
-#   - java.desktop     only Jackson's optional java.beans annotations support
-#   - java.sql         only Jackson's optional java.sql.Date/Timestamp (de)serializers
+#   + java.xml         logback's XML configurator (org.xml.sax); observe.LogDefaults keeps it
+#                      unloaded, but logback-classic links against it
+#   - java.desktop     optional support of libraries (java.beans) the plugin does not use
+#   - java.sql         optional support of libraries (java.sql types) the plugin does not use
 # Override with CAINJEKT_JLINK_ADD / CAINJEKT_JLINK_EXCLUDE (comma-separated).
 add=${CAINJEKT_JLINK_ADD-jdk.management,java.xml}
 exclude=${CAINJEKT_JLINK_EXCLUDE-java.desktop,java.sql}

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.daemon;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.google.protobuf.ByteString;
 import io.cainjekt.inject.SafeDefaults;
 import io.cainjekt.inject.Staging;
@@ -12,6 +11,7 @@ import io.cainjekt.trust.Fingerprint;
 import io.cainjekt.trust.LoadedBundle;
 import io.cainjekt.trust.PemBundle;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,7 +32,7 @@ final class StagedDefaults {
 
   private static final Logger log = LoggerFactory.getLogger(StagedDefaults.class);
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory JSON = new JsonFactory();
 
   private final PemBundle nodeRoots;
 
@@ -121,18 +121,21 @@ final class StagedDefaults {
   }
 
   private static ByteString status(LoadedBundle loaded, SafeDefaults defaults) {
-    ObjectNode status =
-        JSON.createObjectNode()
-            .put("state", "staged")
-            .put("bundle", loaded.name())
-            .put("caSha256", loaded.bundle().contentHash().hex())
-            .put("nodeRoots", defaults.rootCount())
-            .put("injected", defaults.injectedCount())
-            .put("note", "node default roots plus injected CAs; the image is not inspected yet");
-    try {
-      return ByteString.copyFromUtf8(JSON.writeValueAsString(status) + "\n");
-    } catch (JsonProcessingException e) { // a tree of strings and numbers always writes
-      throw new IllegalStateException("write the staged status.json", e);
+    ByteString.Output out = ByteString.newOutput(256);
+    try (JsonGenerator json = JSON.createGenerator(out)) {
+      json.writeStartObject();
+      json.writeStringField("state", "staged");
+      json.writeStringField("bundle", loaded.name());
+      json.writeStringField("caSha256", loaded.bundle().contentHash().hex());
+      json.writeNumberField("nodeRoots", defaults.rootCount());
+      json.writeNumberField("injected", defaults.injectedCount());
+      json.writeStringField(
+          "note", "node default roots plus injected CAs; the image is not inspected yet");
+      json.writeEndObject();
+    } catch (IOException e) { // into memory
+      throw new UncheckedIOException("write the staged status.json", e);
     }
+    out.write('\n');
+    return out.toByteString();
   }
 }

@@ -1,26 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.inject;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
-import com.google.protobuf.UnsafeByteOperations;
 import io.cainjekt.trust.CaCertificate;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,10 +27,10 @@ import java.util.Optional;
  * Writes status.json (schema version {@value #SCHEMA_VERSION}) and reads it back ({@link
  * #read(Path)}), so that the document's format is known here only. The document is a pure function
  * of the run, with no timestamp, so identical containers stage byte-identical files that the
- * content-addressed staging shares. The document is written by Jackson. Members, in order: {@code
- * schemaVersion}, {@code state}, {@code dryRun}, {@code distro} (object or null), {@code cas},
- * {@code files}, {@code processors}, {@code changed}, {@code runtimes}, {@code volumeSkipped},
- * {@code errors}, {@code notes}, {@code drifted}. Thread-safe (stateless).
+ * content-addressed staging shares. The document is written and read with Jackson's streaming API.
+ * Members, in order: {@code schemaVersion}, {@code state}, {@code dryRun}, {@code distro} (object
+ * or null), {@code cas}, {@code files}, {@code processors}, {@code changed}, {@code runtimes},
+ * {@code volumeSkipped}, {@code errors}, {@code notes}, {@code drifted}. Thread-safe (stateless).
  */
 public final class StatusDocument {
 
@@ -54,76 +52,84 @@ public final class StatusDocument {
    */
   record FileSummary(int caBundleCertificates, int truststoreCertificates, String truststoreSeed) {}
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory JSON =
+      new JsonFactoryBuilder().characterEscapes(new Escapes()).build();
 
   /** Two-space indent, {@code "name": value}, {@code []} and {@code {}} when empty. */
-  private static final ObjectWriter WRITER =
-      JSON.writer(
-              new DefaultPrettyPrinter(
-                      Separators.createDefaultInstance()
-                          .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-                          .withObjectEmptySeparator("")
-                          .withArrayEmptySeparator(""))
-                  .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-                  .withArrayIndenter(new DefaultIndenter("  ", "\n")))
-          .with(new Escapes());
+  private static final DefaultPrettyPrinter PRETTY =
+      new DefaultPrettyPrinter(
+              Separators.createDefaultInstance()
+                  .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                  .withObjectEmptySeparator("")
+                  .withArrayEmptySeparator(""))
+          .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+          .withArrayIndenter(new DefaultIndenter("  ", "\n"));
 
   private StatusDocument() {}
 
   static ByteString json(
       InjectionContext context, List<ProcessorResult> results, FileSummary files) {
-    ObjectNode doc = JSON.createObjectNode();
-    doc.put("schemaVersion", SCHEMA_VERSION);
-    doc.put("state", state(context, results));
-    doc.put("dryRun", context.dryRun());
-    distro(doc, context);
-    ArrayNode cas = doc.putArray("cas");
-    for (CaCertificate ca : context.cas().certificates()) {
-      cas.addObject()
-          .put("sha256", ca.fingerprint().hex())
-          .put("subject", ca.subject())
-          .put("notAfter", ca.notAfter().toString())
-          .put("isCa", ca.isCa());
-    }
-    ObjectNode staged = doc.putObject("files");
-    staged.putObject(InjectionReport.CA_BUNDLE).put("certificates", files.caBundleCertificates());
-    staged.putObject(InjectionReport.CUSTOM_CA).put("certificates", context.cas().size());
-    staged
-        .putObject(InjectionReport.TRUSTSTORE)
-        .put("certificates", files.truststoreCertificates())
-        .put("seed", files.truststoreSeed());
-    processors(doc, results);
-    strings(doc, "changed", context.changes());
-    ArrayNode runtimes = doc.putArray("runtimes");
-    for (InjectionContext.Runtime r : context.runtimes()) {
-      runtimes
-          .addObject()
-          .put("name", r.name())
-          .put("path", r.containerPath())
-          .put("detail", r.detail());
-    }
-    strings(doc, "volumeSkipped", context.volumeSkipped());
-    ArrayNode errors = doc.putArray("errors");
-    for (ProcessorResult r : results) {
-      if (r.outcome() instanceof Outcome.Failed f) {
-        errors
-            .addObject()
-            .put("processor", r.processorId())
-            .put("path", f.containerPath())
-            .put("message", f.detail());
+    ByteString.Output out = ByteString.newOutput(4096);
+    try (JsonGenerator json = JSON.createGenerator(out)) {
+      json.setPrettyPrinter(PRETTY.createInstance());
+      json.writeStartObject();
+      json.writeNumberField("schemaVersion", SCHEMA_VERSION);
+      json.writeStringField("state", state(context, results));
+      json.writeBooleanField("dryRun", context.dryRun());
+      distro(json, context);
+      json.writeArrayFieldStart("cas");
+      for (CaCertificate ca : context.cas().certificates()) {
+        json.writeStartObject();
+        json.writeStringField("sha256", ca.fingerprint().hex());
+        json.writeStringField("subject", ca.subject());
+        json.writeStringField("notAfter", ca.notAfter().toString());
+        json.writeBooleanField("isCa", ca.isCa());
+        json.writeEndObject();
       }
+      json.writeEndArray();
+      json.writeObjectFieldStart("files");
+      json.writeObjectFieldStart(InjectionReport.CA_BUNDLE);
+      json.writeNumberField("certificates", files.caBundleCertificates());
+      json.writeEndObject();
+      json.writeObjectFieldStart(InjectionReport.CUSTOM_CA);
+      json.writeNumberField("certificates", context.cas().size());
+      json.writeEndObject();
+      json.writeObjectFieldStart(InjectionReport.TRUSTSTORE);
+      json.writeNumberField("certificates", files.truststoreCertificates());
+      json.writeStringField("seed", files.truststoreSeed());
+      json.writeEndObject();
+      json.writeEndObject();
+      processors(json, results);
+      strings(json, "changed", context.changes());
+      json.writeArrayFieldStart("runtimes");
+      for (InjectionContext.Runtime r : context.runtimes()) {
+        json.writeStartObject();
+        json.writeStringField("name", r.name());
+        json.writeStringField("path", r.containerPath());
+        json.writeStringField("detail", r.detail());
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      strings(json, "volumeSkipped", context.volumeSkipped());
+      json.writeArrayFieldStart("errors");
+      for (ProcessorResult r : results) {
+        if (r.outcome() instanceof Outcome.Failed f) {
+          json.writeStartObject();
+          json.writeStringField("processor", r.processorId());
+          json.writeStringField("path", f.containerPath());
+          json.writeStringField("message", f.detail());
+          json.writeEndObject();
+        }
+      }
+      json.writeEndArray();
+      strings(json, "notes", context.notes());
+      strings(json, "drifted", context.drifted());
+      json.writeEndObject();
+    } catch (IOException e) { // into memory
+      throw new UncheckedIOException("write status.json", e);
     }
-    strings(doc, "notes", context.notes());
-    strings(doc, "drifted", context.drifted());
-    try {
-      byte[] json = WRITER.writeValueAsBytes(doc);
-      byte[] document = Arrays.copyOf(json, json.length + 1);
-      document[json.length] = '\n';
-      // a fresh array nobody else holds: wrapped, not copied
-      return UnsafeByteOperations.unsafeWrap(document);
-    } catch (JsonProcessingException e) { // a tree of strings, numbers and booleans always writes
-      throw new IllegalStateException("write status.json", e);
-    }
+    out.write('\n');
+    return out.toByteString();
   }
 
   /**
@@ -146,38 +152,97 @@ public final class StatusDocument {
 
   /** {@link #read(Path)} of the document's bytes. */
   static Optional<InjectionReport> read(byte[] document) throws IOException {
-    JsonNode doc = JSON.readTree(document);
-    if (!doc.path("processors").isArray()) {
+    Optional<List<ProcessorResult>> results = Optional.empty();
+    String distro = "";
+    List<String> drifted = List.of();
+    try (JsonParser json = JSON.createParser(document)) {
+      if (json.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("status.json is not a JSON object");
+      }
+      while (json.nextToken() == JsonToken.FIELD_NAME) {
+        String name = json.currentName();
+        JsonToken value = json.nextToken();
+        if (name.equals("processors") && value == JsonToken.START_ARRAY) {
+          List<ProcessorResult> read = new ArrayList<>();
+          while (json.nextToken() == JsonToken.START_OBJECT) {
+            read.add(processor(json));
+          }
+          results = Optional.of(read);
+        } else if (name.equals("distro") && value == JsonToken.START_OBJECT) {
+          distro = distroId(json);
+        } else if (name.equals("drifted")) {
+          drifted = texts(json);
+        } else {
+          json.skipChildren();
+        }
+      }
+    }
+    if (results.isEmpty()) {
       return Optional.empty();
     }
-    List<ProcessorResult> results = new ArrayList<>();
-    for (JsonNode p : doc.path("processors")) {
-      results.add(new ProcessorResult(p.path("id").asText(), outcome(p)));
-    }
-    String distro = doc.path("distro").path("id").asText("");
     return Optional.of(
         new InjectionReport(
             distro.isEmpty() ? Optional.empty() : Optional.of(distro),
-            results,
-            texts(doc.path("drifted")),
+            results.get(),
+            drifted,
             Map.of()));
   }
 
-  private static Outcome outcome(JsonNode processor) throws IOException {
-    String detail = processor.path("detail").asText();
-    String outcome = processor.path("outcome").asText();
-    return switch (outcome) {
-      case "applied" -> new Outcome.Applied(detail, texts(processor.path("changed")));
-      case "skipped" -> new Outcome.Skipped(detail);
-      case "failed" -> new Outcome.Failed(processor.path("path").asText(), detail);
-      default ->
-          throw new IOException("status.json: unknown processor outcome \"" + outcome + "\"");
-    };
+  /** The {@code id} of the distro object at the current token, or "" without one. */
+  private static String distroId(JsonParser json) throws IOException {
+    String id = "";
+    while (json.nextToken() == JsonToken.FIELD_NAME) {
+      String name = json.currentName();
+      json.nextToken();
+      if (name.equals("id")) {
+        id = json.getValueAsString("");
+      }
+      json.skipChildren();
+    }
+    return id;
   }
 
-  private static List<String> texts(JsonNode array) {
+  /** One processor object, from its START_OBJECT to its END_OBJECT. */
+  private static ProcessorResult processor(JsonParser json) throws IOException {
+    String id = "";
+    String outcome = "";
+    String detail = "";
+    String path = "";
+    List<String> changed = List.of();
+    while (json.nextToken() == JsonToken.FIELD_NAME) {
+      String name = json.currentName();
+      json.nextToken();
+      switch (name) {
+        case "id" -> id = json.getValueAsString("");
+        case "outcome" -> outcome = json.getValueAsString("");
+        case "detail" -> detail = json.getValueAsString("");
+        case "path" -> path = json.getValueAsString("");
+        case "changed" -> changed = texts(json);
+        default -> json.skipChildren();
+      }
+    }
+    return new ProcessorResult(
+        id,
+        switch (outcome) {
+          case "applied" -> new Outcome.Applied(detail, changed);
+          case "skipped" -> new Outcome.Skipped(detail);
+          case "failed" -> new Outcome.Failed(path, detail);
+          default ->
+              throw new IOException("status.json: unknown processor outcome \"" + outcome + "\"");
+        });
+  }
+
+  /** The strings of the array at the current token; anything else reads as none. */
+  private static List<String> texts(JsonParser json) throws IOException {
+    if (json.currentToken() != JsonToken.START_ARRAY) {
+      json.skipChildren();
+      return List.of();
+    }
     List<String> out = new ArrayList<>();
-    array.forEach(value -> out.add(value.asText()));
+    while (json.nextToken() != JsonToken.END_ARRAY) {
+      out.add(json.getValueAsString(""));
+      json.skipChildren();
+    }
     return out;
   }
 
@@ -193,39 +258,54 @@ public final class StatusDocument {
     return context.drifted().isEmpty() ? "injected" : "drifted";
   }
 
-  private static void distro(ObjectNode doc, InjectionContext context) {
+  private static void distro(JsonGenerator json, InjectionContext context) throws IOException {
     if (context.distro().isEmpty()) {
-      doc.putNull("distro");
+      json.writeNullField("distro");
       return;
     }
     InjectionContext.DistroMatch match = context.distro().get();
-    ObjectNode distro = doc.putObject("distro").put("family", match.family());
     OsRelease os = match.osRelease().orElse(new OsRelease("", List.of(), "", ""));
-    distro.put("id", os.id());
-    strings(distro, "idLike", os.idLike());
-    distro.put("versionId", os.versionId()).put("prettyName", os.prettyName());
-    distro.put("osRelease", match.osRelease().isPresent());
+    json.writeObjectFieldStart("distro");
+    json.writeStringField("family", match.family());
+    json.writeStringField("id", os.id());
+    strings(json, "idLike", os.idLike());
+    json.writeStringField("versionId", os.versionId());
+    json.writeStringField("prettyName", os.prettyName());
+    json.writeBooleanField("osRelease", match.osRelease().isPresent());
+    json.writeEndObject();
   }
 
-  private static void processors(ObjectNode doc, List<ProcessorResult> results) {
-    ArrayNode processors = doc.putArray("processors");
+  private static void processors(JsonGenerator json, List<ProcessorResult> results)
+      throws IOException {
+    json.writeArrayFieldStart("processors");
     for (ProcessorResult r : results) {
-      ObjectNode p = processors.addObject().put("id", r.processorId());
+      json.writeStartObject();
+      json.writeStringField("id", r.processorId());
       switch (r.outcome()) {
         case Outcome.Applied a -> {
-          p.put("outcome", "applied").put("detail", a.detail());
-          strings(p, "changed", a.changedPaths());
+          json.writeStringField("outcome", "applied");
+          json.writeStringField("detail", a.detail());
+          strings(json, "changed", a.changedPaths());
         }
-        case Outcome.Skipped s -> p.put("outcome", "skipped").put("detail", s.detail());
-        case Outcome.Failed f ->
-            p.put("outcome", "failed").put("path", f.containerPath()).put("detail", f.detail());
+        case Outcome.Skipped s -> {
+          json.writeStringField("outcome", "skipped");
+          json.writeStringField("detail", s.detail());
+        }
+        case Outcome.Failed f -> {
+          json.writeStringField("outcome", "failed");
+          json.writeStringField("path", f.containerPath());
+          json.writeStringField("detail", f.detail());
+        }
       }
+      json.writeEndObject();
     }
+    json.writeEndArray();
   }
 
-  private static void strings(ObjectNode node, String name, List<String> values) {
-    ArrayNode array = node.putArray(name);
-    values.forEach(array::add);
+  private static void strings(JsonGenerator json, String name, List<String> values)
+      throws IOException {
+    json.writeFieldName(name);
+    json.writeArray(values.toArray(String[]::new), 0, values.size());
   }
 
   /**

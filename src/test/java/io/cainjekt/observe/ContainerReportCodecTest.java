@@ -40,6 +40,57 @@ class ContainerReportCodecTest {
         .isEqualTo(reports);
   }
 
+  /**
+   * The bytes of the document, pinned: json/containers-document.json is what the encoder wrote when
+   * it was Jackson's databind, so {@code inspect} of either version reads the other's answer.
+   */
+  @Test
+  void theDocumentIsPinnedByteForByte() throws IOException {
+    List<ContainerReport> reports =
+        List.of(
+            sample("0123456789abcdef", true),
+            new ContainerReport(
+                "ff",
+                "",
+                "p",
+                "c",
+                ContainerReport.State.LATE,
+                "",
+                List.of(),
+                List.of(),
+                "b",
+                "",
+                false,
+                List.of("e \"1\"\n\u2028"),
+                "d"));
+    byte[] pinned;
+    try (var in = getClass().getResourceAsStream("/json/containers-document.json")) {
+      pinned = in.readAllBytes();
+    }
+    assertThat(new String(ContainerReportCodec.encode(reports), StandardCharsets.UTF_8))
+        .isEqualTo(new String(pinned, StandardCharsets.UTF_8));
+    assertThat(ContainerReportCodec.decode(pinned)).isEqualTo(reports);
+    assertThat(new String(ContainerReportCodec.encode(List.of()), StandardCharsets.UTF_8))
+        .isEqualTo("{\n  \"containers\" : [ ]\n}");
+  }
+
+  @Test
+  void aMalformedDocumentIsAnErrorThatNamesWhatDidNotParse() {
+    assertThatThrownBy(() -> decode("[]")).hasMessageContaining("not a JSON object");
+    assertThatThrownBy(() -> decode("{\"containers\":[{\"id\":\"a\",\"filesWritten\":\"x\"}]}"))
+        .hasMessageContaining("\"filesWritten\" is not an array of strings");
+    assertThatThrownBy(() -> decode("{\"containers\":[{\"id\":\"a\",\"errors\":[1]}]}"))
+        .hasMessageContaining("\"errors\" holds a VALUE_NUMBER_INT");
+    assertThatThrownBy(() -> decode("{\"containers\":[{\"id\":\"a\"}]}"))
+        .hasMessageContaining("without \"state\"");
+    assertThatThrownBy(() -> decode("{\"containers\":[{\"id\":\"a\",\"state\":\"GONE\"}]}"))
+        .hasMessageContaining("unknown container state \"GONE\"");
+  }
+
+  private static List<ContainerReport> decode(String json) throws IOException {
+    return ContainerReportCodec.decode(json.getBytes(StandardCharsets.UTF_8));
+  }
+
   @Test
   void theDocumentUsesTheDocumentedFieldNames() {
     String json =
