@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Regenerates the plain manifests of deploy/kustomize from the Helm chart, so both stay in sync
-# (DeployManifestsIT fails when they differ). Usage: deploy/kustomize/generate.sh [--check]
+# (KustomizeIT fails when they differ). Usage: deploy/kustomize/generate.sh [--check]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 chart=$here/../helm/cainjekt

@@ -54,10 +54,11 @@ class ChartPodIT {
   private static final Map<String, String> OPT_IN = Map.of("cainjekt.io/enabled", "true");
 
   /**
-   * A guard on the plugin's RSS under the chart's memory limit, as in RealImageSoakIT: 160 MiB, 96
-   * MiB of headroom below the 256 MiB limit (docs/performance.md). The pod has seen one image here,
-   * so it is far from full caches, but the image's runtime starts about 10 MiB above the jar on a
-   * JDK, and the 96 MiB figure for one image is a benchmark, not an install-time guarantee.
+   * A guard on the plugin's RSS under the chart's memory limit: 160 MiB, 96 MiB of headroom below
+   * the 256 MiB limit (docs/performance.md). The pod has seen one image and has no Kubernetes API
+   * here (RealImageSoakIT has both), so it is far from its peak, but the image's runtime starts
+   * about 10 MiB above the jar on a JDK, and the 96 MiB figure for one image is a benchmark, not an
+   * install-time guarantee.
    */
   private static final long RSS_BUDGET_BYTES = 160L << 20;
 
