@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.daemon;
 
+import io.cainjekt.k8s.ApiClient;
+import io.cainjekt.k8s.ApiConfig;
 import io.cainjekt.k8s.ApiFailures;
-import io.cainjekt.k8s.InClusterClient;
 import io.cainjekt.k8s.InformerNamespaceLabels;
 import io.cainjekt.k8s.NamespaceLabels;
 import io.cainjekt.k8s.PodEvents;
 import io.cainjekt.k8s.PodRef;
 import io.cainjekt.observe.Metrics;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
@@ -32,12 +31,12 @@ final class KubernetesApi implements AutoCloseable {
   /** Full re-list of namespaces, besides the watch. */
   static final Duration RESYNC = Duration.ofMinutes(10);
 
-  private final Optional<KubernetesClient> client;
+  private final Optional<ApiClient> client;
   private final Optional<InformerNamespaceLabels> namespaces;
   private final Optional<PodEvents> events;
 
   private KubernetesApi(
-      Optional<KubernetesClient> client,
+      Optional<ApiClient> client,
       Optional<InformerNamespaceLabels> namespaces,
       Optional<PodEvents> events) {
     this.client = client;
@@ -53,15 +52,11 @@ final class KubernetesApi implements AutoCloseable {
     }
     ApiFailures failures = new ApiFailures();
     failures.addListener((kind, error) -> metrics.k8sApiFailure(kind.label()));
-    KubernetesClient client =
+    ApiConfig config =
         settings.kubeconfig().isPresent()
-            ? InClusterClient.builder(
-                    io.fabric8.kubernetes.client.Config.fromKubeconfig(
-                        Files.readString(settings.kubeconfig().get())),
-                    TIMEOUT,
-                    failures)
-                .build()
-            : InClusterClient.create(TIMEOUT, failures);
+            ? ApiConfig.fromKubeconfig(settings.kubeconfig().get())
+            : ApiConfig.inCluster();
+    ApiClient client = new ApiClient(config, TIMEOUT, failures);
     var labels = InformerNamespaceLabels.start(client, RESYNC, failures);
     var events =
         new PodEvents(
@@ -69,7 +64,7 @@ final class KubernetesApi implements AutoCloseable {
             failures,
             PodEvents.Settings.defaults(settings.nodeName()),
             InstantSource.system());
-    log.atInfo().setMessage("kubernetes: on").addKeyValue("api", client.getMasterUrl()).log();
+    log.atInfo().setMessage("kubernetes: on").addKeyValue("api", client.server()).log();
     return new KubernetesApi(Optional.of(client), Optional.of(labels), Optional.of(events));
   }
 
@@ -92,6 +87,6 @@ final class KubernetesApi implements AutoCloseable {
   public void close() {
     events.ifPresent(PodEvents::close);
     namespaces.ifPresent(InformerNamespaceLabels::close);
-    client.ifPresent(KubernetesClient::close);
+    client.ifPresent(ApiClient::close);
   }
 }

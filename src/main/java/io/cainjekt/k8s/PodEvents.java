@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.k8s;
 
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.EventBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -63,7 +63,7 @@ public final class PodEvents implements AutoCloseable {
 
   private record Pending(PodRef pod, String reason, String message, Instant at) {}
 
-  private final KubernetesClient client;
+  private final ApiClient client;
   private final ApiFailures failures;
   private final Settings settings;
   private final InstantSource clock;
@@ -75,8 +75,7 @@ public final class PodEvents implements AutoCloseable {
   private int sentInWindow;
 
   /** Starts the sender thread. */
-  public PodEvents(
-      KubernetesClient client, ApiFailures failures, Settings settings, InstantSource clock) {
+  public PodEvents(ApiClient client, ApiFailures failures, Settings settings, InstantSource clock) {
     this.client = Objects.requireNonNull(client, "client");
     this.failures = Objects.requireNonNull(failures, "failures");
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -146,16 +145,26 @@ public final class PodEvents implements AutoCloseable {
       failures.record(ApiFailures.Kind.EVENT_DROPPED, "rate limit", null);
       return;
     }
+    PodRef pod = p.pod();
+    byte[] event =
+        ApiJson.warningEvent(
+            pod, p.reason(), p.message(), p.at().toString(), settings.component(), settings.host());
     try {
-      client.v1().events().inNamespace(p.pod().namespace()).resource(event(p)).create();
+      client.post(
+          "/api/v1/namespaces/"
+              + URLEncoder.encode(pod.namespace(), StandardCharsets.UTF_8)
+              + "/events",
+          event);
       log.atDebug()
           .setMessage("kubernetes: event created")
-          .addKeyValue("namespace", p.pod().namespace())
-          .addKeyValue("pod", p.pod().name())
+          .addKeyValue("namespace", pod.namespace())
+          .addKeyValue("pod", pod.name())
           .addKeyValue("reason", p.reason())
           .log();
-    } catch (RuntimeException e) { // boundary: the API client reports everything unchecked
-      failures.record(ApiFailures.Kind.EVENT_CREATE, p.pod().namespace() + "/" + p.pod().name(), e);
+    } catch (IOException e) {
+      failures.record(ApiFailures.Kind.EVENT_CREATE, pod.namespace() + "/" + pod.name(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // closing
     }
   }
 
@@ -166,35 +175,6 @@ public final class PodEvents implements AutoCloseable {
       sentInWindow = 0;
     }
     return ++sentInWindow <= settings.maxPerSecond();
-  }
-
-  private Event event(Pending p) {
-    String time = p.at().toString();
-    return new EventBuilder()
-        .withNewMetadata()
-        .withGenerateName(p.pod().name() + ".")
-        .withNamespace(p.pod().namespace())
-        .endMetadata()
-        .withNewInvolvedObject()
-        .withApiVersion("v1")
-        .withKind("Pod")
-        .withNamespace(p.pod().namespace())
-        .withName(p.pod().name())
-        .withUid(p.pod().uid().isEmpty() ? null : p.pod().uid())
-        .endInvolvedObject()
-        .withType("Warning")
-        .withReason(p.reason())
-        .withMessage(p.message())
-        .withCount(1)
-        .withFirstTimestamp(time)
-        .withLastTimestamp(time)
-        .withNewSource()
-        .withComponent(settings.component())
-        .withHost(settings.host())
-        .endSource()
-        .withReportingComponent(settings.component())
-        .withReportingInstance(settings.host())
-        .build();
   }
 
   private void prune(Instant now) {

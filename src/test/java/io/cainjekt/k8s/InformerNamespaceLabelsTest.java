@@ -21,12 +21,14 @@ class InformerNamespaceLabelsTest {
 
   private final ApiFailures failures = new ApiFailures();
   private MockApi api;
-  private KubernetesClient client;
+  private ApiClient client;
+  private KubernetesClient admin;
 
   @BeforeEach
   void startCrudServer() throws IOException {
     api = new MockApi(failures);
     client = api.client();
+    admin = api.admin();
   }
 
   @AfterEach
@@ -49,7 +51,7 @@ class InformerNamespaceLabelsTest {
 
   @Test
   void unknownNamespaceIsEmptyAndAnUnlabelledOneIsAnEmptyMap() throws Exception {
-    client.namespaces().resource(namespace("plain", Map.of())).create();
+    admin.namespaces().resource(namespace("plain", Map.of())).create();
     try (InformerNamespaceLabels labels =
         InformerNamespaceLabels.start(client, Duration.ZERO, failures)) {
       labels.ready().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -61,7 +63,7 @@ class InformerNamespaceLabelsTest {
 
   @Test
   void labelOptInIsSeenAfterANamespaceUpdate() throws Exception {
-    client.namespaces().resource(namespace("team-a", Map.of("owner", "a"))).create();
+    admin.namespaces().resource(namespace("team-a", Map.of("owner", "a"))).create();
     CountDownLatch added = new CountDownLatch(1);
     CountDownLatch updated = new CountDownLatch(2);
     try (InformerNamespaceLabels labels =
@@ -71,7 +73,7 @@ class InformerNamespaceLabelsTest {
       await(added);
       labels.ready().toCompletableFuture().get(30, TimeUnit.SECONDS);
       assertThat(labels.labels("team-a")).contains(Map.of("owner", "a"));
-      client
+      admin
           .namespaces()
           .withName("team-a")
           .edit(
@@ -88,10 +90,15 @@ class InformerNamespaceLabelsTest {
 
   @Test
   void apiDownAnswersFromTheCacheImmediatelyAndCountsTheFailure() throws Exception {
-    client.namespaces().resource(namespace("team-b", Map.of(ENABLED, "true"))).create();
+    admin.namespaces().resource(namespace("team-b", Map.of(ENABLED, "true"))).create();
     CountDownLatch seen = new CountDownLatch(1);
     CountDownLatch failed = new CountDownLatch(1);
-    failures.addListener((kind, cause) -> failed.countDown());
+    failures.addListener(
+        (kind, cause) -> {
+          if (kind == ApiFailures.Kind.CONNECTION) {
+            failed.countDown();
+          }
+        });
     try (InformerNamespaceLabels labels =
         InformerNamespaceLabels.start(client, Duration.ZERO, failures)) {
       labels.addListener(ns -> seen.countDown());

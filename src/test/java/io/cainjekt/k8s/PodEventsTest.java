@@ -27,12 +27,14 @@ class PodEventsTest {
       new AtomicReference<>(Instant.parse("2026-11-27T10:00:00Z"));
   private final InstantSource clock = now::get;
   private MockApi api;
-  private KubernetesClient client;
+  private ApiClient client;
+  private KubernetesClient admin;
 
   @BeforeEach
   void startCrudServer() throws IOException {
     api = new MockApi(failures);
     client = api.client();
+    admin = api.admin();
   }
 
   @AfterEach
@@ -41,7 +43,7 @@ class PodEventsTest {
   }
 
   private List<Event> awaitEvents(int count) throws Exception {
-    return client
+    return admin
         .v1()
         .events()
         .inNamespace(POD.namespace())
