@@ -82,13 +82,12 @@ final class ApiJson {
           code instanceof Number n ? n.intValue() : 0,
           string(object, "message"));
     }
+    if (type.equals("BOOKMARK")) { // an object with only metadata.resourceVersion, no name
+      Map<String, Object> meta = object(object.get("metadata"), "bookmark metadata");
+      return new WatchEvent(type, Optional.empty(), string(meta, "resourceVersion"), 0, "");
+    }
     Namespace ns = namespace(object);
-    return new WatchEvent(
-        type,
-        type.equals("BOOKMARK") ? Optional.empty() : Optional.of(ns),
-        ns.resourceVersion(),
-        0,
-        "");
+    return new WatchEvent(type, Optional.of(ns), ns.resourceVersion(), 0, "");
   }
 
   /** A Warning Event on a pod, for {@code POST /api/v1/namespaces/{namespace}/events}. */

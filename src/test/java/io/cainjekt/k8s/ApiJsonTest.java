@@ -61,8 +61,9 @@ class ApiJsonTest {
 
     ApiJson.WatchEvent bookmark =
         ApiJson.event(
-            "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"Namespace\",\"metadata\":"
-                + "{\"name\":\"x\",\"resourceVersion\":\"950\"}}}");
+            "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"Namespace\",\"apiVersion\":\"v1\","
+                + "\"metadata\":{\"resourceVersion\":\"950\",\"annotations\":"
+                + "{\"k8s.io/initial-events-end\":\"true\"}}}}");
     assertThat(bookmark.namespace()).isEmpty();
     assertThat(bookmark.resourceVersion()).isEqualTo("950");
   }
