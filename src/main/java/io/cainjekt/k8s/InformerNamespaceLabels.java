@@ -66,7 +66,6 @@ public final class InformerNamespaceLabels implements NamespaceLabels {
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
-  private volatile boolean watching;
   private volatile WebSocket socket;
   private final Thread loop;
 
@@ -113,11 +112,6 @@ public final class InformerNamespaceLabels implements NamespaceLabels {
   @Override
   public boolean synced() {
     return ready.isDone();
-  }
-
-  /** Whether the watch is currently established (false while the API is unreachable). */
-  public boolean watching() {
-    return watching;
   }
 
   @Override
@@ -224,7 +218,6 @@ public final class InformerNamespaceLabels implements NamespaceLabels {
     Events events = new Events(version);
     WebSocket open = client.watch(path, events);
     socket = open;
-    watching = true;
     try {
       if (closed.get()) {
         throw new InterruptedException("closed");
@@ -235,7 +228,6 @@ public final class InformerNamespaceLabels implements NamespaceLabels {
     } catch (ExecutionException e) {
       throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
     } finally {
-      watching = false;
       socket = null;
       open.abort();
     }
