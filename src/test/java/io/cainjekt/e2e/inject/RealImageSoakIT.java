@@ -58,7 +58,7 @@ class RealImageSoakIT {
    * VmRSS at most, a guard against regressions: the heap's cap (a quarter of the chart's 256 MiB
    * limit, bin/jvm.options) plus the JVM's own memory, about 80 MiB with the Kubernetes API in use,
    * and the chart's memory request (160Mi) plus 8 MiB to spare. A general Kubernetes client (about
-   * 18 MiB more of metaspace and symbols, 165 MiB at peak) fails it. The 96 MiB budget of
+   * 18 MiB more of metaspace and symbols) peaked at 165 MiB, just under it. The 96 MiB budget of
    * docs/performance.md is not met with every cache full: the live heap alone is about 24-30 MiB.
    */
   static final int BUDGET_MIB = 168;
