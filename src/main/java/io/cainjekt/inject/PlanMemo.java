@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * container variables of {@link InjectionRequest#ENV_INPUTS}, the volume mount paths and the
  * processor filter. For the same inputs, the changes a run made to a root (recorded in the {@link
  * RootChangeLog} the memo hands to the image's first run) are made again on the new root, through
- * the same checks ({@link RootFs#apply}), and its report is reused: no image file is read again.
+ * the same checks ({@link RootFs#applyAll}), and its report is reused: no image file is read again.
  * Only runs without a failed processor are remembered; a replay that fails is forgotten and the
  * pipeline runs instead. One instance per daemon ({@link Caches}). Thread-safe.
  *
@@ -168,9 +168,7 @@ public final class PlanMemo {
             });
     Thread.ofVirtual().name("inject-publish").start(published);
     try {
-      for (RootChange change : plan.changes()) {
-        request.root().apply(change);
-      }
+      request.root().applyAll(plan.changes());
     } catch (IOException | RuntimeException e) { // boundary: fall back to a full run
       plans.remove(key);
       log.atWarn()

@@ -78,7 +78,7 @@ class EnterpriseBundleIT {
     List<String> ours = fingerprints(Pki.certificates(Files.readAllBytes(bundle)));
     assertThat(ours).hasSize(CAS);
     ContainerSpec app = ContainerSpec.of("app", debian).withCommand("sleep", "infinity");
-    try (InjectingPlugin _ = InjectingPlugin.start(containerd, work, bundle);
+    try (InjectingPlugin plugin = InjectingPlugin.start(containerd, work, bundle);
         RunningPod plain =
             RunningPod.start(containerd.cri(), PodSpec.of("e2e-enterprise", "plain"), app);
         RunningPod pod =
@@ -106,6 +106,32 @@ class EnterpriseBundleIT {
       softly
           .assertThat(pod.exec(EXEC, "sh", "-c", "ls /etc/cainjekt/anchors | wc -l").stdout())
           .isEqualToIgnoringWhitespace(String.valueOf(CAS));
+
+      // the next container of the image replays the plan: its 300 links made as runs in one
+      // directory (RootFs.applyAll), every one of them there and found by hash
+      long mark = plugin.logMark();
+      try (RunningPod next =
+          RunningPod.start(
+              containerd.cri(),
+              PodSpec.of("e2e-enterprise", "opted-in-again")
+                  .withAnnotations(Map.of("cainjekt.io/enabled", "true")),
+              app)) {
+        String injected = plugin.awaitInjected(mark, "opted-in-again", EXEC);
+        softly.assertThat(injected).as("second pod's injection").contains("plan=\"replayed\"");
+        TrustChecks.assertOsStore(next, servers, Ca.CORP_CA, Client.OS_LEVEL, Verdict.TRUSTED);
+        assertGainedExactlyOurs(softly, next, image, ours, "in a replayed container");
+        assertFoundThroughTheHashedDirectory(softly, next, ours);
+        softly
+            .assertThat(
+                next.exec(
+                        EXEC,
+                        "sh",
+                        "-c",
+                        "find /etc/ssl/certs -maxdepth 1 -lname '/etc/cainjekt/anchors/*' | wc -l")
+                    .stdout())
+            .as("hash links into the mounted anchors in a replayed container")
+            .isEqualToIgnoringWhitespace(String.valueOf(CAS));
+      }
 
       pod.execOk(UPDATE_CA_CERTIFICATES, "update-ca-certificates", "--fresh");
       TrustChecks.assertOsStore(pod, servers, Ca.CORP_CA, Client.OS_LEVEL, Verdict.TRUSTED);

@@ -101,6 +101,17 @@ final class InjectingPlugin implements AutoCloseable {
     return process.log().mark();
   }
 
+  /** The "inject: injected" line of {@code pod} logged after {@code mark}, once it is there. */
+  String awaitInjected(long mark, String pod, Duration timeout) {
+    return process
+        .log()
+        .awaitLine(
+            mark,
+            l -> l.contains("inject: injected") && l.contains(pod),
+            pod + "'s injection",
+            timeout);
+  }
+
   PluginProcess process() {
     return process;
   }

@@ -108,15 +108,7 @@ class InjectionIT {
     try (RunningPod first = run("debian-plan-1", "debian-tls", OPT_IN)) {
       long mark = plugin.logMark();
       try (RunningPod next = run("debian-plan-2", "debian-tls", OPT_IN)) {
-        String injected =
-            plugin
-                .process()
-                .log()
-                .awaitLine(
-                    mark,
-                    l -> l.contains("inject: injected") && l.contains("debian-plan-2"),
-                    "the second pod's injection",
-                    EXEC);
+        String injected = plugin.awaitInjected(mark, "debian-plan-2", EXEC);
         assertThat(injected).contains("plan=\"replayed\"");
         TrustChecks.assertEvery(next, servers, Ca.CORP_CA, ALL, Verdict.TRUSTED);
         TrustChecks.assertEvery(next, servers, Ca.FAKE_PUBLIC_ROOT, ALL, Verdict.TRUSTED);
