@@ -7,9 +7,6 @@ import java.net.InetAddress;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
@@ -22,18 +19,8 @@ final class LoopbackTlsServer implements AutoCloseable {
 
   LoopbackTlsServer(TestPki.Issued leaf, TestPki.Issued issuer)
       throws IOException, GeneralSecurityException {
-    char[] password = "test".toCharArray();
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    keys.setKeyEntry(
-        "leaf",
-        leaf.keys().getPrivate(),
-        password,
-        new Certificate[] {leaf.certificate(), issuer.certificate()});
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, password);
     SSLContext context = SSLContext.getInstance("TLS");
-    context.init(kmf.getKeyManagers(), null, null);
+    context.init(leaf.keyManagers(issuer), null, null);
     server =
         (SSLServerSocket)
             context

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.cainjekt.trust;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -14,6 +17,8 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -48,6 +53,22 @@ public final class TestPki {
 
     public String privateKeyPem() {
       return TestPki.pem("PRIVATE KEY", keys.getPrivate().getEncoded());
+    }
+
+    /** Key managers that present this certificate with {@code issuer}'s after it. */
+    public KeyManager[] keyManagers(Issued issuer) throws GeneralSecurityException, IOException {
+      char[] password = "test".toCharArray();
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      store.setKeyEntry(
+          "leaf",
+          keys.getPrivate(),
+          password,
+          new Certificate[] {certificate, issuer.certificate()});
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(store, password);
+      return kmf.getKeyManagers();
     }
   }
 
