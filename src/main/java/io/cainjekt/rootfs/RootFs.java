@@ -405,9 +405,8 @@ public final class RootFs implements AutoCloseable {
     Path parentHost = null;
     for (RootChange.Symlink link : links) {
       String containerPath = link.containerPath();
-      String target = link.target();
       PathResolver.checkContainerPath(containerPath);
-      if (target.isEmpty() || target.indexOf('\0') >= 0) {
+      if (link.target().isEmpty() || link.target().indexOf('\0') >= 0) {
         throw new IllegalArgumentException("symlink target must be non-empty without NUL");
       }
       String name = containerPath.substring(directory.length());
@@ -422,21 +421,26 @@ public final class RootFs implements AutoCloseable {
         }
         parentHost = parent.hostPath(hostRoot);
       }
-      PathResolver.Resolution in = parent;
-      Path inHost = parentHost;
-      try {
-        if (linkDirectories.symlink(in.components(), name, containerPath, target)
-            != NativeDirs.Result.CREATED) {
-          directories.in(
-              in.components(),
-              dir -> {
-                AtomicWriter.replaceSymlink(dir, inHost, name, containerPath, target);
-                return null;
-              });
-        }
-      } finally {
-        lookup.forget(inHost.resolve(name));
+      symlinkIn(parent.components(), parentHost, name, link);
+    }
+  }
+
+  /** Makes {@code link}, named {@code name}, in the resolved directory {@code parent}. */
+  private void symlinkIn(List<String> parent, Path parentHost, String name, RootChange.Symlink link)
+      throws IOException {
+    try {
+      if (linkDirectories.symlink(parent, name, link.containerPath(), link.target())
+          != NativeDirs.Result.CREATED) {
+        directories.in(
+            parent,
+            dir -> {
+              AtomicWriter.replaceSymlink(
+                  dir, parentHost, name, link.containerPath(), link.target());
+              return null;
+            });
       }
+    } finally {
+      lookup.forget(parentHost.resolve(name));
     }
   }
 
