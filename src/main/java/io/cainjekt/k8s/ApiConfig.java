@@ -396,7 +396,7 @@ public record ApiConfig(URI server, SSLContext tls, Supplier<Optional<String>> b
       TokenFile file = new TokenFile(path);
       Optional<String> token;
       try {
-        token = file.read().token();
+        token = file.read(file.stamp()).token();
       } catch (IOException e) {
         throw new IOException(what + "cannot read token file " + path, e);
       }
@@ -412,7 +412,7 @@ public record ApiConfig(URI server, SSLContext tls, Supplier<Optional<String>> b
         Stamp stamp = stamp();
         Read cached = last.get();
         Optional<String> token =
-            cached != null && cached.stamp().equals(stamp) ? cached.token() : read().token();
+            cached != null && cached.stamp().equals(stamp) ? cached.token() : read(stamp).token();
         if (failing.compareAndSet(true, false)) {
           log.atInfo()
               .setMessage("kubernetes: token file readable again")
@@ -432,9 +432,11 @@ public record ApiConfig(URI server, SSLContext tls, Supplier<Optional<String>> b
       }
     }
 
-    /** Reads the stamp before the content: a change in between only causes one more read. */
-    private Read read() throws IOException {
-      Stamp stamp = stamp();
+    /**
+     * Reads the content under {@code stamp}, taken before it: a change in between only causes one
+     * more read.
+     */
+    private Read read(Stamp stamp) throws IOException {
       String token = Files.readString(path).strip();
       Read fresh = new Read(stamp, token.isEmpty() ? Optional.empty() : Optional.of(token));
       last.set(fresh);
